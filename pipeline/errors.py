@@ -1,0 +1,40 @@
+"""Exceptions. Bad input raises InputError (recorded, batch goes on); bad configuration raises ConfigError."""
+
+
+class VanbanError(Exception):
+    "Base class of vanban's errors"
+    stage = "pipeline"
+
+
+class InputError(VanbanError):
+    "The input file cannot be turned into documents"
+    stage = "read"
+
+
+class UnsupportedFormat(InputError):
+    "No reader for this file suffix"
+
+
+class EmptyDocument(InputError):
+    "The file holds no text"
+
+
+class DecodeError(InputError):
+    "The bytes cannot be decoded as text in any supported encoding"
+
+
+class LimitExceeded(InputError):
+    "The file is larger than a configured limit"
+
+
+class EncryptedFile(InputError):
+    "The file is encrypted"
+
+
+class MissingTool(InputError):
+    "A system program needed for this format is not installed"
+
+
+class ConfigError(VanbanError):
+    "A data file or setting of the project itself is wrong"
+    stage = "config"

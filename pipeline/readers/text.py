@@ -1,0 +1,88 @@
+"""Plain text and Markdown: decode bytes with a detected encoding, never a silent guess."""
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from pipeline.errors import DecodeError, EmptyDocument
+from schemas import RawText
+
+# Letters that only Vietnamese text has; a decoding that yields none of them is not Vietnamese.
+_VIET = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    return b"\x00" in sample or len(_CONTROL.findall(sample.decode("latin-1"))) > len(sample) * 0.01
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if len(sample) >= 4 and max(even, odd) > len(sample) * 0.2:
+        try:
+            return data.decode("utf-16-le" if odd > even else "utf-16-be")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding). Raises EmptyDocument or DecodeError."""
+    if not data.strip():
+        raise EmptyDocument("the file is empty")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"the file starts with a {enc} byte-order mark but is not valid {enc}: {exc}") from exc
+    text = _utf16_without_bom(data)
+    if text is not None:
+        return text, "utf-16"
+    if _looks_binary(data):
+        raise DecodeError("the file holds binary data (NUL or control bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    # Windows-1258 writes tones as combining marks; accept it only when the result reads as Vietnamese.
+    text = data.decode("cp1258", errors="replace")
+    if "\ufffd" not in text and len(_VIET.findall(_nfc(text))) >= max(3, len(text) // 200):
+        return text, "cp1258"
+    raise DecodeError(
+        f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}), UTF-16 or Windows-1258 Vietnamese text"
+    )
+
+
+def _nfc(text: str) -> str:
+    import unicodedata
+    return unicodedata.normalize("NFC", text)
+
+
+def _read(path: Path, fmt: str) -> RawText:
+    text, encoding = decode(path.read_bytes())
+    warnings = []
+    if encoding == "cp1258":
+        warnings.append("decoded as Windows-1258 (not valid UTF-8)")
+    try:  # legacy 8-bit font encodings (TCVN3, VNI) hidden in text that decoded fine
+        from pipeline.legacy import fix_legacy
+        text, legacy = fix_legacy(text)
+        if legacy:
+            encoding = f"{encoding}+{legacy}"
+            warnings.append(f"converted from {legacy} to Unicode")
+    except ImportError:
+        pass
+    if not text.strip():
+        raise EmptyDocument("the file holds only whitespace")
+    return RawText(format=fmt, pages=[text], paged=False, encoding=encoding, warnings=warnings)
+
+
+def read_text(path: Path) -> RawText:
+    return _read(path, "txt")
+
+
+def read_markdown(path: Path) -> RawText:
+    return _read(path, "md")

@@ -1,0 +1,161 @@
+"""The document model and the JSON export contract (../shared/docs/export-contract.md).
+
+Every span is a half-open ``[start, end)`` character range into ``ParseResult.text``,
+the normalised (NFC) text of the whole source file; ``text[start:end] == fact.text``
+always holds. ``page`` is 1-based for paged formats and null for text files.
+The contract's field names are kept as they are; provenance fields are added.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EXPORT_VERSION = "1.0"
+
+Format = Literal["txt", "md", "pdf", "docx", "doc"]
+Role = Literal["lead", "support", "implement"]
+Recurrence = Literal["annual", "semiannual", "quarterly", "monthly", "weekly", "daily"]
+SectionKind = Literal[
+    "basis", "situation", "purpose", "objectives", "tasks", "implementation", "funding", "reporting", "other"
+]
+Status = Literal["success", "partial", "failure"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RawText(Model):
+    """What a reader returns: the text of each page, before normalisation."""
+
+    format: Format
+    pages: list[str] = Field(description="text of each page; one item for unpaged formats")
+    paged: bool = False
+    encoding: Optional[str] = Field(None, description="detected byte encoding or legacy font encoding")
+    ocr_pages: list[int] = Field(default_factory=list, description="1-based pages whose text came from OCR")
+    warnings: list[str] = Field(default_factory=list)
+    # Values a reader recovered outside the page text (PDF signature fields, ...).
+    hints: dict[str, str] = Field(default_factory=dict)
+
+
+class Fact(Model):
+    """Provenance shared by every extracted fact."""
+
+    span: tuple[int, int] = Field(description="[start, end) into ParseResult.text")
+    page: Optional[int] = Field(None, description="1-based page of the span start; null for text files")
+    section: Optional[str] = Field(None, description="path of the enclosing section, e.g. 'III/2/a'")
+    text: str = Field(description="the source text of the span")
+    ocr: bool = Field(False, description="the span's text came from OCR")
+
+
+class Baseline(Model):
+    value: float
+    year: Optional[int] = None
+    span: Optional[tuple[int, int]] = None
+    text: Optional[str] = None
+
+
+class Target(Fact):
+    indicator: str
+    value: float
+    unit: Optional[str] = None
+    comparator: Literal["<", "<=", ">", ">=", "="]
+    year: Optional[int] = None
+    baseline: Optional[Baseline] = None
+
+
+class Deadline(Fact):
+    date: Optional[date] = None
+    recurrence: Optional[Recurrence] = None
+    month: Optional[int] = None
+    day: Optional[int] = None
+
+
+class Assignment(Fact):
+    agency: str
+    agency_id: Optional[str] = Field(None, description="canonical key of the agency (agencies table)")
+    agency_kind: Optional[str] = None
+    generic: bool = Field(False, description="a generic body such as 'các cơ quan có liên quan'")
+    role: Role
+    task: Optional[str] = None
+    deadline: Optional[date] = None
+
+
+class Reference(Fact):
+    doc_type: Optional[str] = None
+    number: Optional[str] = None
+    date: Optional[date] = None
+    issuer: Optional[str] = None
+    title: Optional[str] = None
+
+
+class Signer(Model):
+    name: Optional[str] = None
+    title: Optional[str] = None
+    authority: Optional[str] = None
+
+
+class Section(Model):
+    number: Optional[str] = None
+    title: Optional[str] = None
+    kind: SectionKind = "other"
+    level: int = 1
+    marker: str = Field("", description="numbering style: roman, arabic, decimal, paren, letter, dash, plus, article")
+    path: str = ""
+    span: tuple[int, int]
+    page: Optional[int] = None
+    children: list[Section] = Field(default_factory=list)
+
+
+class Document(Model):
+    doc_type: Optional[str] = None
+    number: Optional[str] = None
+    issuer: Optional[str] = None
+    parent_issuer: Optional[str] = None
+    issued_date: Optional[date] = None
+    place: Optional[str] = None
+    subject: Optional[str] = None
+    signer: Optional[Signer] = None
+    recipients: list[str] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
+    assignments: list[Assignment] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    span: tuple[int, int] = Field(description="the document's extent in ParseResult.text")
+    page: Optional[int] = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Source(Model):
+    path: str
+    sha256: str
+    format: Format
+    size: int = 0
+    pages: Optional[int] = Field(None, description="page count for paged formats")
+    encoding: Optional[str] = None
+
+
+class FileError(Model):
+    path: str
+    stage: str
+    error_type: str
+    message: str
+
+
+class ParseResult(Model):
+    """One source file: the JSON object `vanban parse` prints and `vanban export` writes."""
+
+    version: str = EXPORT_VERSION
+    source: Source
+    status: Status = "success"
+    warnings: list[str] = Field(default_factory=list)
+    text: str = Field(description="normalised text of the whole file; every span points into it")
+    page_starts: list[int] = Field(default_factory=list, description="offset in text where each page starts")
+    ocr_pages: list[int] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+
+
+Section.model_rebuild()
