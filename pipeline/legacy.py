@@ -28,8 +28,9 @@ _DATA = Path(__file__).parent / "data" / "legacy_vn.tsv"
 # hyphen (0xAD, ư) comes out as MINUS SIGN and the middle dot (0xB7, ã) as BULLET OPERATOR.
 _TCVN3_PDF_ALIASES = {"\u2212": "\u00ad", "\u2219": "\u00b7"}
 
-# Letters only Unicode Vietnamese has (outside Latin-1): a line holding one is already Unicode.
-_UNICODE_VIET = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
+# Letters only Unicode Vietnamese has (outside Latin-1), or combining tone marks (NFD text,
+# Windows-1258): a line holding one is already Unicode; 8-bit font text has neither.
+_UNICODE_VIET = re.compile("[\u0300-\u036f\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
 # Characters a legacy line must contain for a conversion to change anything.
 _CANDIDATE = re.compile("[\u00a1-\u00ff\u2212\u2219]")
 _TOKEN = re.compile(r"[^\s!-/:-@\[-`{-~\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022]+")

@@ -72,7 +72,10 @@ def read_doc(path: Path) -> RawText:
         raw.format = "doc"
         return raw
     if kind == "rtf":
-        raw = _via_libreoffice(path, "RTF")
+        try:
+            raw = _via_libreoffice(path, "RTF")
+        except MissingTool as exc:
+            raise MissingTool(f"the .doc file is really RTF (Rich Text Format); {exc}") from None
         raw.format = "doc"
         raw.warnings.append("the .doc file is really RTF (Rich Text Format); converted with LibreOffice")
         return raw
