@@ -1,4 +1,10 @@
 """vanban pipeline: read -> normalise -> split -> segment -> extract -> store/export."""
-from pipeline.run import parse
+
+
+def parse(path):
+    """Parse one file into a ParseResult (see pipeline.run.parse)."""
+    from pipeline.run import parse as _parse
+    return _parse(path)
+
 
 __all__ = ["parse"]
