@@ -91,3 +91,15 @@ def iter_sections(sections: list[Section]) -> Iterator[Section]:
     for sec in sections:
         yield sec
         yield from iter_sections(sec.children)
+
+
+def phrase_view(text: str, issued_date: date | None = None, section_title: str | None = None) -> DocView:
+    """A DocView over a bare phrase, for case-file tests: one document, optionally inside one section
+    whose title gives context (`Mục tiêu đến năm 2030`), with the document date given."""
+    from extractors.vocab import classify_section
+    sections = []
+    if section_title is not None:
+        sections = [Section(number="I", title=section_title, kind=classify_section(section_title),
+                            marker="roman", path="I", span=(0, len(text)))]
+    doc = Document(span=(0, len(text)), issued_date=issued_date, sections=sections)
+    return DocView(text=text, document=doc, body=(0, len(text)))
