@@ -30,21 +30,26 @@ NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _LEFT = r"(?<![\w/.,%])"  # a figure starts after a space or punctuation, not inside a date or a number
 PERCENT = re.compile(_LEFT + rf"(?P<a>{NUM})\s*%?\s*(?:(?:-|–|đến)\s*(?P<b>{NUM})\s*)?%")
 RATIO = re.compile(_LEFT + rf"(?P<a>{NUM})\s?/\s?(?P<d>{NUM})(?![\d/.,]|\s*/)")
-COUNT = re.compile(_LEFT + rf"(?P<a>{NUM})(?:\s*(?:-|–)\s*(?P<b>{NUM}))?(?![\d%/]|[.,]\d|\s*%)(?=\s+[^\W\d_])")
+COUNT = re.compile(_LEFT + rf"(?P<a>{NUM})(?:\s*(?:-|–)\s*(?P<b>{NUM}))?(?![\d%/]|[.,]\d|\s*%)(?=\s+[^\W\d_]|(?:ha|km|m2|m3)\b)")
 YEAR = r"(?:19[5-9]\d|20\d\d|21\d\d)"
 # A year that is a horizon: `vào năm 2020`, `đến hết năm 2030`, `năm 2025`, `giai đoạn 2026 - 2030` -> 2030.
 YEAR_PHRASE = re.compile(
-    rf"(?<!tháng )(?<!tháng \d )(?<!tháng \d\d )\b(?:(?:vào|đến|tới|trong|từ|sau|trước)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+(?P<y>{YEAR})\b"
+    rf"(?<!tháng )(?<!tháng \d )(?<!tháng \d\d )\b(?:(?:vào|đến|tới|trong|từ|sau|trước)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+(?:{YEAR}\s*[-–]\s*)?(?P<y>{YEAR})\b"
     rf"|giai\s+đoạn\s+{YEAR}\s*[-–]\s*(?P<y2>{YEAR})\b",
     re.IGNORECASE)
 HEADING_YEAR = re.compile(rf"\b(?:năm\s+)?(?P<y>{YEAR})\b")
-SENTENCE_END = re.compile(r"[.!?](?=\s+\S)|\n")
-CLAUSE_END = re.compile(r"[.!?](?=\s+\S)|[;:]|\n")
+SENTENCE_END = re.compile(r"[.!?](?=\s+\S)")
+CLAUSE_END = re.compile(r"[.!?](?=\s+\S)|[;:]")
+RUNS_ON = re.compile(r"\s*(?:[a-zđà-ỹ]|\d|[IVX]+\s+trở)")
 CITATION = re.compile(r"\b(?:Luật|Nghị quyết|Quyết định|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Chương trình|Đề án|"
                       r"Kết luận|Công văn|Chiến lược|Hướng dẫn)\s+(?:số\s+)?[\w.]*\d[\w./-]*")
 CITED_BY = re.compile(r"\s+theo\s+(?:Luật|Nghị quyết|Quyết định|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Chương trình|Đề án)\b.*$")
-PREDICATE = re.compile(r"\s(?:được|bị|đạt|có)\s")
-FUNCTION_START = re.compile(r"^(?:của|với|so|vào|đến|trong|từ|trở|năm|và|hoặc|/|\(|tại thời điểm)\b", re.IGNORECASE)
+PREDICATE = re.compile(r"\s(?:được|bị)\s")
+VERB_PREDICATE = re.compile(r"\s(?:đạt|bảo đảm|đảm bảo|áp dụng|triển khai|thực hiện|đủ)\s")
+FUNCTION_START = re.compile(r"^(?:của|với|so|vào|đến|trong|từ|trở|năm|và|hoặc|ở|theo|trên|dưới|/|\(|tại thời điểm)(?![\w])",
+                            re.IGNORECASE)
+PER_TAIL = re.compile(r"(?P<num>[^\W\d_]+(?:\s[^\W\d_]+){0,3})\s?/\s?(?:\d[\d.]*\s)?(?P<den>[^\W\d_][^;,.()\n]*)")
+MORE_PER = re.compile(r"(?:\s?/\s?[^\W\d_]+(?:\s[^\W\d_]+)?)+")
 NOT_UNIT_WORDS = {"của", "và", "hoặc", "với", "là", "để", "trong", "tại", "theo", "cho", "so", "từ", "đến", "vào",
                   "trên", "dưới", "các", "những", "được", "có", "đã", "sẽ", "thì", "mà", "này", "đó"}
 
@@ -57,6 +62,8 @@ class Candidate:
     vend: int  # end of the value and its unit
     value: float
     unit: str
+    ustart: int = 0  # where the unit is written
+    noun_unit: bool = False  # the unit is the counted noun that opens an indicator (`20 mô hình ...`)
     value_max: Optional[float] = None
     denominator: Optional[float] = None
     chain_start: int = 0
@@ -102,7 +109,7 @@ def comparators() -> tuple[tuple[str, str, str], ...]:
 @lru_cache(maxsize=None)
 def words(kind: str) -> tuple[str, ...]:
     rows = load_csv("target_words.csv", ("word", "kind"))
-    kinds = {"head", "start", "leadin", "result", "share", "share_after", "not_unit", "target"}
+    kinds = {"head", "start", "leadin", "result", "share", "share_after", "not_unit", "target", "condition", "modifier"}
     bad = [r for r in rows if r["kind"] not in kinds]
     if bad:
         raise ConfigError(f"target_words.csv: unknown kinds {bad}")
@@ -122,7 +129,7 @@ def _alt(items) -> str:
 @lru_cache(maxsize=None)
 def _chain_rx() -> re.Pattern:
     before = [p for p, _, pos in comparators() if pos == "before"]
-    return re.compile(rf"(?:(?<![\w])(?:{_alt(before)})\s+)+$", re.IGNORECASE)
+    return re.compile(rf"(?:(?<![\w])(?<!trở\s)(?:{_alt(before)})\s+)+$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -134,7 +141,7 @@ def _cue_rx() -> re.Pattern:
 @lru_cache(maxsize=None)
 def _after_rx() -> re.Pattern:
     after = [p for p, _, pos in comparators() if pos == "after"]
-    return re.compile(rf"^\s*({_alt(after)})(?![\w])", re.IGNORECASE)
+    return re.compile(rf"\s*({_alt(after)})(?![\w])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -155,7 +162,7 @@ def _words_rx(kind: str, anchored: str = "") -> re.Pattern:
 @lru_cache(maxsize=None)
 def _unit_rx() -> re.Pattern:
     tail = r"(?:\s?/\s?(?:\d[\d.]*\s)?[^\W\d_]+(?:\s[^\W\d_]+)?)*"
-    return re.compile(rf"^\s*(?:{_alt(units())})(?![\w]){tail}")
+    return re.compile(rf"\s*(?:{_alt(units())})(?![\w]){tail}")  # `9.500ha` has no space
 
 
 @lru_cache(maxsize=None)
@@ -166,7 +173,7 @@ def _after_stop_rx() -> re.Pattern:
     return re.compile(
         rf"\s+(?:(?:vào|đến|tới|trong|từ|sau)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}"
         rf"|\s+giai\s+đoạn\s+{YEAR}|\s+trở\s+(?:lên|đi|xuống)|\s+so\s+(?:với\s+)?|\s+(?:mỗi|hằng|hàng)\s+(?:năm|quý|tháng)"
-        rf"|,?\s+(?:và|hoặc)\s+(?={cue}\d)|,\s*(?={cue}\d)|,\s+(?=(?:{lead}|đồng thời)(?![\w]))|\s*\(",
+        rf"|,?\s+(?:và|hoặc)\s+(?={cue}\d)|,\s*(?={cue}\d)|,\s+(?=(?:{lead}|đồng thời)(?![\w]))|\s*\(|,?\s+(?:nhằm|để|góp phần|từng bước|gắn với|đồng thời)(?![\w])",
         re.IGNORECASE)
 
 
@@ -178,13 +185,25 @@ def _work_text(text: str) -> str:
 
 
 def _paragraphs(work: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Lines, with a line that runs on (no closing stop, next line opens in lowercase or a digit) joined
+    to the next: converted files still break some sentences (`khoảng` / `14.800ha`)."""
+    lines = []
     pos = start
     while pos < end:
         nl = work.find("\n", pos, end)
         stop = end if nl < 0 else nl
         if work[pos:stop].strip():
-            yield pos, stop
+            lines.append((pos, stop))
         pos = stop + 1
+    i = 0
+    while i < len(lines):
+        ps, pe = lines[i]
+        while i + 1 < len(lines) and not work[ps:pe].rstrip().endswith((".", ";", ":", "!", "?")) \
+                and RUNS_ON.match(work, lines[i + 1][0]) and not LIST_MARKER.match(work[lines[i + 1][0]:lines[i + 1][1]]):
+            i += 1
+            pe = lines[i][1]
+        yield ps, pe
+        i += 1
 
 
 def _bounds(work: str, rx: re.Pattern, lo: int, hi: int, at: int) -> tuple[int, int]:
@@ -196,8 +215,12 @@ def _bounds(work: str, rx: re.Pattern, lo: int, hi: int, at: int) -> tuple[int, 
 
 
 def _tidy(text: str) -> str:
-    text = " ".join(text.split())
-    return text.strip(" ,;:.-–+*•")
+    text = " ".join(text.split()).strip(" ,;:.-–+*•")
+    if text.startswith("(") and ")" not in text:
+        text = text[1:].strip()
+    if text.endswith("(") or (text.count("(") > text.count(")") and text.rfind("(") > len(text) - 3):
+        text = text[:text.rfind("(")].strip()
+    return re.sub(r"\s+(?:từ|là|và|hoặc|của)$", "", text).strip(" ,;:.-–+*•")
 
 
 # --- figures ------------------------------------------------------------------------------------
@@ -215,7 +238,7 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
         if a is None:
             continue
         b = parse_number(m["b"]) if m["b"] else None
-        found.append(Candidate(m.start(), m.end(), a, "%", value_max=b))
+        found.append(Candidate(m.start(), m.end(), a, "%", value_max=b, ustart=m.end()))
         taken.append(m.span())
     for m in RATIO.finditer(work, ps, pe):
         if not free(*m.span()):
@@ -224,10 +247,11 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
         before = work[max(ps, m.start() - 12):m.start()].lower()
         if a is None or not d or a > d or re.search(r"(ngày|trước|sau|đến|từ|tháng|số|quý)\s*$", before):
             continue
-        unit, uend = _count_unit(work, m.end(), pe)
-        if not unit:
+        unit = _count_unit(work, m.end(), pe)
+        if unit is None:
             continue
-        found.append(Candidate(m.start(), uend, a, unit, denominator=d))
+        text, ustart, uend, noun = unit
+        found.append(Candidate(m.start(), uend, a, text, denominator=d, ustart=ustart, noun_unit=noun))
         taken.append((m.start(), uend))
     for m in COUNT.finditer(work, ps, pe):
         if not free(*m.span()):
@@ -235,34 +259,44 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
         a = parse_number(m["a"])
         if a is None:
             continue
-        unit, uend = _count_unit(work, m.end(), pe)
-        if not unit:
+        unit = _count_unit(work, m.end(), pe)
+        if unit is None:
             continue
+        text, ustart, uend, noun = unit
         b = parse_number(m["b"]) if m["b"] else None
-        found.append(Candidate(m.start(), uend, a, unit, value_max=b))
+        found.append(Candidate(m.start(), uend, a, text, value_max=b, ustart=ustart, noun_unit=noun))
         taken.append((m.start(), uend))
     found.sort(key=lambda c: c.vstart)
     return found
 
 
-def _count_unit(work: str, pos: int, pe: int) -> tuple[Optional[str], int]:
-    """The unit after a number: a known money or measure unit, else the first word underthesea reads."""
+def _count_unit(work: str, pos: int, pe: int) -> Optional[tuple[str, int, int, bool]]:
+    """The unit after a number: (text, start, end, is_noun). A known money or measure unit (`tỷ đồng`,
+    `9.500ha`), else the counted noun underthesea reads (`mô hình`), with a rate's tail (`ca sinh/1.000 phụ nữ`)."""
     m = _unit_rx().match(work, pos, pe)
     if m:
-        return " ".join(m.group(0).split()), m.end()
+        ustart = pos + len(m.group(0)) - len(m.group(0).lstrip())
+        return " ".join(m.group(0).split()), ustart, m.end(), False
     rest = work[pos:min(pe, pos + 60)]
     first = re.match(r"\s+([^\W\d_][\w]*)", rest)
     if not first or first.group(1).lower() in NOT_UNIT_WORDS:
-        return None, pos
-    if first.group(1).lower() in {w.split()[0] for w in words("not_unit")}:
-        word = _first_word(rest)
-        if word.lower() in words("not_unit") or first.group(1).lower() in ("năm", "tuổi", "tháng", "ngày", "quý"):
-            return None, pos
+        return None
     word = _first_word(rest)
-    if not word or word.lower() in NOT_UNIT_WORDS or word.lower() in words("not_unit"):
-        return None, pos
+    if not word or word.lower() in NOT_UNIT_WORDS or word.lower() in words("not_unit") \
+            or word.split()[0].lower() in words("not_unit"):
+        return None
     start = pos + rest.find(word)
-    return word, start + len(word)
+    end = start + len(word)
+    per = PER_TAIL.match(work, start, pe)
+    if per and len(per["num"].split()) <= 4:
+        # a rate `N ca sinh/1.000 phụ nữ`: the unit runs to as many words after the slash as before it
+        n = max(2, len(per["num"].split()))
+        tail = re.match(r"[^\W\d_]+(?:\s[^\W\d_]+){0,%d}" % (n - 1), per["den"])
+        if tail:
+            end = per.start("den") + tail.end()
+            more = MORE_PER.match(work, end, pe)
+            end = more.end() if more else end
+    return " ".join(work[start:end].split()), start, end, True
 
 
 def _first_word(text: str) -> str:
@@ -295,6 +329,7 @@ def _read_chain(work: str, cand: Candidate, lo: int) -> None:
     after = _after_rx().match(work, cand.vend)
     if after:
         cand.comparator, cand.explicit = cmp_of[fold(after.group(1))], True
+        cand.vend = after.end()
     if not cand.explicit and re.search(r"(?<![\w])từ\s+$", work[lo:cand.vstart], re.IGNORECASE):
         cand.comparator, cand.explicit = ">=", True  # `phát triển từ 05 bộ dữ liệu`: from N on
         cand.chain_start = cand.vstart - len(re.search(r"từ\s+$", work[lo:cand.vstart], re.IGNORECASE).group(0))
@@ -304,7 +339,8 @@ def _clean_before(text: str) -> str:
     """The words before a comparator, less opening verbs, time phrases and a trailing horizon."""
     text = re.split(r",\s+(?=(?:" + _alt(words("leadin")) + r")(?![\w]))", text, flags=re.IGNORECASE)[-1]
     for _ in range(3):
-        text = re.sub(r"^[\s,;:.\-–+*•]*(?:(?:và|hoặc)\s+)?", "", text, flags=re.IGNORECASE)
+        text = re.sub(r"^[\s,;:.\-–+*•(]*(?:(?:và|hoặc)\s+)?", "", text, flags=re.IGNORECASE)
+        text = LIST_MARKER.sub("", text)
         text = YEAR_LEAD.sub("", text)
         text = _words_rx("leadin", "start").sub("", text)
     for _ in range(3):
@@ -318,6 +354,7 @@ def _clean_before(text: str) -> str:
     return _tidy(text)
 
 
+LIST_MARKER = re.compile(r"^\s*(?:[a-zđ]\s?\)|\(\s?\w{1,3}\s?\)|\d{1,2}(?:\.\d{1,2})*\s?[.)]|[IVX]+\s?[.)]|[-+•])\s+")
 YEAR_LEAD = re.compile(rf"^\s*(?:(?:vào|đến|tới|trong|từ)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}(?:\s+trở\s+đi)?[\s,]*"
                        rf"|^\s*giai\s+đoạn\s+{YEAR}\s*[-–]\s*{YEAR}[\s,]*", re.IGNORECASE)
 YEAR_TAIL = re.compile(rf"[\s,]*(?:(?:vào|đến|tới|trong|từ)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}(?:\s+trở\s+đi)?\s*$",
@@ -326,7 +363,7 @@ YEAR_TAIL = re.compile(rf"[\s,]*(?:(?:vào|đến|tới|trong|từ)\s+)?(?:(?:cu
 
 def _phrase_after(work: str, cand: Candidate, clause_end: int) -> tuple[str, int]:
     """The noun phrase after a value (`100% cơ sở ... đủ điều kiện`), up to the horizon or the next figure."""
-    start = cand.vend if cand.unit == "%" or cand.denominator else cand.vend - len(cand.unit)
+    start = cand.ustart if cand.noun_unit else cand.vend
     if cand.unit == "%":
         after = _after_rx().match(work, cand.vend, clause_end)
         if after:
@@ -381,10 +418,13 @@ def _intro_year(work: str, view: DocView, ps: int) -> Optional[int]:
 # --- what a figure is ---------------------------------------------------------------------------
 
 def _section_kind(view: DocView, offset: int) -> Optional[str]:
-    for sec in reversed(view.ancestors_at(offset)):
-        if sec.kind != "other":
-            return sec.kind
-    return None
+    """A situation or objectives section anywhere above decides; else the outermost kind that says something
+    (deep titles such as `Chi thực hiện các chương trình mục tiêu, nhiệm vụ` name no part of a plan)."""
+    kinds = [sec.kind for sec in view.ancestors_at(offset)]
+    for kind in ("situation", "objectives"):
+        if kind in kinds:
+            return kind
+    return next((k for k in kinds if k != "other"), None)
 
 
 def _is_share(work: str, cand: Candidate, clause_start: int) -> bool:
@@ -393,7 +433,10 @@ def _is_share(work: str, cand: Candidate, clause_start: int) -> bool:
     after = work[cand.vend:cand.vend + 25]
     if re.match(rf"^\s*(?:{_alt(words('share_after'))})(?![\w])", after, re.IGNORECASE):
         return True
-    return bool(_words_rx("share").search(near) or re.search(r"(?:hỗ trợ|được hưởng)\s+(?:\S+\s+){0,3}$", before))
+    if _words_rx("share").search(near) or re.search(r"(?:hỗ trợ|được hưởng)\s+(?:\S+\s+){0,3}$", before):
+        return True
+    clause = work[clause_start:cand.vstart]
+    return bool(_words_rx("share").search(clause) and re.search(r"mức đóng|kinh phí|ngân sách", clause, re.IGNORECASE))
 
 
 def _in_quote_or_title(work: str, cand: Candidate, ps: int, clause_start: int) -> bool:
@@ -413,7 +456,7 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
     ss, se = cand.sentence
     clause = work[cs:ce]
     sentence = work[ss:se]
-    if kind == "basis":
+    if kind == "basis" or _words_rx("condition", "start").match(clause):
         return None
     if _words_rx("result").search(sentence) or re.search(r"(?<![\w])(?:ước|đã)\s+(?:\S+\s+){0,2}$", work[cs:cand.vstart]):
         return "baseline"
@@ -459,6 +502,9 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
                 continue
         if _in_quote_or_title(work, cand, ps, cs) or _is_share(work, cand, cs):
             continue
+        if cand.unit != "%" and any(k.phrase_end and k.ind_start is not None and k.ind_start < cand.vstart < k.phrase_end
+                                    for k in kept):
+            continue  # `70% phụ nữ được tầm soát ít nhất 4 loại bệnh`: the count qualifies the percentage
         window = work[lo:cand.chain_start]
         before = _clean_before(window)
         if same_clause and re.fullmatch(r"[^,;()]*\s(?:và|hoặc)\s*", window):
@@ -466,11 +512,12 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
         after, after_end = _phrase_after(work, cand, ce)
         coordinated = bool(re.search(r"(?:\bvà|\bhoặc|,)\s*$", window)) and not cand.explicit
         starts_head = bool(re.match(r"(?:" + _alt(words("start")) + r")(?![\w])", before, re.IGNORECASE))
-        use_after = bool(after) and (coordinated or not before or (
+        opened = re.search(r"(?<![\w])(?:cho|tại|ở)\s+$", work[cand.chain_start:cand.vstart], re.IGNORECASE)
+        use_after = bool(after) and (coordinated or not before or opened or (
             not _words_rx("head").search(before) and not starts_head and len(after.split()) > 2))
         if use_after:
             cand.indicator, cand.after_value = after, True
-            cand.ind_start = cand.vstart if cand.unit == "%" else cand.vend - len(cand.unit)
+            cand.ind_start = cand.ustart if cand.noun_unit else cand.vstart
             cand.phrase_end = after_end
         elif before:
             if same_clause and prev.indicator:
@@ -479,12 +526,18 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
             cand.ind_start = lo + window.find(before.split()[0]) if before.split()[0] in window else cand.chain_start
         elif same_clause and prev.indicator:
             cand.indicator = prev.indicator
+        elif not same_clause and work[ps:cs].rstrip().endswith(":") and not work[cs:cand.chain_start].strip():
+            # `Nhu cầu vốn đầu tư ...: khoảng 80.731 tỷ đồng`: the label names the figure
+            ls = _bounds(work, CLAUSE_END, ps, pe, cs - 1)[0]
+            cand.indicator = _clean_before(work[ls:cs].rstrip().rstrip(":"))
+            cand.ind_start = ls + len(work[ls:cs]) - len(work[ls:cs].lstrip()) if cand.indicator else None
         elif prev is not None and prev.sentence == cand.sentence and prev.indicator and not prev.dropped:
             cand.indicator = prev.indicator
         if not cand.indicator:
             continue
         if not cand.explicit and same_clause and prev.comparator and coordinated:
-            cand.comparator = prev.comparator
+            if not (cand.unit == "%" and cand.value >= 100 and prev.comparator in (">", ">=")):
+                cand.comparator = prev.comparator
         if cand.comparator is None:
             cand.comparator = "=" if cand.unit == "%" and cand.value == 100 else ">="
         cand.stated_year, context_year = _year_of(view, work, cand, ps, pe)
@@ -501,7 +554,10 @@ def _splice(prev: str, part: str) -> str:
     """`tỷ lệ đi học ở cấp tiểu học` + `ở cấp trung học cơ sở` -> `tỷ lệ đi học ở cấp trung học cơ sở`."""
     if _words_rx("head").match(part) or _words_rx("start", "start").match(part):
         return part
-    first = part.split()[0].lower()
+    mod = re.match(rf"(?:{_alt(words('modifier'))})(?![\w])", part, re.IGNORECASE)
+    if not mod:
+        return part
+    first = mod.group(0).lower()
     pos = f" {prev.lower()} ".rfind(f" {first} ")
     if pos > 0:
         return _tidy(prev[:pos - 1] + " " + part) if pos - 1 > 0 else part
@@ -509,14 +565,28 @@ def _splice(prev: str, part: str) -> str:
 
 
 def _year_of(view: DocView, work: str, cand: Candidate, ps: int, pe: int) -> tuple[Optional[int], Optional[int]]:
-    """(year stated in the sentence, year from the list intro or heading)."""
+    """(year stated in the sentence, year from the list intro or heading).
+
+    The words after the figure come first (`lên 55% vào năm 2020`), up to the next figure or a parenthesis;
+    then the clause before it; then a year that opens an earlier clause of the sentence
+    (`Đến năm 2025 đạt 80% ...; 50% ...`), never one inside it (`gấp 2 lần năm 2010; ... 46%`)."""
     ss, se = cand.sentence
-    # after the figure, up to the next figure or the end of the clause
+    cs, ce = cand.clause
     nxt = PERCENT.search(work, cand.end, se)
-    stop = min(cand.clause[1], nxt.start() if nxt else se)
-    year = _year_in(work[cand.vend:stop])
+    stop = min(ce, nxt.start() if nxt else se)
+    paren = work.find("(", cand.vend, stop)
+    year = _year_in(work[cand.vend:paren if paren >= 0 else stop])
     if year is None:
-        year = _year_in(work[ss:cand.chain_start], last=True)
+        year = _year_in(work[cs:cand.chain_start], last=True)
+    if year is None:
+        for m in CLAUSE_END.finditer(work, ss, cs):
+            lead = YEAR_LEAD.match(LIST_MARKER.sub("", work[m.end():cs].lstrip()))
+            lead = lead or YEAR_LEAD.match(_words_rx("leadin", "start").sub("", work[m.end():cs].lstrip()))
+            if lead and _year_in(lead.group(0)):
+                year = _year_in(lead.group(0))
+        lead = YEAR_LEAD.match(LIST_MARKER.sub("", work[ss:cs].lstrip())) if ss < cs else None
+        if year is None and lead:
+            year = _year_in(lead.group(0))
     if year is not None:
         return year, None
     return None, _intro_year(work, view, ps) or _heading_year(view, cand.vstart)
@@ -531,8 +601,7 @@ def _pair_from_to(work: str, prev: Optional[Candidate], cand: Candidate) -> None
         prev.dropped = True
         cand.inline_baseline = Baseline(value=prev.value, year=None, span=(prev.vstart, prev.vend),
                                         text=work[prev.vstart:prev.vend])
-        if not cand.indicator or cand.indicator == prev.indicator:
-            cand.indicator = prev.indicator or cand.indicator
+        cand.indicator = prev.indicator or cand.indicator
         cand.ind_start = prev.ind_start if prev.ind_start is not None else cand.ind_start
 
 
@@ -542,10 +611,10 @@ def _share_predicates(work: str, cands: list[Candidate]) -> None:
         a, b = cands[i - 1], cands[i]
         if not (a.after_value and b.after_value and a.phrase_end and a.sentence == b.sentence):
             continue
-        if not re.fullmatch(r"[\s,]*(?:và|hoặc)?\s*(?:\S+\s+){0,2}", work[a.phrase_end:b.chain_start]):
+        if not re.fullmatch(r"[\s,]*(?:và|hoặc)\s*", work[a.phrase_end:b.chain_start]):
             continue
         pred = PREDICATE.search(" " + b.indicator + " ")
-        if pred and not PREDICATE.search(" " + a.indicator + " "):
+        if pred and not PREDICATE.search(" " + a.indicator + " ") and not VERB_PREDICATE.search(" " + a.indicator + " "):
             a.indicator = _tidy(a.indicator + " " + b.indicator[pred.start():])
 
 
