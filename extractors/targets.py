@@ -40,13 +40,13 @@ YEAR_PHRASE = re.compile(
 HEADING_YEAR = re.compile(rf"\b(?:năm\s+)?(?P<y>{YEAR})\b")
 SENTENCE_END = re.compile(r"[.!?](?=\s+\S)")
 CLAUSE_END = re.compile(r"[.!?](?=\s+\S)|[;:]")
-RUNS_ON = re.compile(r"\s*(?:[a-zđà-ỹ]|\d|[IVX]+\s+trở)")
+RUNS_ON = re.compile(r"\s*(?:[a-zđà-ỹ]|\d|[IVX]+\s+[a-zđà-ỹ])")
 CITATION = re.compile(r"\b(?:Luật|Nghị quyết|Quyết định|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Chương trình|Đề án|"
                       r"Kết luận|Công văn|Chiến lược|Hướng dẫn)\s+(?:số\s+)?[\w.]*\d[\w./-]*")
 CITED_BY = re.compile(r"\s+theo\s+(?:Luật|Nghị quyết|Quyết định|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Chương trình|Đề án)\b.*$")
 PREDICATE = re.compile(r"\s(?:được|bị)\s")
 VERB_PREDICATE = re.compile(r"\s(?:đạt|bảo đảm|đảm bảo|áp dụng|triển khai|thực hiện|đủ)\s")
-FUNCTION_START = re.compile(r"^(?:của|với|so|vào|đến|trong|từ|trở|năm|và|hoặc|ở|theo|trên|dưới|/|\(|tại thời điểm)(?![\w])",
+FUNCTION_START = re.compile(r"^(?:(?:của|với|so|vào|đến|trong|từ|trở|năm|và|hoặc|ở|theo|trên|dưới|tại thời điểm)(?![\w])|[/(])",
                             re.IGNORECASE)
 PER_TAIL = re.compile(r"(?P<num>[^\W\d_]+(?:\s[^\W\d_]+){0,3})\s?/\s?(?:\d[\d.]*\s)?(?P<den>[^\W\d_][^;,.()\n]*)")
 MORE_PER = re.compile(r"(?:\s?/\s?[^\W\d_]+(?:\s[^\W\d_]+)?)+")
@@ -371,7 +371,7 @@ def _phrase_after(work: str, cand: Candidate, clause_end: int) -> tuple[str, int
     m = _after_stop_rx().search(work, start, clause_end)
     end = m.start() if m else clause_end
     text = work[start:end]
-    if FUNCTION_START.match(text.strip()):
+    if FUNCTION_START.match(text.strip()) or (not cand.noun_unit and re.match(r"\s*,", text)):
         return "", cand.vend
     tidy = _tidy(text)
     if not tidy:
@@ -502,7 +502,7 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
                 continue
         if _in_quote_or_title(work, cand, ps, cs) or _is_share(work, cand, cs):
             continue
-        if cand.unit != "%" and any(k.phrase_end and k.ind_start is not None and k.ind_start < cand.vstart < k.phrase_end
+        if cand.unit != "%" and any(k.unit == "%" and k.phrase_end and k.ind_start is not None and k.ind_start < cand.vstart < k.phrase_end
                                     for k in kept):
             continue  # `70% phụ nữ được tầm soát ít nhất 4 loại bệnh`: the count qualifies the percentage
         window = work[lo:cand.chain_start]
