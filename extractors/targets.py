@@ -256,6 +256,9 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
     for m in COUNT.finditer(work, ps, pe):
         if not free(*m.span()):
             continue
+        lead = work[max(ps, m.start() - 40):m.start()]
+        if not (_chain_rx().search(lead) or re.search(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$", lead)):
+            continue  # a count is a figure only when words open it: skip the costly unit reading
         a = parse_number(m["a"])
         if a is None:
             continue
@@ -466,7 +469,7 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
         return "target"
     if cand.explicit and cand.unit == "%":
         return "target"
-    if _words_rx("target").search(clause) or (cand.explicit and cand.year):
+    if _words_rx("target").search(sentence) or (cand.explicit and cand.year):
         return "target"
     return None
 
@@ -543,6 +546,8 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
         cand.stated_year, context_year = _year_of(view, work, cand, ps, pe)
         cand.year = cand.stated_year or context_year
         cand.role = _role(view, work, cand)
+        if cand.role is None and prev is not None and prev.role == "target" and prev.sentence == cand.sentence:
+            cand.role = "target"  # a list of figures opened by a target: `đạt 85% X và 60% Y; 100% Z`
         _pair_from_to(work, prev, cand)
         kept.append(cand)
         prev = cand
