@@ -171,7 +171,7 @@ def _after_stop_rx() -> re.Pattern:
     cue = rf"(?:(?:{_alt(before)})\s+)*"
     lead = _alt(words("leadin") + words("head"))
     return re.compile(
-        rf"\s+(?:(?:vào|đến|tới|trong|từ|sau)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}"
+        rf"\s+(?:ngay\s+)?(?:(?:vào|đến|tới|trong|từ|sau)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}"
         rf"|\s+giai\s+đoạn\s+{YEAR}|\s+trở\s+(?:lên|đi|xuống)|\s+so\s+(?:với\s+)?|\s+(?:mỗi|hằng|hàng)\s+(?:năm|quý|tháng)"
         rf"|,?\s+(?:và|hoặc)\s+(?={cue}\d)|,\s*(?={cue}\d)|,\s+(?=(?:{lead}|đồng thời)(?![\w]))|\s*\(|,?\s+(?:nhằm|để|góp phần|từng bước|gắn với|đồng thời)(?![\w])",
         re.IGNORECASE)
@@ -431,12 +431,13 @@ def _section_kind(view: DocView, offset: int) -> Optional[str]:
 
 
 def _is_share(work: str, cand: Candidate, clause_start: int) -> bool:
-    before = work[max(clause_start, cand.chain_start - 40):cand.chain_start]
-    near = work[max(clause_start, cand.chain_start - 15):cand.vstart]
+    """A legal share of money, not an objective: `hỗ trợ 15% mức đóng`, `đạt 45% kế hoạch`,
+    `được ngân sách nhà nước hỗ trợ một phần mức đóng bảo hiểm y tế là 70%`."""
     after = work[cand.vend:cand.vend + 25]
-    if re.match(rf"^\s*(?:{_alt(words('share_after'))})(?![\w])", after, re.IGNORECASE):
+    if re.match(rf"\s*(?:{_alt(words('share_after'))})(?![\w])", after, re.IGNORECASE):
         return True
-    if _words_rx("share").search(near) or re.search(r"(?:hỗ trợ|được hưởng)\s+(?:\S+\s+){0,3}$", before):
+    before = work[clause_start:cand.chain_start]
+    if re.search(rf"(?<![\w])(?:{_alt(words('share'))})(?:\s+[^\s\d]+){{0,2}}\s*$", before, re.IGNORECASE):
         return True
     clause = work[clause_start:cand.vstart]
     return bool(_words_rx("share").search(clause) and re.search(r"mức đóng|kinh phí|ngân sách", clause, re.IGNORECASE))
@@ -448,8 +449,9 @@ def _in_quote_or_title(work: str, cand: Candidate, ps: int, clause_start: int) -
         return True
     cited = list(CITATION.finditer(work, clause_start, cand.vstart))
     if cited and not cand.explicit:
+        # `Quyết định số X về ... 10% ...`: a figure in a cited title, unless a target word opens it after the title
         between = work[cited[-1].end():cand.vstart]
-        return bool(re.search(r"\b(?:về|phê duyệt|ban hành)\b", between))
+        return bool(re.search(r"\b(?:về|phê duyệt|ban hành)\b", between)) and not _words_rx("target").search(between)
     return False
 
 
