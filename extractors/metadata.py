@@ -19,7 +19,7 @@ _NUMBER = re.compile(r"^Số\s*(?:,?\s*ký hiệu)?\s*[:.]?\s*(.*)$", re.IGNOREC
 _DATE_LINE = re.compile(
     r"^(?P<place>[^,\d]{2,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})", re.IGNORECASE
 )
-_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập\s*-\s*Tự do|ĐẢNG CỘNG SẢN VIỆT NAM|^Hạnh phúc$", re.IGNORECASE)
+_MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 _BODY_START = re.compile(r"^(?:Kính gửi|Căn cứ|Thực hiện|Triển khai|Theo|Xét|Nhằm|Để|Quán triệt|Ngày|Sau khi)\b")
 _SUBJECT_PREFIX = re.compile(r"^(?:V/v|V/V|v/v)\s*[:.]?\s*")
 _SIGNER_ROLE = re.compile(r"^(?:PHÓ |CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|TỔNG|CHỦ NHIỆM|UỶ VIÊN|ỦY VIÊN)")
@@ -70,7 +70,7 @@ def vn_case(caps: str) -> str:
         if unit and not party_committee and i + len(unit.split()) < len(words):
             n = len(unit.split())
             out.extend(low[i:i + n])
-            out.extend(w[:1] + w[1:].lower() if not re.search(r"\d", w) else w for w in words[i + n:])
+            out.extend(_place_case(w) for w in words[i + n:])
             break
         comp = next((c for c in sorted(_COMPOUNDS, key=len, reverse=True)
                      if [tone_key(x) for x in low[i:i + len(c.split())]] == [tone_key(x) for x in c.split()]), None)
@@ -85,6 +85,13 @@ def vn_case(caps: str) -> str:
         i += 1
     text = tone_key(" ".join(out))
     return text[:1].upper() + text[1:]
+
+
+def _place_case(word: str) -> str:
+    """`RỊA-VŨNG` -> `Rịa-Vũng`: every syllable of a place name is capitalised."""
+    if re.search(r"\d", word):
+        return word
+    return "-".join(p[:1] + p[1:].lower() for p in word.split("-"))
 
 
 def expand(name: str) -> str:
@@ -138,6 +145,21 @@ def _bodies(lines: list[str]) -> list[str]:
     return [" ".join(b) for b in bodies]
 
 
+def _surnames() -> frozenset[str]:
+    from extractors.vocab import load_csv
+    return frozenset(tone_key(r["surname"]).casefold() for r in load_csv("surnames.csv", ("surname",)))
+
+
+def is_person_name(text: str) -> bool:
+    """`Lâm Hoàng Nghiệp`, `NGUYỄN VĂN AN`: 2-6 capitalised words starting with a family name."""
+    words = text.split()
+    if not 2 <= len(words) <= 6 or re.search(r"[\d:;,()/]", text):
+        return False
+    if not all(w[:1].isupper() for w in words):
+        return False
+    return tone_key(words[0]).casefold() in _surnames()
+
+
 def _signer(closing: list[Line]) -> Signer | None:
     pieces: list[str] = []
     for line in closing:
@@ -146,24 +168,23 @@ def _signer(closing: list[Line]) -> Signer | None:
         # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" joined on one line: split before each authority and role word
         pieces.extend(p for p in re.split(r"\s+(?=(?:KT|TM|T/M|TL|TUQ)\.?\s)|\s+(?=PHÓ\s)", line.text) if p)
     authority = title = name = None
-    for i, piece in enumerate(pieces):
+    for piece in pieces:
         if AUTHORITY.match(piece) and is_upper_line(piece):
             authority = piece
-        elif is_upper_line(piece) and _SIGNER_ROLE.match(tone_key(piece)):
+        elif title is None and is_upper_line(piece) and _SIGNER_ROLE.match(tone_key(piece)):
             title = piece
-        elif title or authority:
-            words = piece.split()
-            if 2 <= len(words) <= 6 and all(w[:1].isupper() for w in words) and not re.search(r"[\d:;]", piece):
-                name = piece
+        elif (title or authority) and is_person_name(piece):
+            name = piece
+            break  # what follows the name (annexes, tables) is not the signature
     if not (title or authority or name):
         return None
-    if authority and not title:  # "TM. BAN THƯỜNG VỤ" then no role: the authority names the collective
-        pass
-    if title is None and authority and name and _SIGNER_ROLE.match(tone_key(AUTHORITY.sub("", authority))):
-        title = AUTHORITY.sub("", authority)  # "KT. CHỦ TỊCH" alone: title is the role signed for
+    if title is None and authority and _SIGNER_ROLE.match(tone_key(AUTHORITY.sub("", authority))):
+        title = AUTHORITY.sub("", authority)  # "KT. CHỦ TỊCH" alone: the title is the role signed for
     if authority:
         m = AUTHORITY.match(authority)
         authority = m.group(1) + (". " if m.group(1) != "T/M" else " ") + vn_case(authority[m.end():])
+    if name and is_upper_line(name):
+        name = " ".join(w[:1] + w[1:].lower() for w in name.split())
     return Signer(name=name, title=vn_case(title) if title else None, authority=authority)
 
 

@@ -55,6 +55,7 @@ def build_documents(text: str, page_starts: list[int], raw: RawText) -> list[Doc
         doc.page = view.page_of(start)
         docs.append((doc, view))
     _fill_from_cover_letter([d for d, _ in docs], text)
+    _fill_from_issuing_decision([d for d, _ in docs], text)
     for doc, view in docs:
         for name, extract in EXTRACTORS:
             facts = list(extract(view))
@@ -85,6 +86,23 @@ def _fill_from_cover_letter(docs: list[Document], text: str) -> None:
             if m.group("issuer") and (doc.issuer is None or fold(doc.issuer) in fold(m.group("issuer"))):
                 doc.issuer = m.group("issuer").strip()
             break
+
+
+def _fill_from_issuing_decision(docs: list[Document], text: str) -> None:
+    """A decision that says `Ban hành kèm theo Quyết định này Kế hoạch ...` issues the next document:
+    the plan's issuer and date are the decision's (the plan itself prints neither)."""
+    for prev, doc in zip(docs, docs[1:]):
+        if prev.doc_type != "quyet_dinh" or doc.doc_type is None or doc.doc_type == "quyet_dinh":
+            continue
+        head = text[prev.span[0]:prev.span[1]]
+        m = re.search(r"kèm theo\s+Quyết định này\s+(\S+(?:\s+\S+)?)", head, re.IGNORECASE)
+        if not m or type_by_name().get(fold(m.group(1))) != doc.doc_type:
+            continue
+        if doc.issuer is None and prev.issuer:
+            doc.issuer, doc.parent_issuer = prev.issuer, prev.parent_issuer
+        if doc.issued_date is None and prev.issued_date:
+            doc.issued_date = prev.issued_date
+        doc.warnings.append(f"issuer and date taken from the decision that issues it ({prev.number})")
 
 
 def parse(path: str | Path) -> ParseResult:
