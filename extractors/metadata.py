@@ -38,6 +38,8 @@ _COMPOUNDS = (
     "thủ tướng", "trưởng", "phó", "cán sự", "chấp hành",
 )
 _ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "MTTQ": "Mặt trận Tổ quốc", "TP": "thành phố"}
+# Organs whose name after the head word is capitalised part by part: Sở Kế hoạch và Đầu tư.
+_PART_HEADS = ("sở", "bộ", "ban", "cục", "chi cục", "tổng cục", "phòng", "trung tâm", "hội", "viện", "trường")
 
 
 @dataclass
@@ -60,6 +62,7 @@ def vn_case(caps: str) -> str:
     `Ủy ban nhân dân tỉnh Sóc Trăng`, `BAN THƯỜNG VỤ TỈNH ỦY` -> `Ban Thường vụ Tỉnh ủy`."""
     if not is_upper_line(caps):
         return caps
+    caps = re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", re.sub(r"\bHĐND\b", "HỘI ĐỒNG NHÂN DÂN", caps))
     words = caps.split()
     out: list[str] = []
     i = 0
@@ -79,6 +82,13 @@ def vn_case(caps: str) -> str:
             out.append(low[i][:1].upper() + low[i][1:])
             out.extend(low[i + 1:i + n])
             i += n
+            if comp in _PART_HEADS:  # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI": each part starts with a capital
+                new_part = True
+                while i < len(words) and not any(low[i:i + len(u.split())] == u.split() for u in _UNITS):
+                    w = low[i]
+                    out.append(w[:1].upper() + w[1:] if new_part and w not in ("và", "-") else w)
+                    new_part = w in ("và", "-") or w.endswith(",")
+                    i += 1
             continue
         w = words[i]
         out.append(w if (re.search(r"[\d/.&]", w) or w in ("T/M",)) else low[i])
@@ -263,10 +273,13 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
         meta.doc_type = _type_of_title(title_line.text)
         after = [l for l in lines if title_line.end < l.start < close_at]
         taken: list[Line] = []
-        for l in after:
+        for k, l in enumerate(after):
             if not l.text:
                 if taken:
                     break
+                continue
+            if k == 0 and not heading_of(l.text):  # the line right under the type name is the subject
+                taken.append(l)
                 continue
             if _BODY_START.match(l.text) or heading_of(l.text) or (taken and not is_upper_line(l.text) and not l.text[:1].islower()):
                 break

@@ -115,6 +115,7 @@ def normalise(raw: RawText) -> tuple[str, list[int]]:
     lines: list[_Line] = []
     for page_no, page in enumerate(raw.pages, start=1):
         page = nfc(page.replace("\r\n", "\n").replace("\r", "\n"))
+        page = re.sub(r"<br\s*/?>", "\n", page, flags=re.IGNORECASE)  # line breaks inside table cells
         for raw_line in page.split("\n"):
             cells, toggles = _clean(raw_line)
             for i, cell in enumerate(cells):
