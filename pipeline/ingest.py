@@ -55,10 +55,13 @@ def parse_safe(path: Path) -> ParseResult | FileError:
 def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False,
            progress: Callable[[Summary, Path], None] | None = None) -> Summary:
     db = store.open_db(db_path)
+    own_files = {Path(f"{Path(db_path).resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
     summary = Summary()
     for path in iter_files(paths):
-        summary.files += 1
         path = path.resolve()  # one identity per file, however it was named on the command line
+        if path in own_files:
+            continue  # the database may live inside the folder being ingested
+        summary.files += 1
         key = str(path)
         try:
             if not force and path.is_file() and store.is_current(db, key, sha256_of(path)):
