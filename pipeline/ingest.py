@@ -24,13 +24,14 @@ class Summary:
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and every file under folders named (sorted, hidden files skipped)."""
+    """Files named, and every file under folders named (sorted; hidden files and README.md, a folder's
+    documentation, skipped)."""
     for p in map(Path, paths):
         if p.is_dir():
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith(".") and name not in ("MANIFEST.tsv", "README.md"):
+                    if not name.startswith(".") and name != "README.md":
                         yield Path(root) / name
         else:
             yield p
