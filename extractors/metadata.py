@@ -54,6 +54,7 @@ class Meta:
     signer: Signer | None = None
     recipients: list[str] = field(default_factory=list)
     body: tuple[int, int] = (0, 0)
+    annexes: list[tuple[str, tuple[int, int]]] = field(default_factory=list)  # (label, span) after the signature
     warnings: list[str] = field(default_factory=list)
 
 
@@ -210,6 +211,10 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
         if i > 3 and is_closing_line(l.text):
             close_at = l.start
             break
+    # An annex heading ends the body even where no signature is printed (resolutions, attached plans).
+    annex_at = next((l.start for i, l in enumerate(nonblank)
+                     if i > 3 and _ANNEX.match(tone_key(l.text)) and is_upper_line(l.text)), end)
+    close_at = min(close_at, annex_at)
     closing = [l for l in nonblank if l.start >= close_at]
 
     header: list[Line] = []
@@ -335,7 +340,21 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             break
     meta.body = (body_from, close_at)
     meta.signer = _signer(closing)
+    meta.annexes = _annexes(closing, end)
     return meta
+
+
+_ANNEX = re.compile(r"^PHỤ LỤC\s*([IVXLC]+|\d+|[A-Z])?\s*[.:]?\s*(.*)$")
+
+
+def _annexes(closing: list[Line], end: int) -> list[tuple[str, tuple[int, int]]]:
+    """Annexes (`PHỤ LỤC I`, `PHỤ LỤC 02`) printed after the signature: tables of targets and tasks."""
+    starts = [(l, m) for l in closing if (m := _ANNEX.match(tone_key(l.text))) and is_upper_line(l.text)]
+    out = []
+    for i, (line, m) in enumerate(starts):
+        stop = starts[i + 1][0].start if i + 1 < len(starts) else end
+        out.append((f"PL{m.group(1) or i + 1}", (line.start, stop)))
+    return out
 
 
 def _recipients(items: list[str]) -> list[str]:

@@ -51,7 +51,7 @@ def build_documents(text: str, page_starts: list[int], raw: RawText) -> list[Doc
             sections=segment_sections(text, *meta.body),
         )
         view = DocView(text=text, document=doc, body=meta.body, page_starts=page_starts,
-                       paged=raw.paged, ocr_pages=raw.ocr_pages)
+                       paged=raw.paged, ocr_pages=raw.ocr_pages, annexes=meta.annexes)
         doc.page = view.page_of(start)
         docs.append((doc, view))
     _fill_from_cover_letter([d for d, _ in docs], text)
