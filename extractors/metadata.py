@@ -12,7 +12,7 @@ from datetime import date
 
 from extractors.vocab import type_by_abbr, type_by_name
 from pipeline.segment import AUTHORITY, Line, heading_of, is_closing_line, is_header_start, is_type_title, lines_of
-from pipeline.textutil import fold, is_upper_line, tone_key
+from pipeline.textutil import fold, is_upper_line, parse_date, tone_key
 from schemas import Signer
 
 _NUMBER = re.compile(r"^Số\s*(?:,?\s*ký hiệu)?\s*[:.]?\s*(.*)$", re.IGNORECASE)
@@ -339,11 +339,18 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             body_from = body_lines[j - 1].end if j > i + 1 else l.end
             break
     meta.body = (body_from, close_at)
+    if meta.issued_date is None and meta.doc_type == "nghi_quyet":
+        # A council resolution is dated the day it is adopted; the closing article states it.
+        m = _ADOPTED.search(text, body_from, end)
+        if m:
+            meta.issued_date = parse_date(m.group(1))
+            meta.warnings.append(f"date taken from the adoption clause {m.group(0)!r}")
     meta.signer = _signer(closing)
     meta.annexes = _annexes(closing, end)
     return meta
 
 
+_ADOPTED = re.compile(r"thông qua ngày\s+(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 _ANNEX = re.compile(r"^PHỤ LỤC\s*([IVXLC]+|\d+|[A-Z])?\s*[.:]?\s*(.*)$")
 
 
