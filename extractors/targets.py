@@ -40,6 +40,7 @@ YEAR_PHRASE = re.compile(
 HEADING_YEAR = re.compile(rf"\b(?:năm\s+)?(?P<y>{YEAR})\b")
 SENTENCE_END = re.compile(r"[.!?](?=\s+\S)")
 CLAUSE_END = re.compile(r"[.!?](?=\s+\S)|[;:]")
+TABLE_ROW_NUMBER = re.compile(r"\s*\d{1,3}\s*(?:\s[A-ZĐ]|$)")  # a table's row number cell, never a run-on
 RUNS_ON = re.compile(r"\s*(?:[a-zđà-ỹ]|\d|[IVX]+\s+[a-zđà-ỹ])")
 CITATION = re.compile(r"\b(?:Luật|Nghị quyết|Quyết định|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Chương trình|Đề án|"
                       r"Kết luận|Công văn|Chiến lược|Hướng dẫn)\s+(?:số\s+)?[\w.]*\d[\w./-]*")
@@ -199,7 +200,8 @@ def _paragraphs(work: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     while i < len(lines):
         ps, pe = lines[i]
         while i + 1 < len(lines) and not work[ps:pe].rstrip().endswith((".", ";", ":", "!", "?")) \
-                and RUNS_ON.match(work, lines[i + 1][0]) and not LIST_MARKER.match(work[lines[i + 1][0]:lines[i + 1][1]]):
+                and RUNS_ON.match(work, lines[i + 1][0]) and not LIST_MARKER.match(work[lines[i + 1][0]:lines[i + 1][1]]) \
+                and not TABLE_ROW_NUMBER.match(work[lines[i + 1][0]:lines[i + 1][1]]):
             i += 1
             pe = lines[i][1]
         yield ps, pe
@@ -344,6 +346,7 @@ def _clean_before(text: str) -> str:
     for _ in range(3):
         text = re.sub(r"^[\s,;:.\-–+*•(]*(?:(?:và|hoặc)\s+)?", "", text, flags=re.IGNORECASE)
         text = LIST_MARKER.sub("", text)
+        text = re.sub(r"^\d{1,3}\s+(?=[A-ZĐÀ-Ỹ])", "", text)  # a table row number before the cell text
         text = YEAR_LEAD.sub("", text)
         text = _words_rx("leadin", "start").sub("", text)
     for _ in range(3):
@@ -482,9 +485,31 @@ def candidates(view: DocView) -> list[Candidate]:
     """Every figure of the document with its comparator, indicator, year and role."""
     work = _work_text(view.text)
     out: list[Candidate] = []
-    for ps, pe in _paragraphs(work, *view.body):
-        out.extend(_read_paragraph(view, work, ps, pe))
+    for start, end in view.regions():
+        for ps, pe in _paragraphs(work, start, end):
+            out.extend(_read_paragraph(view, work, ps, pe))
+    _share_years(out)
     return out
+
+
+def _share_years(cands: list[Candidate]) -> None:
+    """An annex table restates an objective without its horizon: it takes the year of the same figure
+    for the same indicator stated earlier (`Tỷ lệ doanh nghiệp ... đạt 60%` under `đến năm 2030`)."""
+    stated = [c for c in cands if c.role == "target" and c.year]
+    for c in cands:
+        if c.role != "target" or c.year:
+            continue
+        words_c = _tokens(c.indicator)
+        for k in stated:
+            if k.vstart < c.vstart and k.unit == c.unit and _same_value(k.value, c.value):
+                words_k = _tokens(k.indicator)
+                if words_c and words_k and len(words_c & words_k) / max(len(words_c), len(words_k)) >= 0.8:
+                    c.year = k.year
+                    break
+
+
+def _same_value(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-9
 
 
 def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidate]:
