@@ -1,0 +1,375 @@
+"""Metadata of one document: issuer, number, type, place and date, subject, signer, recipients.
+
+Works on the zones of a document: the header (lines before the type title or the first body
+line), the title block, and the closing block (signature, `Nơi nhận`). What the text does not
+state stays null: a header replaced by a placeholder gives only what the body supports.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from extractors.vocab import type_by_abbr, type_by_name
+from pipeline.segment import AUTHORITY, Line, heading_of, is_closing_line, is_header_start, is_type_title, lines_of
+from pipeline.textutil import fold, is_upper_line, parse_date, tone_key
+from schemas import Signer
+
+_NUMBER = re.compile(r"^Số\s*(?:,?\s*ký hiệu)?\s*[:.]?\s*(.*)$", re.IGNORECASE)
+_DATE_LINE = re.compile(
+    r"^(?P<place>[^,\d]{2,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})", re.IGNORECASE
+)
+_MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
+_BODY_START = re.compile(r"^(?:Kính gửi|Căn cứ|Thực hiện|Triển khai|Theo|Xét|Nhằm|Để|Quán triệt|Ngày|Sau khi)\b")
+_SUBJECT_PREFIX = re.compile(r"^(?:V/v|V/V|v/v)\s*[:.]?\s*")
+_SIGNER_ROLE = re.compile(r"^(?:PHÓ |CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|TỔNG|CHỦ NHIỆM|UỶ VIÊN|ỦY VIÊN)")
+_ORG_HEADS = re.compile(
+    r"^(?:ỦY BAN|UBND|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|QUẬN ỦY|ĐẢNG ỦY|ĐẢNG BỘ|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BAN CÁN SỰ|ĐẢNG ĐOÀN|"
+    r"HỘI ĐỒNG|HĐND|SỞ|BỘ|BAN|VĂN PHÒNG|CÔNG AN|CHÍNH PHỦ|CỤC|TỔNG CỤC|CHI CỤC|PHÒNG|TRUNG TÂM|THANH TRA|KHO BẠC|"
+    r"LIÊN ĐOÀN|HỘI|ĐOÀN|BỘ CHỈ HUY|TRƯỜNG|VIỆN|BẢO HIỂM)\b"
+)
+# Names of administrative units: the words after them are a place name, capitalised syllable by syllable.
+_UNITS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu")
+# Multi-word organ and office names whose first syllable is capitalised (Ủy ban nhân dân, Ban Thường vụ).
+_COMPOUNDS = (
+    "ủy ban", "hội đồng", "ban", "sở", "bộ", "văn phòng", "tỉnh ủy", "thành ủy", "huyện ủy", "đảng ủy", "đảng đoàn",
+    "chủ tịch", "bí thư", "giám đốc", "thường trực", "thường vụ", "trưởng ban", "chánh văn phòng", "công an",
+    "tuyên giáo", "dân vận", "tổ chức", "kiểm tra", "nội chính", "mặt trận", "tổ quốc", "việt nam", "chính phủ",
+    "thủ tướng", "trưởng", "phó", "cán sự", "chấp hành",
+)
+_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "MTTQ": "Mặt trận Tổ quốc", "TP": "thành phố"}
+# Organs whose name after the head word is capitalised part by part: Sở Kế hoạch và Đầu tư.
+_PART_HEADS = ("sở", "bộ", "ban", "cục", "chi cục", "tổng cục", "phòng", "trung tâm", "hội", "viện", "trường")
+
+
+@dataclass
+class Meta:
+    doc_type: str | None = None
+    number: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    issued_date: date | None = None
+    place: str | None = None
+    subject: str | None = None
+    signer: Signer | None = None
+    recipients: list[str] = field(default_factory=list)
+    body: tuple[int, int] = (0, 0)
+    annexes: list[tuple[str, tuple[int, int]]] = field(default_factory=list)  # (label, span) after the signature
+    warnings: list[str] = field(default_factory=list)
+
+
+def vn_case(caps: str) -> str:
+    """Render an all-caps name as written in running text: `ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG` ->
+    `Ủy ban nhân dân tỉnh Sóc Trăng`, `BAN THƯỜNG VỤ TỈNH ỦY` -> `Ban Thường vụ Tỉnh ủy`."""
+    if not is_upper_line(caps):
+        return caps
+    caps = re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", re.sub(r"\bHĐND\b", "HỘI ĐỒNG NHÂN DÂN", caps))
+    words = caps.split()
+    out: list[str] = []
+    i = 0
+    low = [w.lower() for w in words]
+    while i < len(words):
+        unit = next((u for u in _UNITS if low[i:i + len(u.split())] == u.split()), None)
+        party_committee = i + 1 < len(words) and tone_key(low[i + 1]) == "ủy"  # TỈNH ỦY is an organ, not a place
+        if unit and not party_committee and i + len(unit.split()) < len(words):
+            n = len(unit.split())
+            out.extend(low[i:i + n])
+            out.extend(_place_case(w) for w in words[i + n:])
+            break
+        comp = next((c for c in sorted(_COMPOUNDS, key=len, reverse=True)
+                     if [tone_key(x) for x in low[i:i + len(c.split())]] == [tone_key(x) for x in c.split()]), None)
+        if comp:
+            n = len(comp.split())
+            out.append(low[i][:1].upper() + low[i][1:])
+            out.extend(low[i + 1:i + n])
+            i += n
+            if comp in _PART_HEADS:  # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI": each part starts with a capital
+                new_part = True
+                while i < len(words) and not any(low[i:i + len(u.split())] == u.split() for u in _UNITS):
+                    w = low[i]
+                    out.append(w[:1].upper() + w[1:] if new_part and w not in ("và", "-") else w)
+                    new_part = w in ("và", "-") or w.endswith(",")
+                    i += 1
+            continue
+        w = words[i]
+        out.append(w if (re.search(r"[\d/.&]", w) or w in ("T/M",)) else low[i])
+        i += 1
+    text = tone_key(" ".join(out))
+    return text[:1].upper() + text[1:]
+
+
+def _place_case(word: str) -> str:
+    """`RỊA-VŨNG` -> `Rịa-Vũng`: every syllable of a place name is capitalised."""
+    if re.search(r"\d", word):
+        return word
+    return "-".join(p[:1] + p[1:].lower() for p in word.split("-"))
+
+
+def expand(name: str) -> str:
+    for abbr, full in _ABBREVIATIONS.items():
+        name = re.sub(rf"\b{abbr}\b", full, name)
+    return name
+
+
+def _clean_number(raw: str) -> str | None:
+    raw = re.split(r"\s{2,}|\s+(?=[a-zà-ỹ])", raw.strip())[0]
+    raw = re.sub(r"\s+", "", raw).rstrip(".,;")
+    return raw if re.match(r"\d", raw) else None
+
+
+def type_from_number(number: str | None) -> str | None:
+    """`3042/KH-UBND` -> ke_hoach, `61-CTr/TU` -> chuong_trinh, `3452/UBND-VX` (no type code) -> cong_van."""
+    if not number:
+        return None
+    parts = re.split(r"[/\-]", number)
+    codes = type_by_abbr()
+    for part in parts[1:]:
+        key = fold(part).upper().replace(" ", "")
+        if key in codes:
+            return codes[key]
+    return "cong_van" if len(parts) >= 2 else None
+
+
+def _type_of_title(text: str) -> str | None:
+    return type_by_name().get(fold(text.strip(" .")))
+
+
+def _subject_text(parts: list[str]) -> str | None:
+    text = " ".join(p.strip() for p in parts if p.strip())
+    text = _SUBJECT_PREFIX.sub("", text).strip()
+    if not text:
+        return None
+    if is_upper_line(text):  # keep codes as printed, lowercase the words
+        text = " ".join(w if re.search(r"[\d/]", w) else w.lower() for w in text.split())
+    return text
+
+
+def _bodies(lines: list[str]) -> list[str]:
+    """Group header lines into bodies: a line starting with an organ word starts a new body."""
+    bodies: list[list[str]] = []
+    for text in lines:
+        key = tone_key(text)
+        if _ORG_HEADS.match(key) or not bodies:
+            bodies.append([text])
+        else:
+            bodies[-1].append(text)
+    return [" ".join(b) for b in bodies]
+
+
+def _surnames() -> frozenset[str]:
+    from extractors.vocab import load_csv
+    return frozenset(tone_key(r["surname"]).casefold() for r in load_csv("surnames.csv", ("surname",)))
+
+
+def is_person_name(text: str) -> bool:
+    """`Lâm Hoàng Nghiệp`, `NGUYỄN VĂN AN`: 2-6 capitalised words starting with a family name."""
+    words = text.split()
+    if not 2 <= len(words) <= 6 or re.search(r"[\d:;,()/]", text):
+        return False
+    if not all(w[:1].isupper() for w in words):
+        return False
+    return tone_key(words[0]).casefold() in _surnames()
+
+
+def _signer(closing: list[Line]) -> Signer | None:
+    pieces: list[str] = []
+    for line in closing:
+        if not line.text or line.text.startswith(("-", "+", "Nơi nhận", "NƠI NHẬN")):
+            continue
+        # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" joined on one line: split before each authority and role word
+        pieces.extend(p for p in re.split(r"\s+(?=(?:KT|TM|T/M|TL|TUQ)\.?\s)|\s+(?=PHÓ\s)", line.text) if p)
+    authority = title = name = None
+    for piece in pieces:
+        if AUTHORITY.match(piece) and is_upper_line(piece):
+            authority = piece
+        elif title is None and is_upper_line(piece) and _SIGNER_ROLE.match(tone_key(piece)):
+            title = piece
+        elif (title or authority) and is_person_name(piece):
+            name = piece
+            break  # what follows the name (annexes, tables) is not the signature
+    if not (title or authority or name):
+        return None
+    if title is None and authority and _SIGNER_ROLE.match(tone_key(AUTHORITY.sub("", authority))):
+        title = AUTHORITY.sub("", authority)  # "KT. CHỦ TỊCH" alone: the title is the role signed for
+    if authority:
+        m = AUTHORITY.match(authority)
+        authority = m.group(1) + (". " if m.group(1) != "T/M" else " ") + vn_case(authority[m.end():])
+    if name and is_upper_line(name):
+        name = " ".join(w[:1] + w[1:].lower() for w in name.split())
+    return Signer(name=name, title=vn_case(title) if title else None, authority=authority)
+
+
+def read_metadata(text: str, start: int, end: int) -> Meta:
+    """Metadata of the document text[start:end] and the span of its body."""
+    meta = Meta()
+    lines = lines_of(text, start, end)
+    nonblank = [l for l in lines if l.text]
+
+    # Closing block: from the first closing line after some body text to the end.
+    close_at = end
+    for i, l in enumerate(nonblank):
+        if i > 3 and is_closing_line(l.text):
+            close_at = l.start
+            break
+    # An annex heading ends the body even where no signature is printed (resolutions, attached plans).
+    annex_at = next((l.start for i, l in enumerate(nonblank)
+                     if i > 3 and _ANNEX.match(tone_key(l.text)) and is_upper_line(l.text)), end)
+    close_at = min(close_at, annex_at)
+    closing = [l for l in nonblank if l.start >= close_at]
+
+    header: list[Line] = []
+    title_idx = None
+    body_start = None
+    for i, l in enumerate(nonblank):
+        if l.start >= close_at:
+            break
+        if is_type_title(l.text):
+            title_idx = i
+            break
+        if _BODY_START.match(l.text) or heading_of(l.text) and heading_of(l.text)[0] in ("roman", "article", "part"):
+            body_start = i
+            break
+        if len(l.text) > 200 and not l.text.startswith(("V/v", "V/V")):
+            body_start = i
+            break
+        header.append(l)
+
+    # Header: number, place and date, subject (V/v), issuer.
+    issuer_lines: list[str] = []
+    subject_parts: list[str] = []
+    in_vv = False
+    for l in header:
+        t = l.text
+        m = _NUMBER.match(t)
+        if m:
+            meta.number = _clean_number(m.group(1))
+            if meta.number is None:
+                meta.warnings.append(f"the number is blank in the text ({t!r}): drawn in a signature field or not filled in")
+            in_vv = False
+            continue
+        m = _DATE_LINE.match(t)
+        if m:
+            meta.place = m.group("place").strip(" *")
+            if m.group("d") and m.group("m"):
+                try:
+                    meta.issued_date = date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+                except ValueError:
+                    meta.warnings.append(f"invalid date in {t!r}")
+            else:
+                meta.warnings.append(f"the date is incomplete in the text ({t!r})")
+            in_vv = False
+            continue
+        if t.startswith(("V/v", "V/V", "v/v")):
+            in_vv = True
+            subject_parts.append(t)
+            continue
+        if in_vv and not is_upper_line(t):
+            subject_parts.append(t)
+            continue
+        if _MOTTO.search(t):
+            continue
+        if is_upper_line(t) and len(t) < 120:
+            issuer_lines.append(t)
+
+    # Title block: type name, then the subject lines until a blank line after them.
+    authority_line = None
+    if title_idx is not None:
+        title_line = nonblank[title_idx]
+        meta.doc_type = _type_of_title(title_line.text)
+        after = [l for l in lines if title_line.end < l.start < close_at]
+        taken: list[Line] = []
+        for k, l in enumerate(after):
+            if not l.text:
+                if taken:
+                    break
+                continue
+            if k == 0 and not heading_of(l.text):  # the line right under the type name is the subject
+                taken.append(l)
+                continue
+            if _BODY_START.match(l.text) or heading_of(l.text) or (taken and not is_upper_line(l.text) and not l.text[:1].islower()):
+                break
+            if taken and is_header_start(l.text) and _ORG_HEADS.match(tone_key(l.text)):
+                break
+            taken.append(l)
+        parts = [l.text for l in taken]
+        if parts and re.match(r"^CỦA\s", parts[0]):  # "CỦA BAN THƯỜNG VỤ TỈNH ỦY thực hiện ..."
+            words = parts[0].split()
+            n = next((i for i, w in enumerate(words) if not is_upper_line(w)), len(words))
+            authority_line = " ".join(words[1:n])
+            parts[0] = " ".join(words[n:])
+        if meta.subject is None:
+            meta.subject = _subject_text(parts)
+        last = taken[-1].end if taken else title_line.end
+        rest = [l for l in nonblank if last < l.start < close_at]
+        # The enacting authority under the title ("ỦY BAN NHÂN DÂN TỈNH SƠN LA", "HỘI ĐỒNG NHÂN DÂN TỈNH ...").
+        for l in rest[:3]:
+            if is_upper_line(l.text) and _ORG_HEADS.match(tone_key(l.text)):
+                authority_line = authority_line or l.text
+                last = l.end
+                break
+            if _BODY_START.match(l.text):
+                break
+        body_from = last
+    else:
+        body_from = nonblank[body_start].start if body_start is not None else (header[-1].end if header else start)
+    if subject_parts and meta.subject is None:
+        meta.subject = _subject_text(subject_parts)
+
+    bodies = _bodies(issuer_lines)
+    if bodies:
+        meta.issuer = expand(vn_case(bodies[-1]))
+        if len(bodies) > 1:
+            meta.parent_issuer = expand(vn_case(bodies[-2]))
+    elif authority_line:
+        meta.issuer = expand(vn_case(re.split(r"\s+KHÓA\s|\s+KHOÁ\s", authority_line)[0]))
+    if meta.doc_type is None:
+        meta.doc_type = type_from_number(meta.number) or ("cong_van" if subject_parts else None)
+
+    # Recipients: "Kính gửi: X" or a list of "- X;" lines after it.
+    body_lines = [l for l in nonblank if body_from <= l.start < close_at]
+    for i, l in enumerate(body_lines):
+        if l.text.startswith(("Kính gửi", "KÍNH GỬI")):
+            rest = l.text.split(":", 1)[1].strip() if ":" in l.text else ""
+            items = [rest] if rest else []
+            j = i + 1
+            while j < len(body_lines) and body_lines[j].text.startswith(("-", "+", "•")):
+                items.append(body_lines[j].text.lstrip("-+• "))
+                j += 1
+            meta.recipients = _recipients(items)
+            body_from = body_lines[j - 1].end if j > i + 1 else l.end
+            break
+    meta.body = (body_from, close_at)
+    if meta.issued_date is None and meta.doc_type == "nghi_quyet":
+        # A council resolution is dated the day it is adopted; the closing article states it.
+        m = _ADOPTED.search(text, body_from, end)
+        if m:
+            meta.issued_date = parse_date(m.group(1))
+            meta.warnings.append(f"date taken from the adoption clause {m.group(0)!r}")
+    meta.signer = _signer(closing)
+    meta.annexes = _annexes(closing, end)
+    return meta
+
+
+_ADOPTED = re.compile(r"thông qua ngày\s+(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
+_ANNEX = re.compile(r"^PHỤ LỤC\s*([IVXLC]+|\d+|[A-Z])?\s*[.:]?\s*(.*)$")
+
+
+def _annexes(closing: list[Line], end: int) -> list[tuple[str, tuple[int, int]]]:
+    """Annexes (`PHỤ LỤC I`, `PHỤ LỤC 02`) printed after the signature: tables of targets and tasks."""
+    starts = [(l, m) for l in closing if (m := _ANNEX.match(tone_key(l.text))) and is_upper_line(l.text)]
+    out = []
+    for i, (line, m) in enumerate(starts):
+        stop = starts[i + 1][0].start if i + 1 < len(starts) else end
+        out.append((f"PL{m.group(1) or i + 1}", (line.start, stop)))
+    return out
+
+
+def _recipients(items: list[str]) -> list[str]:
+    out = []
+    for item in items:
+        for piece in re.split(r";", item):
+            piece = piece.strip(" .,;")
+            # "tỉnh Sóc Trăng." after the list qualifies every item; it is not a recipient
+            if piece and not piece.split(" ", 1)[0] in _UNITS:
+                out.append(piece)
+    return out

@@ -1,0 +1,139 @@
+"""The stages wired together: parse(path) -> ParseResult.
+
+read -> normalise -> split into documents -> segment (metadata zones, sections) -> extract.
+Each stage is a plain function; errors of one stage become a ParseResult with status
+'failure' in `parse_safe`, so a batch never stops on one file.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from extractors import EXTRACTORS
+from extractors.base import DocView
+from extractors.metadata import read_metadata
+from extractors.vocab import type_by_name
+from pipeline.errors import EmptyDocument
+from pipeline.normalise import normalise
+from pipeline.readers import read, reader_for
+from pipeline.segment import segment_sections, split_documents
+from pipeline.textutil import fold, parse_date
+from schemas import Document, ParseResult, RawText, Source
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def make_source(path: Path, raw: RawText | None = None, digest: str | None = None) -> Source:
+    fmt = raw.format if raw else path.suffix.lower().lstrip(".")
+    return Source(
+        path=str(path), sha256=digest or sha256_of(path), format=fmt if fmt in ("txt", "md", "pdf", "docx", "doc") else "txt",
+        size=path.stat().st_size, pages=len(raw.pages) if raw and raw.paged else None,
+        encoding=raw.encoding if raw else None,
+    )
+
+
+def build_documents(text: str, page_starts: list[int], raw: RawText) -> list[Document]:
+    """Split, segment and extract: the documents of one normalised text."""
+    docs: list[Document] = []
+    for start, end in split_documents(text):
+        meta = read_metadata(text, start, end)
+        doc = Document(
+            doc_type=meta.doc_type, number=meta.number, issuer=meta.issuer, parent_issuer=meta.parent_issuer,
+            issued_date=meta.issued_date, place=meta.place, subject=meta.subject, signer=meta.signer,
+            recipients=meta.recipients, span=(start, end), warnings=list(meta.warnings),
+            sections=segment_sections(text, *meta.body),
+        )
+        view = DocView(text=text, document=doc, body=meta.body, page_starts=page_starts,
+                       paged=raw.paged, ocr_pages=raw.ocr_pages, annexes=meta.annexes)
+        doc.page = view.page_of(start)
+        docs.append((doc, view))
+    _fill_from_cover_letter([d for d, _ in docs], text)
+    _fill_from_issuing_decision([d for d, _ in docs], text)
+    for doc, view in docs:
+        for name, extract in EXTRACTORS:
+            facts = list(extract(view))
+            view.facts[name] = facts
+            setattr(doc, name, facts)
+    return [d for d, _ in docs]
+
+
+_ENCLOSED = re.compile(
+    r"[Kk]èm theo\s+(?P<type>[^\d]{3,40}?)\s+số\s*(?P<number>\d+\s*[-/][\w/\-Đđ&]+)\s*,?\s*"
+    r"(?:ngày\s*(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
+    r"(?:\s+của\s+(?P<issuer>[^.;)\n]+))?"
+)
+
+
+def _fill_from_enclosure_note(doc: Document, text: str, region: tuple[int, int], same_issuer: bool) -> bool:
+    """Fill number, date and issuer of `doc` from a note in `region` naming it:
+    `Kèm theo Chương trình số 61-CTr/TU ngày 21/10/2024 của Ban Thường vụ Tỉnh ủy Sóc Trăng`.
+    With same_issuer, the note must name the issuer the document already has (an annex heading
+    naming its own resolution), so a note about another body's text is never taken."""
+    for m in _ENCLOSED.finditer(text, *region):
+        if type_by_name().get(fold(m.group("type"))) != doc.doc_type:
+            continue
+        issuer = (m.group("issuer") or "").strip()
+        if same_issuer and not (doc.issuer and issuer and fold(issuer) == fold(doc.issuer)):
+            continue
+        if doc.number is None:
+            doc.number = re.sub(r"\s+", "", m.group("number"))
+        if doc.issued_date is None and m.group("date"):
+            doc.issued_date = parse_date(m.group("date"))
+        if issuer and (doc.issuer is None or fold(doc.issuer) in fold(issuer)):
+            doc.issuer = issuer
+        doc.warnings.append(f"number and date taken from the note {m.group(0)!r}")
+        return True
+    return False
+
+
+def _fill_from_cover_letter(docs: list[Document], text: str) -> None:
+    """A cover letter that encloses the next document names it; the attachment often prints neither
+    its number nor its date. A document without a number may also name itself in an annex heading."""
+    for prev, doc in zip(docs, docs[1:]):
+        if doc.number is None:
+            _fill_from_enclosure_note(doc, text, prev.span, same_issuer=False)
+    for doc in docs:
+        if doc.number is None:
+            _fill_from_enclosure_note(doc, text, doc.span, same_issuer=True)
+
+
+def _fill_from_issuing_decision(docs: list[Document], text: str) -> None:
+    """A decision that says `Ban hành kèm theo Quyết định này Kế hoạch ...` issues the next document:
+    the plan's issuer and date are the decision's (the plan itself prints neither)."""
+    for prev, doc in zip(docs, docs[1:]):
+        if prev.doc_type != "quyet_dinh" or doc.doc_type is None or doc.doc_type == "quyet_dinh":
+            continue
+        head = text[prev.span[0]:prev.span[1]]
+        m = re.search(r"kèm theo\s+Quyết định này\s+(\S+(?:\s+\S+)?)", head, re.IGNORECASE)
+        if not m or type_by_name().get(fold(m.group(1))) != doc.doc_type:
+            continue
+        if doc.issuer is None and prev.issuer:
+            doc.issuer, doc.parent_issuer = prev.issuer, prev.parent_issuer
+        if doc.issued_date is None and prev.issued_date:
+            doc.issued_date = prev.issued_date
+        doc.warnings.append(f"issuer and date taken from the decision that issues it ({prev.number})")
+
+
+def parse(path: str | Path) -> ParseResult:
+    """Parse one file. Raises an InputError subclass on unreadable input."""
+    path = Path(path)
+    reader_for(path)  # unknown suffix fails before any work
+    digest = sha256_of(path)
+    raw = read(path)
+    text, page_starts = normalise(raw)
+    if not text.strip():
+        raise EmptyDocument("no text left after normalisation")
+    docs = build_documents(text, page_starts, raw)
+    warnings = list(raw.warnings)
+    status = "partial" if any(d.warnings for d in docs) or warnings else "success"
+    return ParseResult(
+        source=make_source(path, raw, digest), status=status, warnings=warnings, text=text,
+        page_starts=page_starts if raw.paged else [], ocr_pages=raw.ocr_pages, documents=docs,
+    )

@@ -1,0 +1,184 @@
+"""Split and segment stages: documents inside a file, then the zones and section tree of each.
+
+A file may hold several documents (a cover letter and the programme it forwards; a decision and
+the plan it issues). A new document starts after a closing block (signature or `Nơi nhận`) at a
+new header or a type title (`KẾ HOẠCH`). Inside a document: header (issuer, number, date), title
+and subject, body (sections), closing (signature, recipients list).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.vocab import classify_section, type_name_pattern
+from pipeline.textutil import is_upper_line, sentence_case, tone_key
+from schemas import Section
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+
+def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """Lines of text[start:end] with their offsets; blank lines are kept with text ''."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    while pos <= end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        out.append(Line(pos, stop, text[pos:stop]))
+        if nl == -1:
+            break
+        pos = nl + 1
+    return out
+
+
+AUTHORITY = re.compile(r"^(KT|TM|T/M|TL|TUQ|Q)\s*\.?\s+(?=\S)")
+_ORG_START = re.compile(
+    r"^(?:ỦY BAN|UBND|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|QUẬN ỦY|ĐẢNG ỦY|ĐẢNG BỘ|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BAN CÁN SỰ|ĐẢNG ĐOÀN|"
+    r"HỘI ĐỒNG NHÂN DÂN|HĐND|SỞ|BỘ|BAN|VĂN PHÒNG|CÔNG AN|CHÍNH PHỦ|THỦ TƯỚNG|CỤC|TỔNG CỤC|CHI CỤC|PHÒNG|"
+    r"TRUNG TÂM|THANH TRA|KHO BẠC|LIÊN ĐOÀN|HỘI|ĐOÀN|BỘ CHỈ HUY|TRƯỜNG|VIỆN|BẢO HIỂM)\b"
+)
+_MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
+
+
+def is_closing_line(text: str) -> bool:
+    return text.startswith(("Nơi nhận", "NƠI NHẬN")) or (bool(AUTHORITY.match(text)) and is_upper_line(text))
+
+
+def is_type_title(text: str) -> bool:
+    return bool(type_name_pattern().match(tone_key(text).strip(" .")))
+
+
+def is_header_start(text: str) -> bool:
+    key = tone_key(text)
+    return is_upper_line(key) and (bool(_ORG_START.match(key)) or bool(_MOTTO.search(key)))
+
+
+def split_documents(text: str) -> list[tuple[int, int]]:
+    """Spans of the documents in a file's text, in reading order."""
+    lines = [l for l in lines_of(text) if l.text]
+    starts = [_first_start(lines)]
+    closed = False
+    for line in lines:
+        if line.start < starts[0]:
+            continue
+        if is_closing_line(line.text):
+            closed = True
+        elif closed and (is_header_start(line.text) or is_type_title(line.text)) and not _is_signer_title(line.text):
+            starts.append(line.start)
+            closed = False
+    ends = starts[1:] + [len(text)]
+    return [(s, _rstrip(text, s, e)) for s, e in zip(starts, ends)]
+
+
+def _first_start(lines: list[Line]) -> int:
+    """Where the first document starts: its header, skipping what a web site put before it
+    (copyright notices, a metadata table), when a header comes before the type title."""
+    for line in lines[:120]:
+        if is_type_title(line.text):
+            return 0
+        if is_header_start(line.text):
+            return line.start
+    return 0
+
+
+def _is_signer_title(text: str) -> bool:
+    return bool(re.match(r"^(PHÓ |CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG|CHÁNH|THỦ TRƯỞNG)", tone_key(text)))
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+# --- sections -------------------------------------------------------------------------------
+
+# (style, regex with groups (number, rest), rank). Lower rank = higher in the tree.
+_HEADINGS = [
+    ("part", re.compile(r"^(?:PHẦN|Phần)\s+([IVXLC]+|\d+|THỨ\s+\w+)\s*[.:\-–]?\s*(.*)$"), 0),
+    ("chapter", re.compile(r"^(?:CHƯƠNG|Chương)\s+([IVXLC]+|\d+)\s*[.:\-–]?\s*(.*)$"), 1),
+    ("roman", re.compile(r"^([IVX]{1,5}|L|LI{1,3})\s*[.\-–):]\s*(.+)$"), 2),
+    ("article", re.compile(r"^Điều\s+(\d+)\s*[.:]?\s*(.*)$"), 3),
+    ("decimal", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(.*)$"), 5),
+    ("arabic", re.compile(r"^(\d{1,2})\s*(?:\.(?!\d)|\))\s*(.*)$"), 4),
+    ("paren", re.compile(r"^\((\d{1,2})\)\s*(.*)$"), 6),
+    ("letter", re.compile(r"^([a-zđ])\s*\)\s*(.*)$"), 7),
+    ("dash", re.compile(r"^([-–—•])\s*(.+)$"), 8),
+    ("plus", re.compile(r"^(\+)\s*(.+)$"), 9),
+]
+
+
+def heading_of(text: str) -> tuple[str, str, str, float] | None:
+    """(style, number, rest, rank) when the line starts a section or list item."""
+    for style, rx, rank in _HEADINGS:
+        m = rx.match(text)
+        if m:
+            number, rest = m.group(1), m.group(2).strip()
+            if style == "decimal":
+                rank += 0.1 * (number.count(".") - 1)
+            if style in ("dash", "plus"):
+                number = None
+            return style, number, rest, rank
+    return None
+
+
+def _title(rest: str) -> str | None:
+    rest = rest.strip()
+    if not rest:
+        return None
+    if len(rest) <= 150 and not rest.endswith(";"):
+        return sentence_case(rest.rstrip(":. ").strip()) or None
+    head = rest.split(":", 1)[0]
+    return sentence_case(head.strip()) if ":" in rest and len(head) <= 100 else None
+
+
+def segment_sections(text: str, start: int, end: int) -> list[Section]:
+    """The section tree of the body text[start:end]."""
+    roots: list[Section] = []
+    stack: list[tuple[float, Section]] = []  # (rank, section) of open sections
+    counters: dict[str, int] = {}
+    used: set[str] = set()  # a list may restart its numbering: paths stay unique
+
+    def close(sec: Section, at: int) -> None:
+        sec.span = (sec.span[0], _rstrip(text, sec.span[0], at))
+
+    for line in lines_of(text, start, end):
+        if not line.text:
+            continue
+        found = heading_of(line.text)
+        if not found:
+            continue
+        style, number, rest, rank = found
+        if not stack and style in ("dash", "plus"):
+            continue  # bullets before the first heading belong to the preamble, not the outline
+        while stack and stack[-1][0] >= rank:
+            close(stack.pop()[1], line.start)
+        parent = stack[-1][1] if stack else None
+        siblings = parent.children if parent else roots
+        key = f"{parent.path if parent else ''}|{style}"
+        counters[key] = counters.get(key, 0) + 1
+        label = number if number else f"{style[0]}{counters[key]}"
+        path = f"{parent.path}/{label}" if parent else label
+        n = 1
+        while path in used:
+            n += 1
+            path = f"{parent.path}/{label}~{n}" if parent else f"{label}~{n}"
+        used.add(path)
+        title = _title(rest)
+        kind = classify_section(title) if style not in ("dash", "plus") else "other"
+        if kind == "other" and parent is not None:
+            kind = parent.kind
+        sec = Section(
+            number=number, title=title, kind=kind, level=len(stack) + 1, marker=style,
+            path=path, span=(line.start, end),
+        )
+        siblings.append(sec)
+        stack.append((rank, sec))
+    while stack:
+        close(stack.pop()[1], end)
+    return roots

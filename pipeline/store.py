@@ -1,0 +1,273 @@
+"""SQLite storage with sqlite-utils: one row per source, document, section and fact.
+
+Every source is written in one transaction: re-ingesting an unchanged file (same sha256 and
+pipeline version) writes nothing; a changed file has all its rows replaced at once. Facts are
+flattened from the pydantic models (`span` -> span_start/span_end, nested `baseline` ->
+baseline__value ...), and `load_result` rebuilds the same models, so export equals parse.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from pipeline.textutil import fold
+from schemas import Document, FileError, ParseResult, Section
+
+PIPELINE_VERSION = "0.1.0"
+FACT_TABLES = {"targets": "Target", "deadlines": "Deadline", "assignments": "Assignment", "references": "Reference"}
+_DOC_FIELDS = ("doc_type", "number", "issuer", "parent_issuer", "issued_date", "place", "subject", "recipients",
+               "page", "warnings")
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA journal_mode = WAL")  # a killed writer leaves the last committed state
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    db["sources"].create({
+        "path": str, "sha256": str, "format": str, "size": int, "pages": int, "encoding": str, "status": str,
+        "warnings": str, "text": str, "page_starts": str, "ocr_pages": str, "version": str, "pipeline_version": str,
+        "ingested_at": str,
+    }, pk="path", if_not_exists=True)
+    db["documents"].create({
+        "id": str, "source": str, "ord": int, "doc_type": str, "number": str, "number_key": str, "issuer": str,
+        "parent_issuer": str, "issued_date": str, "place": str, "subject": str, "signer_name": str,
+        "signer_title": str, "signer_authority": str, "recipients": str, "span_start": int, "span_end": int,
+        "page": int, "warnings": str,
+    }, pk="id", foreign_keys=[("source", "sources", "path")], if_not_exists=True)
+    db["sections"].create({
+        "id": str, "document_id": str, "parent_id": str, "ord": int, "number": str, "title": str, "kind": str,
+        "level": int, "marker": str, "path": str, "span_start": int, "span_end": int, "page": int,
+        "title_folded": str, "search_text": str,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("parent_id", "sections", "id")],
+        if_not_exists=True)
+    db["agencies"].create({"id": int, "name": str, "kind": str, "name_key": str}, pk="id", if_not_exists=True)
+    db["agencies"].create_index(["name_key"], unique=True, if_not_exists=True)
+    for table in FACT_TABLES:
+        cols = {"id": str, "document_id": str, "ord": int, "span_start": int, "span_end": int, "page": int,
+                "section": str, "text": str, "ocr": int}
+        fks = [("document_id", "documents", "id")]
+        if table == "assignments":
+            cols["agency_ref"] = int
+            fks.append(("agency_ref", "agencies", "id"))
+        db[table].create(cols, pk="id", foreign_keys=fks, if_not_exists=True)
+        db[table].create_index(["document_id"], if_not_exists=True)
+    db["errors"].create({"id": int, "path": str, "stage": str, "error_type": str, "message": str, "time": str},
+                        pk="id", if_not_exists=True)
+    db["errors"].create_index(["path"], if_not_exists=True)
+    db["documents"].create_index(["source"], if_not_exists=True)
+    db["documents"].create_index(["number_key"], if_not_exists=True)
+    db["sections"].create_index(["document_id"], if_not_exists=True)
+    if "sections_fts" not in db.table_names():
+        db["sections"].enable_fts(["title_folded", "search_text"], create_triggers=True)
+
+
+def number_key(number: str | None) -> str | None:
+    """Key for matching document numbers: no spaces, upper case, Đ as D (`24-CTR/TU` == `24-CTr/TU`)."""
+    if not number:
+        return None
+    return "".join(number.split()).upper().replace("Đ", "D")
+
+
+def _doc_id(path: str, ord_: int) -> str:
+    return f"{hashlib.sha1(path.encode()).hexdigest()[:12]}-{ord_}"
+
+
+def is_current(db: sqlite_utils.Database, path: str, sha256: str) -> bool:
+    """The file is stored with this content by this pipeline version: nothing to do."""
+    rows = list(db.query("select 1 from sources where path = ? and sha256 = ? and pipeline_version = ?",
+                         [path, sha256, PIPELINE_VERSION]))
+    return bool(rows)
+
+
+def _flatten(data: dict, prefix: str = "") -> dict:
+    row = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if key == "span" and isinstance(value, (list, tuple)) and len(value) == 2:
+            row[f"{prefix}span_start"], row[f"{prefix}span_end"] = value
+        elif isinstance(value, dict):
+            row.update(_flatten(value, f"{name}__"))
+        elif isinstance(value, (list, tuple)):
+            row[name] = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, bool):
+            row[name] = int(value)
+        else:
+            row[name] = value
+    return row
+
+
+def _unflatten(row: dict, model) -> dict:
+    """Inverse of _flatten for a fact model: uses the model's fields to know lists, bools, nests."""
+    out: dict = {}
+    nested: dict[str, dict] = {}
+    for key, value in row.items():
+        if "__" in key:
+            head, tail = key.split("__", 1)
+            nested.setdefault(head, {})[tail] = value
+        else:
+            out[key] = value
+    if "span_start" in out:
+        out["span"] = (out.pop("span_start"), out.pop("span_end"))
+    for head, sub in nested.items():
+        if "span_start" in sub:
+            start, end = sub.pop("span_start"), sub.pop("span_end")
+            sub["span"] = None if start is None else (start, end)
+        out[head] = None if all(v is None for v in sub.values()) else sub
+    fields = model.model_fields
+    for key, value in list(out.items()):
+        if key not in fields:
+            del out[key]
+        elif isinstance(value, str) and value[:1] in "[{" and "list" in str(fields[key].annotation):
+            out[key] = json.loads(value)
+        elif fields[key].annotation is bool:
+            out[key] = bool(value)
+    return out
+
+
+def _section_rows(doc_id: str, sections: list[Section], text: str, parent: str | None = None) -> Iterator[dict]:
+    for i, sec in enumerate(sections):
+        sid = f"{doc_id}:{sec.path}"
+        own_end = sec.children[0].span[0] if sec.children else sec.span[1]
+        yield {
+            "id": sid, "document_id": doc_id, "parent_id": parent, "ord": i, "number": sec.number,
+            "title": sec.title, "kind": sec.kind, "level": sec.level, "marker": sec.marker, "path": sec.path,
+            "span_start": sec.span[0], "span_end": sec.span[1], "page": sec.page,
+            "title_folded": fold(sec.title), "search_text": fold(text[sec.span[0]:own_end]),
+        }
+        yield from _section_rows(doc_id, sec.children, text, sid)
+
+
+def delete_source(db: sqlite_utils.Database, path: str) -> None:
+    """Delete a source and everything derived from it (call inside a transaction)."""
+    db.execute("PRAGMA defer_foreign_keys = ON")  # sections point at sections: check at commit
+    doc_ids = [r["id"] for r in db.query("select id from documents where source = ?", [path])]
+    for doc_id in doc_ids:
+        for table in FACT_TABLES:
+            db[table].delete_where("document_id = ?", [doc_id])
+        db["sections"].delete_where("document_id = ?", [doc_id])
+    db["documents"].delete_where("source = ?", [path])
+    db["sources"].delete_where("path = ?", [path])
+
+
+def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
+    """Store one parsed file, replacing what was stored for its path, in one transaction."""
+    path = result.source.path
+    with db.conn:
+        delete_source(db, path)
+        db["errors"].delete_where("path = ?", [path])
+        src = result.source.model_dump(mode="json")
+        db["sources"].insert({
+            **src, "status": result.status, "warnings": json.dumps(result.warnings, ensure_ascii=False),
+            "text": result.text, "page_starts": json.dumps(result.page_starts),
+            "ocr_pages": json.dumps(result.ocr_pages), "version": result.version,
+            "pipeline_version": PIPELINE_VERSION, "ingested_at": _now(),
+        })
+        for i, doc in enumerate(result.documents):
+            doc_id = _doc_id(path, i)
+            signer = doc.signer.model_dump() if doc.signer else {}
+            row = _flatten(doc.model_dump(mode="json", include=set(_DOC_FIELDS)))
+            db["documents"].insert({
+                **row, "id": doc_id, "source": path, "ord": i, "number_key": number_key(doc.number),
+                "signer_name": signer.get("name"), "signer_title": signer.get("title"),
+                "signer_authority": signer.get("authority"), "span_start": doc.span[0], "span_end": doc.span[1],
+            })
+            db["sections"].insert_all(_section_rows(doc_id, doc.sections, result.text))
+            for table in FACT_TABLES:
+                rows = []
+                for j, fact in enumerate(getattr(doc, table)):
+                    row = _flatten(fact.model_dump(mode="json"))
+                    row.update(id=f"{doc_id}:{table[0]}{j}", document_id=doc_id, ord=j)
+                    if table == "assignments":
+                        row["agency_ref"] = agency_ref(db, fact.agency_id or fact.agency, fact.agency_kind)
+                    rows.append(row)
+                if rows:
+                    db[table].insert_all(rows, alter=True)
+
+
+def agency_ref(db: sqlite_utils.Database, name: str, kind: str | None) -> int:
+    """Stable id of an agency, keyed by its folded name."""
+    key = fold(name)
+    row = next(db.query("select id from agencies where name_key = ?", [key]), None)
+    if row:
+        return row["id"]
+    return db["agencies"].insert({"name": name, "kind": kind, "name_key": key}).last_pk
+
+
+def record_error(db: sqlite_utils.Database, error: FileError) -> None:
+    with db.conn:
+        db["errors"].insert({**error.model_dump(), "time": _now()})
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# --- reading back -----------------------------------------------------------------------------
+
+def _sections_of(db: sqlite_utils.Database, doc_id: str) -> list[Section]:
+    rows = list(db.query("select * from sections where document_id = ? order by rowid", [doc_id]))
+    by_parent: dict[str | None, list[dict]] = {}
+    for r in rows:
+        by_parent.setdefault(r["parent_id"], []).append(r)
+
+    def build(parent: str | None) -> list[Section]:
+        out = []
+        for r in sorted(by_parent.get(parent, []), key=lambda r: r["ord"]):
+            out.append(Section(number=r["number"], title=r["title"], kind=r["kind"], level=r["level"],
+                               marker=r["marker"], path=r["path"], span=(r["span_start"], r["span_end"]),
+                               page=r["page"], children=build(r["id"])))
+        return out
+
+    return build(None)
+
+
+def load_result(db: sqlite_utils.Database, path: str) -> ParseResult:
+    import schemas
+    src = db["sources"].get(path)
+    docs = []
+    for d in db.query("select * from documents where source = ? order by ord", [path]):
+        data = {k: d[k] for k in _DOC_FIELDS}
+        data["recipients"] = json.loads(d["recipients"] or "[]")
+        data["warnings"] = json.loads(d["warnings"] or "[]")
+        if any(d[k] for k in ("signer_name", "signer_title", "signer_authority")):
+            data["signer"] = {"name": d["signer_name"], "title": d["signer_title"], "authority": d["signer_authority"]}
+        data["span"] = (d["span_start"], d["span_end"])
+        data["sections"] = _sections_of(db, d["id"])
+        for table, model_name in FACT_TABLES.items():
+            model = getattr(schemas, model_name)
+            rows = db.query(f"select * from [{table}] where document_id = ? order by ord", [d["id"]])
+            data[table] = [model(**_unflatten(r, model)) for r in rows]
+        docs.append(Document(**data))
+    return ParseResult(
+        version=src["version"],
+        source={k: src[k] for k in ("path", "sha256", "format", "size", "pages", "encoding")},
+        status=src["status"], warnings=json.loads(src["warnings"]), text=src["text"],
+        page_starts=json.loads(src["page_starts"]), ocr_pages=json.loads(src["ocr_pages"]), documents=docs,
+    )
+
+
+def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
+    """Full-text search over section text; diacritics optional (`ke hoach` finds `kế hoạch`)."""
+    words = fold(query).split()
+    if not words:
+        return []
+    fts_query = " ".join(f'"{w}"' for w in words)
+    sql = """
+        select d.source, d.number, d.doc_type, s.path, s.title, s.span_start, s.span_end,
+               snippet(sections_fts, 1, '[', ']', '…', 12) as snippet
+        from sections_fts join sections s on s.rowid = sections_fts.rowid
+        join documents d on d.id = s.document_id
+        where sections_fts match ? order by rank limit ?"""
+    return list(db.query(sql, [fts_query, limit]))

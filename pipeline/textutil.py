@@ -1,0 +1,84 @@
+"""Small text helpers shared by stages and extractors: matching keys, Vietnamese case and numbers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+# Old-style placement puts the tone on the second vowel of oa/oe/uy in an open syllable (hoà, uỷ);
+# new style on the first (hòa, ủy). Matching keys use the new style; the text itself keeps what was written.
+_OLD_STYLE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([" + _TONES + r"])(?![^\W\d_])")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def tone_key(text: str) -> str:
+    """NFC text with old-style tone placement moved to the new style: `Uỷ` -> `Ủy`, `hoà` -> `hòa`."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return nfc(_OLD_STYLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
+
+
+def name_key(text: str | None) -> str:
+    """Key for matching names: tone placement, case and spacing do not matter."""
+    if not text:
+        return ""
+    return " ".join(tone_key(text).casefold().split())
+
+
+def fold(text: str | None) -> str:
+    """ASCII key without diacritics (đ -> d), lowercase, words separated by single spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def is_upper_line(text: str) -> bool:
+    """All letters are capitals (a heading or header line), and there are some letters."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def sentence_case(text: str) -> str:
+    """`ĐẶC ĐIỂM, TÌNH HÌNH` -> `Đặc điểm, tình hình`, leaving mixed-case text alone."""
+    if not is_upper_line(text):
+        return text
+    lower = text.lower()
+    return lower[:1].upper() + lower[1:]
+
+
+def parse_number(raw: str) -> float | None:
+    """Vietnamese number: decimal comma, thousands dot (`1.250` -> 1250, `97,2` -> 97.2)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", raw):
+        raw = raw.replace(".", "")
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+", raw) and not re.fullmatch(r"\d{1,3},\d{3}", raw):
+        raw = raw.replace(",", "")  # 1,250,000 (English thousands) only when unambiguous
+    raw = raw.replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+_DATE_NUMERIC = re.compile(r"(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})")
+_DATE_WORDS = re.compile(r"(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+
+
+def parse_date(text: str):
+    """First full date in text: `21/10/2024`, `23 /10/2024`, `22 tháng 4 năm 2010` -> datetime.date."""
+    from datetime import date
+    for rx in (_DATE_WORDS, _DATE_NUMERIC):
+        m = rx.search(text)
+        if m:
+            d, mo, y = (int(g) for g in m.groups())
+            try:
+                return date(y, mo, d)
+            except ValueError:
+                return None
+    return None
