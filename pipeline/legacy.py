@@ -66,16 +66,6 @@ def _tables() -> dict[str, dict[str, str]]:
     return tables
 
 
-def _vni_pair(table: dict[str, str], base: str, mark: str) -> str | None:
-    hit = table.get(base + mark)
-    if hit is None:
-        # A capital letter followed by a small mark (or the reverse) happens when typing;
-        # the base letter decides the case.
-        other = mark.upper() if base.isupper() else mark.lower()
-        hit = table.get(base + other)
-    return hit
-
-
 def convert(text: str, encoding: str, capitals: bool = False) -> str:
     """Convert text known to be in `encoding` ("tcvn3" or "vni") to NFC Unicode.
 
@@ -106,27 +96,34 @@ def convert_mixed(text: str, encoding: str, capitals: bool = False) -> str:
 
 
 def _convert_raw(text: str, encoding: str) -> str:
+    """Table conversion alone (no case handling, not normalised)."""
     if encoding not in ENCODINGS:
         raise ValueError(f"unknown legacy encoding {encoding!r}; known: {', '.join(ENCODINGS)}")
+    table, pattern = _compiled(encoding)
+    if pattern is None:
+        return text.translate(table)
+    return pattern.sub(lambda m: table[m.group(0)], text)
+
+
+@lru_cache(maxsize=None)
+def _compiled(encoding: str) -> tuple[dict, re.Pattern | None]:
     table = _tables()[encoding]
     if encoding == "tcvn3":
-        out = "".join(table.get(ch, ch) for ch in text)
-    else:
-        parts: list[str] = []
-        i, n = 0, len(text)
-        while i < n:
-            pair = _vni_pair(table, text[i], text[i + 1]) if i + 1 < n else None
-            if pair is not None:
-                letter, i = pair, i + 2
-            else:
-                letter, i = table.get(text[i], text[i]), i + 1
+        return str.maketrans(table), None
+    sequences = dict(table)
+    for key, value in table.items():
+        if len(key) == 2:
+            # A capital letter followed by a small mark (or the reverse) happens when typing;
+            # the base letter decides the case.
+            sequences.setdefault(key[0] + key[1].swapcase(), value)
+    for key, value in list(sequences.items()):
+        if value.lower() in _VNI_HATTED:
             # A tone typed after a letter that already has its hat (vieâïc): the font stacks both.
-            if i < n and text[i] in _VNI_TONES and letter.lower() in _VNI_HATTED:
-                letter = unicodedata.normalize("NFC", letter + _VNI_TONES[text[i]])
-                i += 1
-            parts.append(letter)
-        out = "".join(parts)
-    return out
+            for tone, mark in _VNI_TONES.items():
+                sequences.setdefault(key + tone, unicodedata.normalize("NFC", value + mark))
+    # Longest first: at each position a letter with its marks beats the bare letter.
+    pattern = re.compile("|".join(map(re.escape, sorted(sequences, key=len, reverse=True))))
+    return sequences, pattern
 
 
 _VNI_TONES = {"ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323",
@@ -302,7 +299,7 @@ def choose_encoding(text: str, prefer: str | None = None) -> str | None:
     order += [enc for enc in ENCODINGS if enc not in order]
     if prefer:
         order.append(None)
-    scores = {enc: vietnamese_score(convert(text, enc) if enc else text) for enc in order}
+    scores = {enc: vietnamese_score(_convert_raw(text, enc) if enc else text) for enc in order}
     best = max(order, key=lambda enc: scores[enc])  # max keeps the first of equals
     if prefer is None and best is not None and scores[best] <= 0:
         return None
