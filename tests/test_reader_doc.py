@@ -104,6 +104,24 @@ def test_not_a_word_file(tmp_path):
         read_doc(empty)
 
 
+def test_plain_text_named_doc(tmp_path):
+    path = tmp_path / "export.doc"
+    path.write_bytes("Kế hoạch số 12/KH-UBND\nGiao Sở Y tế chủ trì".encode("utf-8"))
+    raw = read_doc(path)
+    assert raw.pages[0] == "Kế hoạch số 12/KH-UBND\nGiao Sở Y tế chủ trì"
+    assert any("plain text" in w for w in raw.warnings)
+
+
+def test_real_doc_named_docx(tmp_path):
+    need_soffice()
+    from pipeline.readers.docx import read_docx
+    path = tmp_path / "misnamed.docx"
+    path.write_bytes(need(REAL / "cantho_2010_QD_09-2010-QD-UBND_khcn.doc").read_bytes())
+    raw = read_docx(path)
+    assert "Số:09/2010/QĐ-UBND" in raw.pages[0]
+    assert any("Word 97-2003" in w for w in raw.warnings)
+
+
 def test_missing_soffice_names_the_package(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     ole = tmp_path / "old.doc"

@@ -4,7 +4,8 @@
 - RTF named .doc: converted the same way, with a warning saying it is RTF;
 - a DOCX zip named .doc: read_docx directly;
 - Word "Web Page" HTML named .doc: text taken with the standard library's html.parser
-  (tables cell by cell, charset from the BOM or the meta tag).
+  (tables cell by cell, charset from the BOM or the meta tag);
+- plain text named .doc: read as text.
 """
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import codecs
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
-from pipeline.readers.docx import read_docx
+from pipeline.readers.docx import is_encrypted_ole, read_docx
 from schemas import RawText
 
 MAX_DOC_BYTES = 100 * 1024 * 1024
@@ -66,7 +68,7 @@ def read_doc(path: Path) -> RawText:
         raw.warnings.append("the .doc file is really a DOCX (zip) document")
         return raw
     if kind == "ole":
-        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes()[:1 << 20]:
+        if is_encrypted_ole(path):
             raise EncryptedFile("the document is password-protected; save it without a password")
         raw = _via_libreoffice(path, "Word 97-2003")
         raw.format = "doc"
@@ -79,7 +81,26 @@ def read_doc(path: Path) -> RawText:
         raw.format = "doc"
         raw.warnings.append("the .doc file is really RTF (Rich Text Format); converted with LibreOffice")
         return raw
-    raise InputError("not a Word document: neither Word 97-2003 (OLE2), RTF, DOCX nor Word-saved HTML")
+    return _read_plain_text(path)
+
+
+def _read_plain_text(path: Path) -> RawText:
+    """Plain text saved under a .doc name (some systems export text so): read it as text."""
+    from pipeline.readers.text import decode
+    try:
+        text, encoding = decode(path.read_bytes())
+    except InputError:
+        raise InputError("not a Word document: neither Word 97-2003 (OLE2), RTF, DOCX, Word-saved HTML "
+                         "nor plain text") from None
+    from pipeline.legacy import fix_legacy
+    text, legacy = fix_legacy(text)
+    warnings = ["the .doc file is plain text; read as text"]
+    if legacy:
+        encoding = f"{encoding}+{legacy}"
+        warnings.append(f"converted from {legacy} to Unicode")
+    if not text.strip():
+        raise EmptyDocument("the file holds only whitespace")
+    return RawText(format="doc", pages=[text], paged=False, encoding=encoding, warnings=warnings)
 
 
 # --- LibreOffice --------------------------------------------------------------------------
@@ -105,13 +126,18 @@ def convert_to_docx(path: Path, outdir: Path, timeout: int = CONVERT_TIMEOUT) ->
                f"-env:UserInstallation={profile.as_uri()}",
                "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)]
         env = dict(os.environ, HOME=str(profile))  # LibreOffice writes under $HOME too
+        # Its own process group: on a timeout the launcher and soffice.bin both go.
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                env=env, start_new_session=True)
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+            stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             raise LimitExceeded(f"LibreOffice did not convert the file within {timeout} s") from exc
         out = outdir / "input.docx"
         if proc.returncode != 0 or not out.exists():
-            detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()
+            detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
             raise InputError(f"LibreOffice could not convert the file: {detail[-1] if detail else 'no output'}")
         return out
     finally:

@@ -45,6 +45,17 @@ def _val(el, tag: str) -> str | None:
 # --- package checks --------------------------------------------------------------------
 
 
+class _NotZip(InputError):
+    "A Word 97-2003 file under a .docx name: handed to the .doc reader"
+
+
+def is_encrypted_ole(path: Path) -> bool:
+    # Office encryption wraps the package in an OLE2 file with an "EncryptedPackage" stream.
+    with path.open("rb") as fh:
+        return "EncryptedPackage".encode("utf-16-le") in fh.read(1 << 20)
+
+
+
 def check_package(path: Path) -> None:
     """Refuse what is not a sane zip before any XML is parsed."""
     try:
@@ -52,9 +63,9 @@ def check_package(path: Path) -> None:
     except OSError as exc:
         raise InputError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
     if head.startswith(_OLE_MAGIC):
-        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes()[:1 << 20]:
+        if is_encrypted_ole(path):
             raise EncryptedFile("the DOCX is password-protected (an encrypted OLE package); save it without a password")
-        raise InputError("a Word 97-2003 document (OLE2) named .docx; rename it to .doc")
+        raise _NotZip("an OLE2 compound file (Word 97-2003) named .docx")
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -375,7 +386,6 @@ class _Extractor:
         self.numbering = _Numbering(document, self.styles)
         self.lines: list[str] = []
         self.encodings: set[str] = set()
-        self.legacy_fonts = False
         self.body_paragraphs = 0
         self.header_over = False
         self.columns: list[list[str]] | None = None  # an open block of tab-laid columns
@@ -385,16 +395,9 @@ class _Extractor:
 
     def run(self) -> list[str]:
         body = self.document.element.body
-        self.legacy_fonts = self._has_legacy_fonts()
         self._block(body, in_cell=False)
         self._close_columns()
         return self.lines
-
-    def _has_legacy_fonts(self) -> bool:
-        fonts = {style.font for style in self.styles.styles.values()} | {self.styles.default_font}
-        for el in self.document.element.body.iter(_w("rFonts")):
-            fonts.add(el.get(_w("hAnsi")) or el.get(_w("ascii")))
-        return any(encoding_for_font(f) for f in fonts if f)
 
     def _block(self, parent, in_cell: bool) -> None:
         for child in parent.iterchildren():
@@ -519,13 +522,14 @@ class _Extractor:
         fit best (the font's own on a tie), adjacent runs converted together so a VNI letter
         split across two runs stays whole."""
         final: list[str | None] = [None] * len(segments)
-        if self.legacy_fonts:
-            for claimed in (None, "tcvn3", "vni"):
-                group = [i for i, s in enumerate(segments) if s.encoding == claimed]
-                if group:
-                    chosen = choose_encoding("".join(segments[i].text for i in group), prefer=claimed)
-                    for i in group:
-                        final[i] = chosen
+        # Runs in Unicode fonts are checked too: legacy text whose font was changed afterwards
+        # keeps its 8-bit letters, and real Unicode never reads better as TCVN3 or VNI.
+        for claimed in (None, "tcvn3", "vni"):
+            group = [i for i, s in enumerate(segments) if s.encoding == claimed]
+            if group:
+                chosen = choose_encoding("".join(segments[i].text for i in group), prefer=claimed)
+                for i in group:
+                    final[i] = chosen
         out: list[str] = []
         i = 0
         while i < len(segments):
@@ -654,7 +658,16 @@ def read_docx(path: Path, columns: bool = True) -> RawText:
     """columns=False keeps tab-laid lines whole (for measuring the text against transcripts
     that keep them so); the pipeline always splits them."""
     path = Path(path)
-    check_package(path)
+    try:
+        check_package(path)
+    except _NotZip:
+        from pipeline.readers.doc import read_doc
+        try:
+            raw = read_doc(path)
+        except InputError as exc:
+            raise type(exc)(f"a Word 97-2003 document named .docx: {exc}") from exc
+        raw.warnings.append("the .docx file is really a Word 97-2003 document")
+        return raw
     import docx  # python-docx; imported here so the other readers work without it
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
