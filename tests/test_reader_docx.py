@@ -245,6 +245,18 @@ def test_text_box_read_once(tmp_path):
     assert lines == ["Kế hoạch triển khai", "Dự thảo lần 2", "Nội dung chính"]
 
 
+def test_text_box_only_in_fallback_is_read(tmp_path):
+    only_fallback = TEXT_BOX.replace(
+        "<w:txbxContent><w:p><w:r><w:t>Dự thảo lần 2</w:t></w:r></w:p></w:txbxContent>\n    </wps:txbx>",
+        "</wps:txbx>", 1)
+    assert only_fallback != TEXT_BOX
+    document = docx.Document()
+    document.add_paragraph("Kế hoạch triển khai")._p.append(parse_xml(only_fallback))
+    path = tmp_path / "fallback.docx"
+    document.save(path)
+    assert lines_of(path) == ["Kế hoạch triển khai", "Dự thảo lần 2"]
+
+
 def test_revisions_hidden_text_hyperlinks_and_breaks(tmp_path):
     document = docx.Document()
     p = document.add_paragraph()

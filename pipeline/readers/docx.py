@@ -362,6 +362,8 @@ def symbol_text(text: str, font: str | None) -> str:
     if name.startswith(_DINGBAT_FONTS):
         return "".join("•" if not ch.isspace() else ch for ch in text)
     return "".join(_SYMBOL.get(ord(ch) & 0xFF, "•") if 0xF000 <= ord(ch) <= 0xF0FF else ch for ch in text)
+
+
 # A list marker alone to the left of a tab: the tab follows a number, it does not split columns.
 _MARKER_ONLY = re.compile(
     r"^(?:[IVXLCivxlc]+|\d{1,3}(?:\.\d{1,3})*|[a-zđA-ZĐ]|\(?\d{1,3}\)|\(?[a-zđ]\))[.):\-]?$"
@@ -437,7 +439,7 @@ class _Extractor:
         ppr = p.find(_w("pPr"))
         style_id = _val(ppr, "pStyle") or self.styles.default_paragraph
         para = _Para()
-        self._inline(p, para, style_id, hidden=False)
+        self._inline(p, para, style_id)
         text = self._convert(para.segments)
         label = self._number(ppr, style_id, para.segments)
         for visual in text.split("\n") if text.strip() else []:
@@ -448,7 +450,7 @@ class _Extractor:
 
     # -- inline content --
 
-    def _inline(self, parent, para: _Para, style_id: str | None, hidden: bool) -> None:
+    def _inline(self, parent, para: _Para, style_id: str | None) -> None:
         for child in parent.iterchildren():
             tag = child.tag
             if tag in _SKIP or not isinstance(tag, str):
@@ -456,18 +458,22 @@ class _Extractor:
             if tag == _w("r"):
                 self._run(child, para, style_id)
             elif tag == f"{{{MC}}}AlternateContent":
-                choice = child.find(f"{{{MC}}}Choice")
-                before = (len(para.segments), len(para.floating))
-                if choice is not None:
-                    self._inline(choice, para, style_id, hidden)
-                if (len(para.segments), len(para.floating)) == before:
-                    fallback = child.find(f"{{{MC}}}Fallback")
-                    if fallback is not None:
-                        self._inline(fallback, para, style_id, hidden)
+                self._alternate(child, para, style_id)
             elif tag == _w("txbxContent"):
                 para.floating.extend(self._text_box(child))
             else:  # hyperlink, ins, smartTag, fldSimple, sdt, drawing containers...
-                self._inline(child, para, style_id, hidden)
+                self._inline(child, para, style_id)
+
+    def _alternate(self, el, para: _Para, style_id: str | None) -> None:
+        """mc:AlternateContent holds one thing twice (a DrawingML shape and its VML fallback):
+        read the choice, and the fallback only when the choice gave nothing."""
+        before = (len(para.segments), len(para.floating))
+        choice = el.find(f"{{{MC}}}Choice")
+        if choice is not None:
+            self._inline(choice, para, style_id)
+        fallback = el.find(f"{{{MC}}}Fallback")
+        if (len(para.segments), len(para.floating)) == before and fallback is not None:
+            self._inline(fallback, para, style_id)
 
     def _text_box(self, content) -> list[str]:
         saved, self.lines = self.lines, []
@@ -506,8 +512,11 @@ class _Extractor:
                 if re.fullmatch(r"[0-9A-Fa-f]{2,4}", code):
                     parts.append(symbol_text(chr(0xF000 | (int(code, 16) & 0xFF)), child.get(_w("font"))))
             elif tag in (_w("drawing"), _w("pict"), _w("object"), f"{{{MC}}}AlternateContent"):
-                holder = _Para()
-                self._inline(child, holder, style_id, False)
+                holder = _Para()  # text boxes only: a drawing's own runs are not paragraph text
+                if tag == f"{{{MC}}}AlternateContent":
+                    self._alternate(child, holder, style_id)
+                else:
+                    self._inline(child, holder, style_id)
                 para.floating.extend(holder.floating)
         text = "".join(parts)
         if font and encoding_for_font(font) is None:
