@@ -7,18 +7,17 @@ Each stage is a plain function; errors of one stage become a ParseResult with st
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 from extractors import EXTRACTORS
 from extractors.base import DocView
 from extractors.metadata import read_metadata
-from extractors.vocab import type_by_name
+from extractors.references import enclosed_citations
 from pipeline.errors import EmptyDocument
 from pipeline.normalise import normalise
 from pipeline.readers import read, reader_for
 from pipeline.segment import segment_sections, split_documents
-from pipeline.textutil import fold, parse_date
+from pipeline.textutil import fold
 from schemas import Document, ParseResult, RawText, Source
 
 
@@ -63,27 +62,21 @@ def build_documents(text: str, page_starts: list[int], raw: RawText) -> list[Doc
     return [d for d, _ in docs]
 
 
-_ENCLOSED = re.compile(
-    r"[Kk]èm theo\s+(?P<type>[^\d]{3,40}?)\s+số\s*(?P<number>\d+\s*[-/][\w/\-Đđ&]+)\s*,?\s*"
-    r"(?:ngày\s*(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
-    r"(?:\s+của\s+(?P<issuer>[^.;)\n]+))?"
-)
-
-
 def _fill_from_cover_letter(docs: list[Document], text: str) -> None:
     """A cover letter that encloses the next document names it: `Kèm theo Chương trình số 61-CTr/TU
-    ngày 21/10/2024 của Ban Thường vụ Tỉnh ủy Sóc Trăng`. The attachment often does not print these."""
+    ngày 21/10/2024 của Ban Thường vụ Tỉnh ủy Sóc Trăng`. The attachment often does not print these.
+    Read with the references parser, so there is one citation parser."""
     for prev, doc in zip(docs, docs[1:]):
-        for m in _ENCLOSED.finditer(text, prev.span[0], prev.span[1]):
-            if type_by_name().get(fold(m.group("type"))) != doc.doc_type:
+        for cit in enclosed_citations(text, prev.span[0], prev.span[1], prev.issuer):
+            if cit.doc_type != doc.doc_type:
                 continue
             if doc.number is None:
-                doc.number = re.sub(r"\s+", "", m.group("number"))
+                doc.number = cit.number
                 doc.warnings.append("number, date and issuer taken from the cover letter that encloses this document")
-            if doc.issued_date is None and m.group("date"):
-                doc.issued_date = parse_date(m.group("date"))
-            if m.group("issuer") and (doc.issuer is None or fold(doc.issuer) in fold(m.group("issuer"))):
-                doc.issuer = m.group("issuer").strip()
+            if doc.issued_date is None and cit.date:
+                doc.issued_date = cit.date
+            if cit.issuer and not cit.issuer_from_code and (doc.issuer is None or fold(doc.issuer) in fold(cit.issuer)):
+                doc.issuer = cit.issuer
             break
 
 
