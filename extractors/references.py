@@ -35,7 +35,9 @@ _DATE = (r"(?P<date>\d{1,2}[ \t]*[/\-.][ \t]*\d{1,2}[ \t]*[/\-.][ \t]*\d{4}"
          rf"|\d{{1,2}}{_SP}+tháng{_SP}+\d{{1,2}}{_SP}+năm{_SP}+\d{{4}})")
 _DATE_AFTER = re.compile(rf"[ \t]*,?[ \t]*ngày{_SP}*{_DATE}", re.IGNORECASE)
 _YEAR_AFTER = re.compile(rf"[ \t]*,?{_SP}*năm{_SP}+(?P<year>\d{{4}})(?!\d)", re.IGNORECASE)
-_OF = re.compile(rf"[ \t]*,?{_SP}*(?:\((?:khóa|khoá)\s+[IVXLC]+\){_SP}*)?của{_SP}+", re.IGNORECASE)
+# `của <issuer>`; a Party resolution names the plenum instead: `, Hội nghị lần thứ tám Ban Chấp hành Trung ương ...`
+_OF = re.compile(rf"[ \t]*,?{_SP}*(?:\((?:khóa|khoá)\s+[IVXLC]+\){_SP}*)?"
+                 rf"(?:của{_SP}+|(?:của{_SP}+)?Hội{_SP}+nghị{_SP}+lần{_SP}+thứ{_SP}+\w+{_SP}+(?:của{_SP}+)?)", re.IGNORECASE)
 _SO_BEFORE = re.compile(rf"(?<!\w)số{_SP}*$", re.IGNORECASE)
 _ENCLOSED_BEFORE = re.compile(r"kèm\s+theo\s*$", re.IGNORECASE)
 # Words that may stand between a type word and `số`/the number without making the type word doubtful.
@@ -311,7 +313,9 @@ def parse_issuer(text: str, start: int, limit: int = 160) -> tuple[str | None, i
             break
         if i > 0 and _is_type_word_at(words, i) and _is_cap(w) and not _ORG_HEAD.match(words[i - 1]):
             break  # `của Tỉnh ủy và Kế hoạch số ...`; but `Bộ Kế hoạch và Đầu tư` is a name
-        if i > 0 and not _is_cap(w) and any(f" {fold(' '.join(words[:taken]))}".endswith(f" {n}") for n in _complete_names()):
+        continues = (w.lower() in ("đảng", "và") or re.fullmatch(r"khóa|khoá", w, re.IGNORECASE)
+                     and re.fullmatch(r"[IVXLC]+", nxt))  # `Ban Chấp hành Trung ương đảng khóa XIII`
+        if i > 0 and not _is_cap(w) and not continues and any(f" {fold(' '.join(words[:taken]))}".endswith(f" {n}") for n in _complete_names()):
             break  # `của Chính phủ quy đinh chi tiết ...`
         if w.lower() == "và":
             if _is_cap(nxt) and not _is_type_word_at(words, i + 1):
@@ -495,7 +499,9 @@ def _numbered(text: str, lo: int, hi: int, context: str | None) -> Iterator[Cita
         doc_type = word_type if (typed and typed[2] and word_type) else (code_type or word_type)
         cit = Citation(start=start, end=m.end(), doc_type=doc_type, number=number)
         cit.caps = _is_caps(text[start:m.end()])
-        cit.enclosed = bool(_ENCLOSED_BEFORE.search(text[max(lo, start - 20):start]))
+        note = _ENCLOSED_BEFORE.search(text, max(lo, start - 20), start)
+        if note:  # `(Kèm theo Chương trình số ...)`: the note is kept for the cover-letter step's warning
+            cit.enclosed, cit.extra["note_start"] = True, note.start()
         cit.end = _after_number(text, m.end(), hi, cit, context)
         if cit.issuer is None:
             cit.issuer = issuer_of_number(number) or _sole_issuer().get(doc_type or "")
