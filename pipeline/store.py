@@ -255,7 +255,8 @@ def resolve_references(db: sqlite_utils.Database, number_keys: set[str] | None =
     """Point references at the documents they cite (same number key and issuer); returns how many rows changed.
 
     With no arguments every reference is resolved again; otherwise the references of document_ids and
-    every reference to one of number_keys (so a newly stored document also resolves older references)."""
+    every reference to one of number_keys (so a newly stored document also resolves older references).
+    Call it inside a transaction (`with db.conn:`); save_result does."""
     if number_keys is None and document_ids is None:
         refs = list(db.query("select id, document_id, number_key, issuer_key, cited_document_id from [references]"))
     else:
