@@ -15,7 +15,7 @@ later short mention (`Chỉ thị số 20`) is the full citation made elsewhere 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Iterator
@@ -61,28 +61,16 @@ class Citation:
     short: str | None = None  # serial of a short mention (`Chỉ thị số 20`): resolved against full citations
     caps: bool = False  # written in capitals (a title): its issuer words are less reliable
     enclosed: bool = False  # `kèm theo <type> số ...`: the document travels with the citing one
-    issuer_from_code: bool = False
-    extra: dict = field(default_factory=dict)
+    issuer_from_code: bool = False  # the issuer was not written: it comes from the number's code or the type
+    note_start: int | None = None  # where `Kèm theo` starts, for an enclosed citation
 
 
 # --- vocabulary -----------------------------------------------------------------------------------
 
 @lru_cache(maxsize=None)
-def _type_names() -> tuple[tuple[str, str | None], ...]:
-    """(type name, code) longest first; generic words map to None."""
-    pairs = [(r["name"], r["code"]) for r in doc_types()] + [(w, None) for w in _GENERIC_TYPE_WORDS]
-    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
-
-
-@lru_cache(maxsize=None)
-def _type_word_re() -> re.Pattern:
-    alts = [_SP.join(re.escape(w) for w in name.split()) + "" for name, _ in _type_names()]
-    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
-
-
-@lru_cache(maxsize=None)
 def _type_by_folded_name() -> dict[str, str | None]:
-    return {fold(name): code for name, code in _type_names()}
+    """folded type name -> type; generic words (`văn bản`) map to None."""
+    return {**{fold(r["name"]): r["code"] for r in doc_types()}, **{fold(w): None for w in _GENERIC_TYPE_WORDS}}
 
 
 @lru_cache(maxsize=None)
@@ -208,25 +196,35 @@ _ORG_HEAD = re.compile(r"^(?:Ủy|Uỷ|UBND|Hội|HĐND|Sở|Bộ|Ban|Văn|Tỉn
 _TOKEN = re.compile(r"[^\s_,;:.()\[\]“”\"'*|]+|[,;:.()\[\]“”\"'*|]")
 
 
+_fold_word = lru_cache(maxsize=1 << 16)(fold)  # words repeat: fold each once
+
+
 def _is_cap(word: str) -> bool:
     return word[:1].isupper()
 
 
+def _phrase_set(phrases) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(tone_key(w) for w in (p.split() if isinstance(p, str) else p)) for p in phrases)
+
+
+@lru_cache(maxsize=None)
+def _issuer_stops() -> tuple[frozenset, frozenset]:
+    return _phrase_set(_ISSUER_STOPS), _phrase_set(_ISSUER_STOPS_ANY_CASE)
+
+
+def _starts_with(words: list[str], i: int, phrases: frozenset) -> bool:
+    low = tuple(tone_key(w.lower()) for w in words[i:i + 4])
+    return any(low[:n] in phrases for n in range(1, len(low) + 1))
+
+
 def _stop_at(words: list[str], i: int) -> bool:
-    low = [w.lower() for w in words[i:i + 4]]
-    for stop in _ISSUER_STOPS:
-        if words[i][:1].islower() and [tone_key(w) for w in low[:len(stop)]] == [tone_key(s) for s in stop]:
-            return True
-    for stop in _ISSUER_STOPS_ANY_CASE:
-        parts = stop.split()
-        if [tone_key(w) for w in low[:len(parts)]] == [tone_key(p) for p in parts]:
-            return True
-    return False
+    lower_stops, any_case_stops = _issuer_stops()
+    return (words[i][:1].islower() and _starts_with(words, i, lower_stops)) or _starts_with(words, i, any_case_stops)
 
 
 def _is_type_word_at(words: list[str], i: int) -> bool:
     names = _type_by_folded_name()
-    return any(" ".join(fold(w) for w in words[i:i + n]) in names for n in (3, 2, 1))
+    return any(" ".join(_fold_word(w) for w in words[i:i + n]) in names for n in (3, 2, 1))
 
 
 def _unit_at(words: list[str], i: int) -> int:
@@ -258,6 +256,11 @@ def _complete_names() -> frozenset[str]:
         if row["scope"] != "local":
             names.update(fold(n) for n in split_aliases(row["issuer"]))
     return frozenset(names)
+
+
+def _ends_with_complete_name(words: list[str]) -> bool:
+    folded = [_fold_word(w) for w in words[-6:]]
+    return any(" ".join(folded[-n:]) in _complete_names() for n in range(1, len(folded) + 1))
 
 
 def parse_issuer(text: str, start: int, limit: int = 160) -> tuple[str | None, int]:
@@ -315,7 +318,7 @@ def parse_issuer(text: str, start: int, limit: int = 160) -> tuple[str | None, i
             break  # `của Tỉnh ủy và Kế hoạch số ...`; but `Bộ Kế hoạch và Đầu tư` is a name
         continues = (w.lower() in ("đảng", "và") or re.fullmatch(r"khóa|khoá", w, re.IGNORECASE)
                      and re.fullmatch(r"[IVXLC]+", nxt))  # `Ban Chấp hành Trung ương đảng khóa XIII`
-        if i > 0 and not _is_cap(w) and not continues and any(f" {fold(' '.join(words[:taken]))}".endswith(f" {n}") for n in _complete_names()):
+        if i > 0 and not _is_cap(w) and not continues and _ends_with_complete_name(words[:taken]):
             break  # `của Chính phủ quy đinh chi tiết ...`
         if w.lower() == "và":
             if _is_cap(nxt) and not _is_type_word_at(words, i + 1):
@@ -403,29 +406,45 @@ def issuer_key(name: str | None) -> str | None:
 
 # --- finding citations ----------------------------------------------------------------------------
 
-def _type_before(text: str, pos: int, lo: int) -> tuple[str | None, int, bool] | None:
-    """The type word nearest before pos: (type or None for a generic word, its start, adjacent?).
+def _type_name_ending(toks: list[tuple[int, str]], k: int) -> int:
+    """Number of tokens of a type name ending at token k (`Kế hoạch`, `Thông tư liên tịch`), 0 if none."""
+    names = _type_by_folded_name()
+    for n in (4, 3, 2, 1):
+        if k - n + 1 >= 0 and " ".join(_fold_word(w) for _, w in toks[k - n + 1:k + 1]) in names \
+                and all(re.fullmatch(r"\(?\w+:?", w) for _, w in toks[k - n + 1:k + 1]):
+            return n
+    return 0
 
-    Adjacent: only `số`, spaces, a colon or a modifier (`hành động`, `liên tịch`) lie between."""
-    window_start = max(lo, pos - 120)
-    window = text[window_start:pos]
-    found = list(_type_word_re().finditer(window))
-    if not found:
-        return None
-    last = found[-1]
-    # A compound name is typed by its head: `Thông báo kết luận số ...` is a thông báo.
-    if len(found) > 1 and re.fullmatch(r"[ \t_]+", window[found[-2].end():last.start()]):
-        last = found[-2]
-    gap = window[last.end():]
-    gap = re.sub(r"(?i)(?<!\w)số[ \t_]*$", "", gap)
-    if re.search(r"[^\w \t_:]", gap) or "\n" in gap:
-        return None
-    words = [w for w in re.split(r"[ \t_:]+", gap) if w]
-    if len(words) > _MAX_GAP:
-        return None
-    adjacent = not words or fold(" ".join(words)) in _TYPE_MODIFIERS
-    code = _type_by_folded_name().get(fold(last.group()))
-    return code, window_start + last.start(), adjacent
+
+def _type_before(text: str, pos: int, lo: int) -> tuple[str | None, int, bool] | None:
+    """The type word nearest before pos on the same line: (type or None for a generic word, its start, adjacent?).
+
+    Adjacent: only `số`, spaces, a colon or a modifier (`hành động`, `liên tịch`) lie between. At most
+    _MAX_GAP plain words may lie between; a punctuation mark in between means the word is not this number's."""
+    window_start = max(lo, pos - 120, text.rfind("\n", lo, pos) + 1)
+    toks = [(window_start + m.start(), m.group()) for m in re.finditer(r"[^\s_]+", text[window_start:pos])]
+    if toks and fold(toks[-1][1]) == "so":
+        toks.pop()
+    gap: list[str] = []
+    k = len(toks) - 1
+    while k >= 0 and len(gap) <= _MAX_GAP:
+        n = _type_name_ending(toks, k)
+        if n:
+            # A compound name is typed by its head: `Thông báo kết luận số ...` is a thông báo.
+            head = _type_name_ending(toks, k - n)
+            if head:
+                gap = [w for _, w in toks[k - n + 1:k + 1]] + gap
+                k, n = k - n, head
+            first = toks[k - n + 1]
+            start = first[0] + (1 if first[1].startswith("(") else 0)
+            code = _type_by_folded_name().get(" ".join(_fold_word(w) for _, w in toks[k - n + 1:k + 1]))
+            adjacent = not gap or fold(" ".join(gap)) in _TYPE_MODIFIERS
+            return code, start, adjacent
+        if not re.fullmatch(r"\w+", toks[k][1]):
+            return None
+        gap.insert(0, toks[k][1])
+        k -= 1
+    return None
 
 
 def _is_caps(s: str) -> bool:
@@ -444,7 +463,7 @@ def _after_number(text: str, pos: int, hi: int, cit: Citation, context: str | No
         y = _YEAR_AFTER.match(text, end, hi)
         if y and cit.number is None:  # `Luật Kế toán năm 2015`: part of a law's designation
             end = y.end()
-    m = _OF.match(text, end, hi) if cit.number else None  # a law's issuer is fixed; `của` after its name is not it
+    m = _OF.match(text, end, hi) if cit.number or cit.short else None  # a law's issuer is fixed; `của` after its name is not it
     if m:
         if cit.caps:
             name, stop = _caps_issuer(text, m.end(), hi)
@@ -501,7 +520,7 @@ def _numbered(text: str, lo: int, hi: int, context: str | None) -> Iterator[Cita
         cit.caps = _is_caps(text[start:m.end()])
         note = _ENCLOSED_BEFORE.search(text, max(lo, start - 20), start)
         if note:  # `(Kèm theo Chương trình số ...)`: the note is kept for the cover-letter step's warning
-            cit.enclosed, cit.extra["note_start"] = True, note.start()
+            cit.enclosed, cit.note_start = True, note.start()
         cit.end = _after_number(text, m.end(), hi, cit, context)
         if cit.issuer is None:
             cit.issuer = issuer_of_number(number) or _sole_issuer().get(doc_type or "")
@@ -509,22 +528,22 @@ def _numbered(text: str, lo: int, hi: int, context: str | None) -> Iterator[Cita
         yield cit
 
 
-@lru_cache(maxsize=None)
-def _short_re() -> re.Pattern:
-    return re.compile(rf"(?P<type>{_type_word_re().pattern}){_SP}+số{_SP}*(?P<serial>\d{{1,6}})(?!\d)", re.IGNORECASE)
+_SO_SERIAL = re.compile(rf"(?<!\w)số{_SP}*(?P<serial>\d{{1,6}})(?!\d)", re.IGNORECASE)
 
 
-def _short(text: str, lo: int, hi: int) -> Iterator[Citation]:
+def _short(text: str, lo: int, hi: int, context: str | None) -> Iterator[Citation]:
     """`Chỉ thị số 20` with no code: resolved later against the document's full citations."""
-    for m in _short_re().finditer(text, lo, hi):
-        after = text[m.end():m.end() + 2]
-        if re.match(r"[ \t]?[/\-–]\s?\w", after) or re.match(r"\d", after):
+    for m in _SO_SERIAL.finditer(text, lo, hi):
+        after = text[m.end():m.end() + 3]
+        if re.match(r"[ \t]?[/\-–][ \t]?\w|[.,]\d", after):
+            continue  # a full number (`20-CT/TW`) or a decimal
+        typed = _type_before(text, m.start(), lo)
+        if typed is None or not typed[2] or typed[0] is None:
             continue
-        code = _type_by_folded_name().get(fold(m.group("type")))
-        if code is None:
-            continue
-        yield Citation(start=m.start(), end=m.end(), doc_type=code, short=m.group("serial"),
-                       caps=_is_caps(m.group()))
+        cit = Citation(start=typed[1], end=m.end(), doc_type=typed[0], short=m.group("serial"),
+                       caps=_is_caps(text[typed[1]:m.end()]))
+        cit.end = _after_number(text, m.end(), hi, cit, context)
+        yield cit
 
 
 _LAW = re.compile(r"(?<![\w])(?P<type>Bộ luật|Bộ Luật|Luật|Pháp lệnh|Hiến pháp)(?=[ \t_])")
@@ -542,9 +561,13 @@ _LAW_STOPS = tuple(s.split() for s in (
 _LAW_TYPES = {"Bộ luật": "bo_luat", "Bộ Luật": "bo_luat", "Luật": "luat", "Pháp lệnh": "phap_lenh", "Hiến pháp": "hien_phap"}
 
 
+@lru_cache(maxsize=None)
+def _law_stops() -> frozenset:
+    return _phrase_set(_LAW_STOPS)
+
+
 def _law_stop(words: list[str], i: int) -> bool:
-    low = [tone_key(w.lower()) for w in words[i:i + 3]]
-    return words[i][:1].islower() and any(low[:len(s)] == [tone_key(x) for x in s] for s in _LAW_STOPS)
+    return words[i][:1].islower() and _starts_with(words, i, _law_stops())
 
 
 def _named_laws(text: str, lo: int, hi: int, context: str | None) -> Iterator[Citation]:
@@ -618,7 +641,7 @@ def find_citations(text: str, start: int = 0, end: int | None = None, context: s
         if not any(s <= cit.start < e for s, e in taken):
             found.append(cit)
             taken.append((cit.start, cit.end))
-    for cit in _short(text, start, end):
+    for cit in _short(text, start, end, context):
         if not any(s <= cit.start < e for s, e in taken):
             found.append(cit)
     return sorted(found, key=lambda c: c.start)
@@ -653,9 +676,12 @@ def merge(cits: list[Citation], own_number: str | None = None) -> list[Citation]
             if cit.number and number_key(cit.number) == own:
                 continue
             groups.setdefault(_key(cit), []).append(cit)
+    for short, full in resolve_short(cits):
+        if full is not None and _key(full) in groups:
+            groups[_key(full)].append(short)  # it may name the issuer the full citations leave out
     out = []
     for key, group in groups.items():
-        rep = min(group, key=lambda c: (c.date is None, c.caps, c.start))
+        rep = min((c for c in group if c.short is None), key=lambda c: (c.date is None, c.caps, c.start))
         if rep.issuer is None or rep.issuer_from_code:
             named = next((c.issuer for c in sorted(group, key=lambda c: (c.caps, c.start))
                           if c.issuer and not c.issuer_from_code), None)

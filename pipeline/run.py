@@ -84,7 +84,7 @@ def _fill_from_enclosure_note(doc: Document, text: str, region: tuple[int, int],
             doc.issued_date = cit.date
         if issuer and (doc.issuer is None or fold(doc.issuer) in fold(issuer)):
             doc.issuer = issuer
-        doc.warnings.append(f"number and date taken from the note {text[cit.extra['note_start']:cit.end]!r}")
+        doc.warnings.append(f"number and date taken from the note {text[cit.note_start:cit.end]!r}")
         return True
     return False
 

@@ -214,3 +214,9 @@ def test_gold_references_bars(tmp_path):
     scores = json.loads(out.stdout)
     assert scores["facts"]["references"]["f1"] >= 0.97
     assert scores["attributes"]["references.date"]["accuracy"] >= 0.95
+
+
+def test_short_mention_may_name_the_issuer():
+    """`28-CT/TW` alone names no issuer (TW is ambiguous); a later `Chỉ thị số 28 của Bộ Chính trị` does."""
+    text = "Triển khai Chỉ thị số 28-CT/TW ngày 25/12/2023; sơ kết việc thực hiện Chỉ thị số 28 của Bộ Chính trị."
+    assert [(r.number, r.issuer) for r in references_of(text)] == [("28-CT/TW", "Bộ Chính trị")]
