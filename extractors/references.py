@@ -86,6 +86,18 @@ def _type_codes() -> dict[tuple[str, str], str]:
 
 
 @lru_cache(maxsize=None)
+def _type_abbreviations() -> dict[str, str]:
+    """Type codes written as the type word (`NQ 49/TTg`), exactly as printed in capitals; TT (thông tư or
+    thông tri) is left out."""
+    out: dict[str, str] = {}
+    for r in doc_types():
+        for abbr in split_aliases(r["abbr"]):
+            if abbr.isupper() and len(abbr) >= 2:
+                out[abbr] = None if abbr in out else r["code"]
+    return {k: v for k, v in out.items() if v}
+
+
+@lru_cache(maxsize=None)
 def _sole_issuer() -> dict[str, str]:
     """type -> the one body that issues every text of that type (luật: Quốc hội)."""
     return {r["code"]: r["issuer"] for r in doc_types() if r.get("issuer")}
@@ -425,6 +437,8 @@ def _type_before(text: str, pos: int, lo: int) -> tuple[str | None, int, bool] |
     toks = [(window_start + m.start(), m.group()) for m in re.finditer(r"[^\s_]+", text[window_start:pos])]
     if toks and fold(toks[-1][1]) == "so":
         toks.pop()
+    if toks and toks[-1][1].strip("(:") in _type_abbreviations():  # `theo NQ 49/TTg`, `QĐ số 12/QĐ-UB`
+        return _type_abbreviations()[toks[-1][1].strip("(:")], toks[-1][0] + toks[-1][1].startswith("("), True
     gap: list[str] = []
     k = len(toks) - 1
     while k >= 0 and len(gap) <= _MAX_GAP:
@@ -516,6 +530,8 @@ def _numbered(text: str, lo: int, hi: int, context: str | None) -> Iterator[Cita
             word_type, start = typed[0], typed[1]
         code_type = type_of_number(number)
         doc_type = word_type if (typed and typed[2] and word_type) else (code_type or word_type)
+        if word_type and code_type and code_type.startswith(word_type + "_"):
+            doc_type = code_type  # `Thông tư số 60/2003/TTLT-BNV-BTC`: the code is the more precise type
         cit = Citation(start=start, end=m.end(), doc_type=doc_type, number=number)
         cit.caps = _is_caps(text[start:m.end()])
         note = _ENCLOSED_BEFORE.search(text, max(lo, start - 20), start)
