@@ -583,6 +583,8 @@ def _law_stops() -> frozenset:
 
 
 def _law_stop(words: list[str], i: int) -> bool:
+    if [w.lower() for w in words[i:i + 2]] == ["có", "công"]:
+        return False  # `Pháp lệnh Ưu đãi người có công với cách mạng`
     return words[i][:1].islower() and _starts_with(words, i, _law_stops())
 
 
@@ -593,6 +595,13 @@ def _named_laws(text: str, lo: int, hi: int, context: str | None) -> Iterator[Ci
         prev = re.split(r"[\s_]+", before.rstrip())[-1] if before.strip() else ""
         if prev and prev[-1:].isalpha() and _is_cap(prev) and before[-1:] in " _":
             continue  # `Dân Luật Việt Nam`, `Pháp Luật`: part of another name
+        if m.group("type") == "Hiến pháp":  # the constitution has no name: it is known by its year
+            y = _YEAR_AFTER.match(text, m.end(), hi)
+            if y:
+                title = " ".join(text[m.start():y.end()].split())
+                yield Citation(start=m.start(), end=y.end(), doc_type="hien_phap", title=title,
+                               issuer=_sole_issuer().get("hien_phap"), issuer_from_code=True)
+            continue
         window = text[m.end():min(hi, m.end() + 200)]
         matches = list(_TOKEN.finditer(window))
         words = [t.group() for t in matches]

@@ -220,3 +220,19 @@ def test_short_mention_may_name_the_issuer():
     """`28-CT/TW` alone names no issuer (TW is ambiguous); a later `Chỉ thị số 28 của Bộ Chính trị` does."""
     text = "Triển khai Chỉ thị số 28-CT/TW ngày 25/12/2023; sơ kết việc thực hiện Chỉ thị số 28 của Bộ Chính trị."
     assert [(r.number, r.issuer) for r in references_of(text)] == [("28-CT/TW", "Bộ Chính trị")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Căn cứ Luật số 44/2024/QH15 ngày 29 tháng 11 năm 2024;",
+     ("luat", "44/2024/QH15", date(2024, 11, 29), "Quốc hội", None)),
+    ("theo quy định của Bộ luật Lao động năm 2019;", ("bo_luat", None, None, "Quốc hội", "Bộ luật Lao động")),
+    ("phù hợp với Hiến pháp năm 2013 và pháp luật", ("hien_phap", None, None, "Quốc hội", "Hiến pháp năm 2013")),
+    ("Pháp lệnh Ưu đãi người có công; ", ("phap_lenh", None, None, "Ủy ban Thường vụ Quốc hội",
+                                         "Pháp lệnh Ưu đãi người có công")),
+])
+def test_legal_texts(text, expected):
+    assert [(r.doc_type, r.number, r.date, r.issuer, r.title) for r in references_of(text)] == [expected]
+
+
+def test_constitution_without_year_is_not_a_citation():
+    assert references_of("phù hợp với Hiến pháp, pháp luật và thực tiễn") == []
