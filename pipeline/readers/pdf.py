@@ -47,8 +47,9 @@ class _Page:
     rows: list[Row] = field(default_factory=list)
     ocr: bool = False
     legacy_font: bool = False
-    header: lay.Columns | None = None
+    headers: list[lay.Columns] = field(default_factory=list)
     line_gap: float = 0.0  # space between lines of one paragraph
+    to_display: object = None  # PDF user space -> display points of the text layer
 
 
 def read_pdf(path: Path) -> RawText:
@@ -156,13 +157,13 @@ def _text_layer(page, number: int) -> tuple[_Page | None, bool]:
     widgets = any(c.FPDFAnnot_GetSubtype(a) == c.FPDF_ANNOT_WIDGET for a in _annots(page))
     textpage = page.get_textpage()
     try:
-        glyphs, ink, fonts = _glyphs(textpage.raw, page)
+        glyphs, ink, fonts, to_display = _glyphs(textpage.raw, page)
     finally:
         textpage.close()
     width, height = _display_size(page)
     if ink < _MIN_TEXT_CHARS and _image_share(page, width * height) >= _MIN_IMAGE_SHARE:
         return None, widgets
-    info = _Page(number, width, height, rows=lay.rows_from_runs(lay.runs_from_stream(glyphs)))
+    info = _Page(number, width, height, rows=lay.rows_from_runs(lay.runs_from_stream(glyphs)), to_display=to_display)
     info.legacy_font = any(_LEGACY_FONT.match(f) for f in fonts)
     return info, widgets
 
@@ -179,13 +180,14 @@ def _annots(page):
                 c.FPDFPage_CloseAnnot(annot)
 
 
-def _glyphs(tp, page) -> tuple[list[Glyph], int, set[str]]:
-    """Characters with font boxes in display coordinates; count of visible ones; font names seen."""
+def _glyphs(tp, page):
+    """Characters with font boxes in display coordinates, the count of visible ones, the font
+    names seen, and the mapping from PDF user space to display coordinates."""
     import pypdfium2.raw as c
 
     n = c.FPDFText_CountChars(tp)
     if n <= 0:
-        return [], 0, set()
+        return [], 0, set(), _transform(page, 0)
     buf = (ctypes.c_ushort * (n + 1))()
     c.FPDFText_GetText(tp, 0, n, buf)
     text = bytes(buf)[: 2 * n].decode("utf-16-le", "replace")
@@ -211,7 +213,7 @@ def _glyphs(tp, page) -> tuple[list[Glyph], int, set[str]]:
     for i in range(0, n, max(1, n // 40)):  # a sample is enough to see a legacy font family
         if c.FPDFText_GetFontInfo(tp, i, name, 128, None):
             fonts.add(name.value.decode("latin-1"))
-    return glyphs, ink, fonts
+    return glyphs, ink, fonts, to_display
 
 
 def _dominant_angle(tp, n: int) -> int:
@@ -336,8 +338,7 @@ def _fill_fields(path: Path, doc, pages: list[_Page], warnings: list[str]) -> bo
         page = pages[ft.page] if ft.page < len(pages) else None
         if page is None or page.ocr:
             continue  # an OCR page already shows what the widget draws
-        to_display = _transform(doc[ft.page], 0)
-        for word in _field_words(ft.chars, to_display):
+        for word in _field_words(ft.chars, page.to_display):
             filled += _insert(page.rows, word)
     if filled:
         warnings.append(f"{filled} value(s) drawn in form/signature fields (not in the text layer) were put into the page text")
@@ -348,9 +349,9 @@ def _signature_hints(pages: list[_Page], hints: dict[str, str], warnings: list[s
     """Number and date of the first header, when signature-field values completed them; a warning
     when the header still shows blanks."""
     first = next((p for p in pages if p.rows and not p.ocr), None)
-    if first is None or first.header is None:
+    if first is None or not first.headers:
         return
-    header = first.rows[first.header.start:first.header.end]
+    header = first.rows[first.headers[0].start:first.headers[0].end]
     for row in header:
         if not row.filled:
             continue
@@ -417,17 +418,34 @@ def _insert(rows: list[Row], word: Glyph) -> int:
         row.runs.append([word])
         row.runs.sort(key=lambda r: min(g.x0 for g in r if g.ink))
     row.filled = True
+    row.changed()
     return 1
 
 
 # ---------------------------------------------------------------- page assembly
 
-def _header_columns(rows: list[Row], page: _Page) -> lay.Columns | None:
+def _headers(page: _Page) -> list[lay.Columns]:
+    """Two-column document headers: around each row holding the national motto (or the Party's
+    name), the rows where text stands in two columns. A table at the top of a page has no motto,
+    so it keeps its rows."""
+    rows = page.rows
     if not rows:
-        return None
+        return []
     left, right = lay.left_right_margins(rows)
     width = max(right - left, 1.0)
-    return lay.find_columns(rows, 0, left + 0.2 * width, left + 0.75 * width, min_two_sided=2, gap_stop=True)
+    found: list[lay.Columns] = []
+    for i, row in enumerate(rows):
+        if (found and i < found[-1].end) or not _MOTTO.search(_plain(row, page.legacy_font)):
+            continue
+        cols = lay.find_columns(rows, i, left + 0.2 * width, left + 0.75 * width, min_two_sided=2, gap_stop=True)
+        if cols is None:
+            continue
+        floor = found[-1].end if found else 0
+        while (cols.start > floor and i - cols.start < 2 and rows[cols.start - 1].x1 < cols.gutter
+               and rows[cols.start].top - rows[cols.start - 1].bottom < rows[cols.start].size):
+            cols.start -= 1  # the issuer's parent body may stand a line above the motto
+        found.append(cols)
+    return found
 
 
 def _layout(pages: list[_Page]) -> list[str]:
@@ -436,13 +454,13 @@ def _layout(pages: list[_Page]) -> list[str]:
     numbers = lay.page_number_rows([lay.page_number_candidates(p.rows, p.height) for p in pages])
     for page, drop in zip(pages, numbers):
         page.rows = [r for i, r in enumerate(page.rows) if i not in drop]
-        page.header = _header_columns(page.rows, page)
-    protected = [set(range(p.header.start, p.header.end)) if p.header else set() for p in pages]
+        page.headers = _headers(page)
+    protected = [{i for c in p.headers for i in range(c.start, c.end)} for p in pages]
     running = lay.running_rows([p.rows for p in pages], [p.height for p in pages], protected)
     for page, drop in zip(pages, running):
         if drop:
             page.rows = [r for i, r in enumerate(page.rows) if i not in drop]
-            page.header = _header_columns(page.rows, page)
+            page.headers = _headers(page)
     # Line spacing of the page, or of the document when the page has too few full lines to tell.
     gaps = [lay.typical_gap(p.rows, *lay.left_right_margins(p.rows)) if p.rows else None for p in pages]
     known = sorted(g for g in gaps if g is not None)
@@ -452,11 +470,13 @@ def _layout(pages: list[_Page]) -> list[str]:
     return [_page_text(page) for page in pages]
 
 
-_MOTTO = re.compile(r"cộng hòa xã hội chủ nghĩa việt nam|cộng hoà xã hội chủ nghĩa việt nam|đảng cộng sản việt nam")
+# Matched on letters only, without tone marks: OCR and old fonts get marks wrong more often than letters.
+_MOTTO = re.compile(r"conghoaxahoichunghia|dangcongsanvietnam")
 
 
-def _key(row: Row, legacy: bool) -> str:
-    """Row text to match anchors against: NFC, case-folded, legacy font text converted."""
+def _plain(row: Row, legacy: bool) -> str:
+    """Row text to match anchors against: legacy font text converted, lower case, letters and
+    digits only, tone marks and spaces dropped."""
     text = row.text
     if legacy:
         try:
@@ -464,16 +484,16 @@ def _key(row: Row, legacy: bool) -> str:
             text = fix_legacy(text)[0]
         except ImportError:
             pass
-    return unicodedata.normalize("NFC", text).casefold()
+    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
 
 
 def _regions(page: _Page) -> list[lay.Columns]:
-    """Two-column blocks of the page: the header at its top, a header further down (a form or an
-    enclosed document starting mid-page, found by its national motto), the signature blocks."""
+    """Two-column blocks of the page: document headers, and signature blocks beside `Nơi nhận`."""
     rows = page.rows
     left, right = lay.left_right_margins(rows)
     width = max(right - left, 1.0)
-    found: list[lay.Columns] = [page.header] if page.header else []
+    found: list[lay.Columns] = list(page.headers)
 
     def inside(i: int) -> bool:
         return any(c.start <= i < c.end for c in found)
@@ -481,11 +501,8 @@ def _regions(page: _Page) -> list[lay.Columns]:
     for i, row in enumerate(rows):
         if inside(i):
             continue
-        key = _key(row, page.legacy_font)
         cols = None
-        if _MOTTO.search(key):
-            cols = lay.find_columns(rows, i, left + 0.2 * width, left + 0.75 * width, min_two_sided=2, gap_stop=True)
-        elif key.startswith("nơi nhận"):
+        if _plain(row, page.legacy_font).startswith("noinhan"):
             first = i
             while first - 1 >= 0 and not inside(first - 1) and i - first < 3 and rows[first - 1].x0 > left + 0.45 * width:
                 first -= 1  # `TM. ỦY BAN NHÂN DÂN` may stand a line or two above `Nơi nhận:`

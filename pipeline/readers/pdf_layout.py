@@ -10,7 +10,6 @@ descent), so glyphs of one line share `bottom` whatever their shape.
 from __future__ import annotations
 
 import re
-import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 class Glyph:
     """One character of the text layer, or one OCR / form-field word (`word=True`)."""
 
-    __slots__ = ("text", "x0", "x1", "top", "bottom", "word", "ink", "fill")
+    __slots__ = ("text", "x0", "x1", "top", "bottom", "size", "word", "ink", "fill")
 
     def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float, word: bool = False,
                  fill: bool = False):
@@ -28,10 +27,7 @@ class Glyph:
         # Spaces and combining marks carry no usable position (pdfium places generated spaces
         # anywhere, and a mark's box may sit left of its base letter): they follow their neighbour.
         self.ink = word or not (text.isspace() or unicodedata.combining(text[:1]) > 0)
-
-    @property
-    def size(self) -> float:
-        return max(self.bottom - self.top, 1.0)
+        self.size = max(bottom - top, 1.0)
 
     def __repr__(self) -> str:  # debugging aid
         return f"Glyph({self.text!r}, {self.x0:.1f}-{self.x1:.1f}, {self.top:.1f}-{self.bottom:.1f})"
@@ -50,37 +46,52 @@ class Row:
 
     runs: list[Run] = field(default_factory=list)
     filled: bool = False  # a form-field value was inserted into it
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def changed(self) -> None:
+        """Forget computed values after runs were added or edited."""
+        self._memo.clear()
+
+    def _get(self, key: str, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def glyphs(self) -> list[Glyph]:
-        return [g for run in self.runs for g in run if g.ink]
+        return self._get("glyphs", lambda: [g for run in self.runs for g in run if g.ink])
 
     @property
     def bottom(self) -> float:
-        return _run_bottom(max(self.runs, key=lambda r: len(_ink(r))))
+        return self._get("bottom", lambda: _run_bottom(max(self.runs, key=lambda r: len(_ink(r)))))
 
     @property
     def top(self) -> float:
-        return min(g.top for g in self.glyphs())
+        return self._get("top", lambda: min(g.top for g in self.glyphs()))
 
     @property
     def x0(self) -> float:
-        return min(g.x0 for g in self.glyphs())
+        return self._get("x0", lambda: min(g.x0 for g in self.glyphs()))
 
     @property
     def x1(self) -> float:
-        return max(g.x1 for g in self.glyphs())
+        return self._get("x1", lambda: max(g.x1 for g in self.glyphs()))
 
     @property
     def size(self) -> float:
-        return statistics.median(g.size for g in self.glyphs())
+        return self._get("size", lambda: _median([g.size for g in self.glyphs()]))
 
     @property
     def text(self) -> str:
-        return render(self.runs)
+        return self._get("text", lambda: render(self.runs))
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    return values[len(values) // 2]
 
 
 def _run_bottom(run: Run) -> float:
-    return statistics.median(g.bottom for g in _ink(run))
+    return _median([g.bottom for g in _ink(run)])
 
 
 def _run_size(run: Run) -> float:
@@ -129,10 +140,12 @@ def rows_from_runs(runs: list[Run]) -> list[Row]:
             row = rows[-1]
             if abs(_run_bottom(run) - row.bottom) <= 0.45 * max(_run_size(run), row.size):
                 row.runs.append(run)
+                row.changed()
                 continue
         rows.append(Row([run]))
     for row in rows:
         row.runs.sort(key=_run_x0)
+        row.changed()
     return rows
 
 
