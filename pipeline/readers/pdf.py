@@ -29,9 +29,10 @@ MAX_PAGES = 500  # per file; OCR takes seconds a page
 OCR_DPI = 300
 OCR_TIMEOUT = 180  # seconds per page
 OCR_PACKAGES = "tesseract-ocr tesseract-ocr-vie"
-# A page is scanned when it has (almost) no characters but images over much of its area.
-_MIN_TEXT_CHARS = 20
-_MIN_IMAGE_SHARE = 0.3
+# A page is scanned when images cover much of it and it has (almost) no characters. A page with
+# some text and a large picture (a certificate template in an annex) keeps its text layer.
+_SCAN_MAX_CHARS = 20
+_SCAN_MIN_IMAGE_SHARE = 0.3
 _LEGACY_FONT = re.compile(r"^(?:[A-Z]{6}\+)?(?:\.?Vn[A-Z]|VNI[-_ ]?[A-Z])", re.I)
 _BLANK_NUMBER = re.compile(r"Số\s*[:.]?\s*/")
 _BLANK_DATE = re.compile(r"ngày\s+(?:tháng|/)|tháng\s+(?:năm|/)")
@@ -161,7 +162,7 @@ def _text_layer(page, number: int) -> tuple[_Page | None, bool]:
     finally:
         textpage.close()
     width, height = _display_size(page)
-    if ink < _MIN_TEXT_CHARS and _image_share(page, width * height) >= _MIN_IMAGE_SHARE:
+    if ink < _SCAN_MAX_CHARS and _image_share(page, width * height) >= _SCAN_MIN_IMAGE_SHARE:
         return None, widgets
     info = _Page(number, width, height, rows=lay.rows_from_runs(lay.runs_from_stream(glyphs)), to_display=to_display)
     info.legacy_font = any(_LEGACY_FONT.match(f) for f in fonts)
