@@ -122,7 +122,7 @@ def _read(path: Path, doc) -> RawText:
             if note:
                 warnings.append(note)
     hints: dict[str, str] = {}
-    signed = _fill_fields(path, doc, pages, warnings) if has_widgets else False
+    signed = _fill_fields(path, pages, warnings) if has_widgets else False
     texts = _layout(pages)
     if signed:
         _signature_hints(pages, hints, warnings)
@@ -135,13 +135,17 @@ def _read(path: Path, doc) -> RawText:
         raise EmptyDocument("the PDF holds no text: no text layer and no scanned page images")
     ocr_pages = [i + 1 for i in scanned]
     if ocr_pages:
-        warnings.append(f"pages {_ranges(ocr_pages)} have no text layer; their text comes from OCR (tesseract, vie)")
+        warnings.append(f"{_pages(ocr_pages)}: no text layer, text from OCR (tesseract, vie)")
     return RawText(format="pdf", pages=texts, paged=True, encoding=encoding, ocr_pages=ocr_pages,
                    warnings=warnings, hints=hints)
 
 
-def _ranges(nums: list[int]) -> str:
-    return ", ".join(str(x) for x in nums) if len(nums) < 6 else f"{nums[0]}-{nums[-1]}"
+def _pages(nums: list[int]) -> str:
+    """`page 3`, `pages 1, 2`, `pages 1-7`."""
+    if len(nums) == 1:
+        return f"page {nums[0]}"
+    consecutive = nums == list(range(nums[0], nums[-1] + 1))
+    return f"pages {nums[0]}-{nums[-1]}" if consecutive and len(nums) > 2 else "pages " + ", ".join(map(str, nums))
 
 
 # ---------------------------------------------------------------- text layer
@@ -155,7 +159,7 @@ def _text_layer(page, number: int) -> tuple[_Page | None, bool]:
     """The page's glyphs as rows, or None when the page is a scan to OCR; and whether it has widgets."""
     import pypdfium2.raw as c
 
-    widgets = any(c.FPDFAnnot_GetSubtype(a) == c.FPDF_ANNOT_WIDGET for a in _annots(page))
+    widgets = _has_widget(page)
     textpage = page.get_textpage()
     try:
         glyphs, ink, fonts, to_display = _glyphs(textpage.raw, page)
@@ -169,16 +173,18 @@ def _text_layer(page, number: int) -> tuple[_Page | None, bool]:
     return info, widgets
 
 
-def _annots(page):
+def _has_widget(page) -> bool:
+    """Whether the page has form-field widgets (signature fields draw text there)."""
     import pypdfium2.raw as c
 
     for i in range(c.FPDFPage_GetAnnotCount(page.raw)):
         annot = c.FPDFPage_GetAnnot(page.raw, i)
         if annot:
-            try:
-                yield annot
-            finally:
-                c.FPDFPage_CloseAnnot(annot)
+            subtype = c.FPDFAnnot_GetSubtype(annot)
+            c.FPDFPage_CloseAnnot(annot)
+            if subtype == c.FPDF_ANNOT_WIDGET:
+                return True
+    return False
 
 
 def _glyphs(tp, page):
@@ -276,7 +282,7 @@ def _require_tesseract(pages: list[int]) -> None:
     problem = _tesseract_status()
     if problem:
         raise MissingTool(
-            f"pages {_ranges(pages)} of the PDF are scanned images and need OCR, but {problem}; "
+            f"{_pages(pages)} of the PDF: scanned images that need OCR, but {problem}; "
             f"install the Debian packages: apt-get install {OCR_PACKAGES}"
         )
 
@@ -328,7 +334,7 @@ def _tsv_runs(tsv: str, scale: float) -> tuple[list[list[Glyph]], list[float]]:
 
 # ---------------------------------------------------------------- signature fields
 
-def _fill_fields(path: Path, doc, pages: list[_Page], warnings: list[str]) -> bool:
+def _fill_fields(path: Path, pages: list[_Page], warnings: list[str]) -> bool:
     """Put values drawn by form fields into the gaps of the lines they fill. True when the PDF
     has signature fields."""
     from pipeline.readers.pdf_fields import field_texts
