@@ -347,11 +347,24 @@ def test_two_cells_on_one_baseline_split_at_the_gutter():
         + glyphs("Số: 12/KH-UBND", 65, 140) + glyphs("Bến Tre, ngày 3", 320, 140) \
         + glyphs("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 và", 60, 180)
     rows = lay.rows_from_runs(lay.runs_from_stream(stream))
-    cols = lay.find_columns(rows, 0, 150, 400, min_two_sided=2, gap_stop=True)
+    cols = lay.find_columns(rows, 0, 150, 400, min_two_sided=2, line_gap=0.0)
     assert cols is not None and (cols.start, cols.end) == (0, 3)
     left, right = lay.split_columns(rows[:3], cols.gutter)
     assert left == ["ỦY BAN NHÂN DÂN", "TỈNH BẾN TRE", "Số: 12/KH-UBND"]
     assert right == ["CỘNG HÒA XÃ HỘI", "Độc lập - Tự do", "Bến Tre, ngày 3"]
+
+
+def test_wrapped_subject_stays_in_its_column_and_the_title_does_not():
+    stream = glyphs("UBND TỈNH SÓC TRĂNG", 60, 100) + glyphs("CỘNG HÒA XÃ HỘI", 300, 100) \
+        + glyphs("Số: 12/UBND-VX", 66, 116) + glyphs("Sóc Trăng, ngày 3", 310, 116) \
+        + glyphs("V/v phòng chống", 66, 132) + glyphs("dịch bệnh", 84, 148) \
+        + glyphs("Kính gửi: Sở Y tế", 200, 190)
+    rows = lay.rows_from_runs(lay.runs_from_stream(stream))
+    cols = lay.find_columns(rows, 0, 150, 400, min_two_sided=2, line_gap=4.0)
+    assert cols is not None and (cols.start, cols.end) == (0, 4)
+    left, right = lay.split_columns(rows[:4], cols.gutter)
+    assert left == ["UBND TỈNH SÓC TRĂNG", "Số: 12/UBND-VX", "V/v phòng chống", "dịch bệnh"]
+    assert right == ["CỘNG HÒA XÃ HỘI", "Sóc Trăng, ngày 3"]
 
 
 def test_justified_body_lines_are_not_columns():
@@ -359,7 +372,7 @@ def test_justified_body_lines_are_not_columns():
     for i in range(4):  # word spaces line up by chance; they are narrow
         stream += glyphs("Các sở ban ngành", 60, 100 + 16 * i) + glyphs("huyện thị xã tổ chức", 160, 100 + 16 * i)
     rows = lay.rows_from_runs(lay.runs_from_stream(stream))
-    assert lay.find_columns(rows, 0, 100, 300, min_two_sided=2, gap_stop=True) is None
+    assert lay.find_columns(rows, 0, 100, 300, min_two_sided=2, line_gap=0.0) is None
 
 
 @pytest.mark.parametrize("before,after", [
@@ -371,3 +384,16 @@ def test_justified_body_lines_are_not_columns():
 ])
 def test_document_number_split_at_line_end_is_joined(before, after):
     assert lay.join_number_breaks(before) == after
+
+
+def test_running_headers_repeated_in_the_margin_are_found():
+    pages = []
+    for p in range(4):
+        stream = glyphs(f"CÔNG BÁO TỈNH SÓC TRĂNG Số {10 + p}", 60, 40) \
+            + glyphs("Điều 5. Trách nhiệm của các sở, ban, ngành", 60, 200) \
+            + glyphs("Sở Y tế chủ trì, phối hợp với các cơ quan liên quan", 60, 216)
+        pages.append(lay.rows_from_runs(lay.runs_from_stream(stream)))
+    found = lay.running_rows(pages, [842.0] * 4, [set()] * 4)
+    assert found == [{0}] * 4
+    assert lay.running_rows(pages, [842.0] * 4, [{0}, set(), set(), set()])[0] == set()  # a header is kept
+    assert lay.running_rows(pages[:2], [842.0] * 2, [set()] * 2) == [set(), set()]  # two pages prove nothing

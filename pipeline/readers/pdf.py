@@ -444,7 +444,8 @@ def _headers(page: _Page) -> list[lay.Columns]:
     for i, row in enumerate(rows):
         if (found and i < found[-1].end) or not _MOTTO.search(_plain(row, page.legacy_font)):
             continue
-        cols = lay.find_columns(rows, i, left + 0.2 * width, left + 0.75 * width, min_two_sided=2, gap_stop=True)
+        cols = lay.find_columns(rows, i, left + 0.2 * width, left + 0.75 * width, min_two_sided=2,
+                                line_gap=page.line_gap)
         if cols is None:
             continue
         floor = found[-1].end if found else 0
@@ -461,6 +462,12 @@ def _layout(pages: list[_Page]) -> list[str]:
     numbers = lay.page_number_rows([lay.page_number_candidates(p.rows, p.height) for p in pages])
     for page, drop in zip(pages, numbers):
         page.rows = [r for i, r in enumerate(page.rows) if i not in drop]
+    # Line spacing of the page, or of the document when the page has too few full lines to tell.
+    gaps = [lay.typical_gap(p.rows, *lay.left_right_margins(p.rows)) if p.rows else None for p in pages]
+    known = sorted(g for g in gaps if g is not None)
+    fallback = known[len(known) // 2] if known else 0.0
+    for page, gap in zip(pages, gaps):
+        page.line_gap = fallback if gap is None else gap
         page.headers = _headers(page)
     protected = [{i for c in p.headers for i in range(c.start, c.end)} for p in pages]
     running = lay.running_rows([p.rows for p in pages], [p.height for p in pages], protected)
@@ -468,12 +475,6 @@ def _layout(pages: list[_Page]) -> list[str]:
         if drop:
             page.rows = [r for i, r in enumerate(page.rows) if i not in drop]
             page.headers = _headers(page)
-    # Line spacing of the page, or of the document when the page has too few full lines to tell.
-    gaps = [lay.typical_gap(p.rows, *lay.left_right_margins(p.rows)) if p.rows else None for p in pages]
-    known = sorted(g for g in gaps if g is not None)
-    fallback = known[len(known) // 2] if known else 0.0
-    for page, gap in zip(pages, gaps):
-        page.line_gap = fallback if gap is None else gap
     return [_page_text(page) for page in pages]
 
 
@@ -513,7 +514,8 @@ def _regions(page: _Page) -> list[lay.Columns]:
             first = i
             while first - 1 >= 0 and not inside(first - 1) and i - first < 3 and rows[first - 1].x0 > left + 0.45 * width:
                 first -= 1  # `TM. ỦY BAN NHÂN DÂN` may stand a line or two above `Nơi nhận:`
-            cols = lay.find_columns(rows, first, left + 0.2 * width, left + 0.8 * width, min_two_sided=1, gap_stop=False)
+            cols = lay.find_columns(rows, first, left + 0.2 * width, left + 0.8 * width, min_two_sided=1,
+                                    line_gap=None)
         if cols and not any(inside(j) for j in range(cols.start, cols.end)):
             found.append(cols)
     return sorted(found, key=lambda c: c.start)

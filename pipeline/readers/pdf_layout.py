@@ -183,12 +183,13 @@ class Columns:
 
 
 def find_columns(rows: list[Row], start: int, lo: float, hi: float, min_two_sided: int,
-                 gap_stop: bool) -> Columns | None:
+                 line_gap: float | None) -> Columns | None:
     """Two columns side by side from rows[start] down: the longest run of rows that leaves some
     x in [lo, hi] free of ink, split at the free x that most rows have ink on both sides of.
 
-    With gap_stop, rows after the last two-sided row are kept only while they follow the row above
-    closely (a wrapped `V/v` subject), so a title or `Kính gửi` after a blank line stays body text.
+    With a line_gap (the page's space between lines of a paragraph), rows after the last two-sided
+    row are kept only while they follow the row above as closely (a wrapped `V/v` subject), so a
+    title or `Kính gửi` after a blank line stays body text.
     """
     lo_i, hi_i = int(lo), int(hi) + 1
     if hi_i - lo_i < 4:
@@ -221,12 +222,29 @@ def find_columns(rows: list[Row], start: int, lo: float, hi: float, min_two_side
     gutter = best[2]
     two_sided = [i for i, row in enumerate(taken) if _apart(row, gutter)]
     end = two_sided[-1] + 1
-    if gap_stop:
-        while end < len(taken) and taken[end].top - taken[end - 1].bottom <= 0.6 * taken[end - 1].size:
+    if line_gap is not None:
+        while end < len(taken) and _continues(taken[end - 1], taken[end], gutter, line_gap):
             end += 1
     else:
         end = len(taken)
     return Columns(start, start + end, gutter)
+
+
+def _continues(prev: Row, row: Row, gutter: float, line_gap: float) -> bool:
+    """The row wraps the text of one column of the row above: close below it, on one side of the
+    gutter, starting or centred where that column's text in the row above does."""
+    if row.top - prev.bottom > line_gap + 0.5 * prev.size:
+        return False
+    side = [g for g in row.glyphs()]
+    if not (all(g.x1 <= gutter for g in side) or all(g.x0 >= gutter for g in side)):
+        return False
+    on_left = side[0].x1 <= gutter
+    above = [g for g in prev.glyphs() if (g.x1 <= gutter) == on_left]
+    if not above:
+        return False
+    x0, x1 = min(g.x0 for g in side), max(g.x1 for g in side)
+    a0, a1 = min(g.x0 for g in above), max(g.x1 for g in above)
+    return abs(x0 - a0) < row.size or abs((x0 + x1) - (a0 + a1)) / 2 < 2 * row.size
 
 
 def _apart(row: Row, gx: float) -> bool:
