@@ -696,14 +696,19 @@ def merge(cits: list[Citation], own_number: str | None = None) -> list[Citation]
     matched to a full citation; a document's mentions of its own number are not references."""
     own = number_key(own_number)
     groups: dict[str, list[Citation]] = {}
-    for cit in cits:
-        if cit.short is None:
-            if cit.number and number_key(cit.number) == own:
-                continue
-            groups.setdefault(_key(cit), []).append(cit)
-    for short, full in resolve_short(cits):
-        if full is not None and _key(full) in groups:
-            groups[_key(full)].append(short)  # it may name the issuer the full citations leave out
+    # Laws are keyed by title and date: `Luật Ban hành văn bản quy phạm pháp luật` of 2015 and of 2025 are two laws;
+    # a mention without date joins the first dated one of that title.
+    full = [c for c in cits if c.short is None and not (c.number and number_key(c.number) == own)]
+    for cit in sorted(full, key=lambda c: (c.number is None and c.date is None, c.start)):
+        key = _key(cit)
+        if cit.number is None:
+            dated = next((k for k in groups if k.startswith(key + "@")), None)
+            key = f"{key}@{cit.date}" if cit.date else (dated or key)
+        groups.setdefault(key, []).append(cit)
+    keys = {id(c): k for k, group in groups.items() for c in group}
+    for short, match in resolve_short(cits):
+        if match is not None and id(match) in keys:
+            groups[keys[id(match)]].append(short)  # it may name the issuer the full citations leave out
     out = []
     for key, group in groups.items():
         rep = min((c for c in group if c.short is None), key=lambda c: (c.date is None, c.caps, c.start))

@@ -236,3 +236,9 @@ def test_legal_texts(text, expected):
 
 def test_constitution_without_year_is_not_a_citation():
     assert references_of("phù hợp với Hiến pháp, pháp luật và thực tiễn") == []
+
+
+def test_two_laws_of_one_title_stay_two():
+    text = ("Căn cứ Luật Ban hành văn bản quy phạm pháp luật ngày 22 tháng 6 năm 2015; Luật Ban hành văn bản quy phạm "
+            "pháp luật ngày 19 tháng 02 năm 2025; theo Luật Ban hành văn bản quy phạm pháp luật.")
+    assert [r.date for r in references_of(text)] == [date(2015, 6, 22), date(2025, 2, 19)]
