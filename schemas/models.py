@@ -7,6 +7,7 @@ The contract's field names are kept as they are; provenance fields are added.
 """
 from __future__ import annotations
 
+import datetime as _dt
 from datetime import date
 from typing import Literal, Optional
 
@@ -88,7 +89,8 @@ class Assignment(Fact):
 class Reference(Fact):
     doc_type: Optional[str] = None
     number: Optional[str] = None
-    date: Optional[date] = None
+    # _dt.date: a field named `date` hides the type `date` when pydantic resolves the annotation (it became NoneType)
+    date: Optional[_dt.date] = None
     issuer: Optional[str] = None
     title: Optional[str] = None
 
