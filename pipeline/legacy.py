@@ -11,6 +11,11 @@ The mapping lives in pipeline/data/legacy_vn.tsv.
 Choosing between "as is", TCVN3 and VNI is done by counting the words that are well-formed
 Vietnamese syllables under each reading: real Vietnamese passes unchanged because no
 conversion can make more of its words well-formed.
+
+For PDF text: with the font of each character (pdfplumber's fontname, subset prefix and all),
+convert(text, encoding_for_font(name), capitals=is_capital_font(name)) per run of one font;
+without fonts, fix_legacy(page_text). TCVN3 PDFs give U+2212 for ư and U+2219 for ã: the TCVN3
+table reads both.
 """
 from __future__ import annotations
 
