@@ -13,6 +13,9 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 EXPORT_VERSION = "1.0"
+# A field named `date` (Deadline, Reference) would shadow the type in its own annotation
+# and make pydantic accept only None: those fields use this alias.
+Date = date
 
 Format = Literal["txt", "md", "pdf", "docx", "doc"]
 Role = Literal["lead", "support", "implement"]
@@ -67,7 +70,7 @@ class Target(Fact):
 
 
 class Deadline(Fact):
-    date: Optional[date] = None
+    date: Optional[Date] = None
     recurrence: Optional[Recurrence] = None
     month: Optional[int] = None
     day: Optional[int] = None
@@ -86,7 +89,7 @@ class Assignment(Fact):
 class Reference(Fact):
     doc_type: Optional[str] = None
     number: Optional[str] = None
-    date: Optional[date] = None
+    date: Optional[Date] = None
     issuer: Optional[str] = None
     title: Optional[str] = None
 
