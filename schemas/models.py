@@ -80,6 +80,8 @@ class Assignment(Fact):
     agency: str
     agency_id: Optional[str] = Field(None, description="canonical key of the agency (agencies table)")
     agency_kind: Optional[str] = None
+    agency_level: Optional[str] = Field(None, description="central, province, district or commune")
+    agency_successor: Optional[str] = Field(None, description="the body that took over after the 2025 reorganisation")
     generic: bool = Field(False, description="a generic body such as 'các cơ quan có liên quan'")
     role: Role
     task: Optional[str] = None
