@@ -1,11 +1,256 @@
-"""Assignments: not yet extracted (see the issue for this fact type)."""
+"""Assignments (phân công): who leads, who supports, who carries out each duty, and by when.
+
+A duty unit is a stretch of text with the agencies it binds (its subjects). Units come from:
+- list items that start with agencies: `1. Sở Y tế: Chủ trì, phối hợp ...`, `2. Giao Công an tỉnh ...`,
+  `4. Ủy ban nhân dân các xã` over its sub-items; an item written as a sentence (`Ban Tuyên giáo
+  Tỉnh ủy chủ trì, ...`) too;
+- cue words anywhere: `Giao X ...`, `Đề nghị X ...`, `Yêu cầu X ...` (the rest of the sentence);
+- labels: `Cơ quan chủ trì: X`, `Đơn vị phối hợp: Y`, `Đơn vị thực hiện: Z` (the item's task);
+- in implementation sections (and documents without sections): sentences whose subject is an agency
+  (`Sở Tài chính chủ trì ...`, `Ủy ban nhân dân các xã tăng cường ...`).
+Roles: `lead` when the unit says chủ trì / đầu mối, `support` when it starts with phối hợp, else
+`implement`; the agencies after `phối hợp (với)` inside a unit are `support` rows of their own.
+Tasks in the objectives, purpose, situation and basis sections are not read: they describe goals and
+the past. The issuer itself (`Ủy ban nhân dân tỉnh đề nghị ...`) is never an assignee.
+A dated deadline inside the unit's item or sentence is tied to its rows.
+"""
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
 
+from extractors.agencies import Mention, match_list
 from extractors.base import DocView
-from schemas import Assignment
+from extractors.textscan import content_start, match_text, own_end, sentence_span, trim
+from pipeline.textutil import fold
+from schemas import Assignment, Section
+
+I = re.IGNORECASE
+SKIP_KINDS = {"basis", "situation", "objectives", "purpose"}
+SUBJECT_KINDS = {"implementation", "reporting", "funding", "other", None}
+
+CUE = re.compile(r"(?P<cue>\b(?:Giao|Đề\s+nghị|Yêu\s+cầu))(?:\s+(?:cho|nhiệm\s+vụ(?:\s+cho)?))?\s+(?=\S)", I)
+# `bàn giao`, `được giao`, `chuyển giao`: giao not as a command
+NOT_CUE_BEFORE = re.compile(r"(?:bàn|được|chuyển|phân|đã|nhận|bố|thu|tiếp|theo)\s+$", I)
+LABEL = re.compile(
+    r"^[ \t]*(?:[-+•]\s*)?(?:[a-zđ]\)\s*)?(?:(?:Cơ\s+quan|Đơn\s+vị)(?:\s*,\s*(?:đơn\s+vị|cơ\s+quan))?\s+)?"
+    r"(?P<role>chủ\s+trì|phối\s+hợp|thực\s+hiện|đầu\s+mối)(?:\s+(?:tham\s+mưu|thực\s+hiện|triển\s+khai|chính))*\s*:\s*",
+    I | re.MULTILINE)
+TASK_LABEL = re.compile(r"(?:Nhiệm\s+vụ|Nội\s+dung(?:\s+thực\s+hiện)?)\s*:\s*", I)
+LABEL_ROLE = {"chủ trì": "lead", "đầu mối": "lead", "phối hợp": "support", "thực hiện": "implement"}
+LEAD = re.compile(r"(?<!cơ quan )(?<!đơn vị )\b(?:chủ\s+trì|đầu\s+mối)\b", I)
+SUPPORT_START = re.compile(r"\W*(?:(?:tham\s+gia|chủ\s+động|tích\s+cực|có\s+trách\s+nhiệm)\s+)?phối\s+hợp\b", I)
+COAGENCY = re.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng))?\s+(?=\S)", I)
+INTRO = re.compile(r"^[\s:]*(?:cụ\s+thể\s+)?(?:như\s+sau|có\s+ý\s+kiến)", I)
+# after a subject, words that show it is not acting: `Ủy ban nhân dân tỉnh về ...`, `... đã ban hành`
+NOT_VERB = re.compile(r"^\s*(?:về|tại|của|đối|theo|trong|và|là|được|đã|số|ngày|năm|thì|như|qua|để|với|đến|do)\b", I)
+SENTENCE_START = re.compile(r"(?:^|(?<=[.;!?:])|(?<=\n))[ \t]*(?:[-+•]\s*|[a-zđ]\)\s*|\d+(?:\.\d+)*\.?\s+)?(?=\S)", re.MULTILINE)
+
+
+@dataclass
+class Unit:
+    subjects: list[Mention]
+    task: tuple[int, int]   # the duty's text
+    scope: tuple[int, int]  # where a tied deadline may be
+    role: Optional[str] = None  # set by a label
 
 
 def extract(view: DocView) -> Iterator[Assignment]:
-    return iter(())
+    text, mtext = view.text, match_text(view.text)
+    issuer = fold(view.document.issuer) if view.document.issuer else None
+    deadlines = sorted((d for d in view.facts.get("deadlines", []) if d.date), key=lambda d: d.span[0])
+    rows: dict[tuple[int, str], Assignment] = {}
+    for unit in units(view, mtext):
+        for mention, role, task in rows_of(unit, mtext):
+            if _is_issuer(mention, issuer) or (mention.start, role) in rows:
+                continue
+            rows[(mention.start, role)] = _row(view, text, mention, role, task, unit.scope, deadlines)
+    yield from sorted(rows.values(), key=lambda a: (a.span[0], a.role))
+
+
+def units(view: DocView, mtext: str) -> Iterator[Unit]:
+    taken: set[int] = set()
+    for unit in item_units(view, mtext):
+        taken.update(m.start for m in unit.subjects)
+        yield unit
+    for unit in label_units(view, mtext):
+        taken.update(m.start for m in unit.subjects)
+        yield unit
+    for unit in cue_units(view, mtext):
+        if not any(m.start in taken for m in unit.subjects):
+            taken.update(m.start for m in unit.subjects)
+            yield unit
+    for unit in subject_units(view, mtext):
+        if not any(m.start in taken for m in unit.subjects):
+            yield unit
+
+
+def _allowed(view: DocView, offset: int, kinds: set | None = None) -> bool:
+    lo, hi = view.body
+    if not lo <= offset < hi:
+        return False
+    kind = view.kind_at(offset)
+    return kind not in SKIP_KINDS and (kinds is None or kind in kinds)
+
+
+# --- where units come from -------------------------------------------------------------------------
+
+def item_units(view: DocView, mtext: str) -> Iterator[Unit]:
+    """List items that start with (Giao / Đề nghị +) agencies."""
+    for sec in view.sections:
+        start = content_start(mtext, sec)
+        if not _allowed(view, start):
+            continue
+        pos = start
+        cue = CUE.match(mtext, pos)
+        if cue:
+            pos = cue.end()
+        subjects, end = match_list(mtext, pos)
+        if not subjects:
+            continue
+        rest_end = own_end(sec)
+        after = mtext[end:rest_end]
+        if INTRO.match(after):
+            continue
+        delim = re.match(r"[ \t]*(?::|\n|$)", after)
+        if delim:  # `Sở Y tế: ...` or a title line: the duties follow, inline or as sub-items
+            body_start = end + delim.end()
+            inline = trim(mtext, body_start, rest_end)
+            if inline[1] > inline[0] or not sec.children:
+                yield Unit(subjects, trim(mtext, body_start, sec.span[1]), sec.span)
+            else:
+                for child in sec.children:
+                    c0 = content_start(mtext, child)
+                    yield Unit(subjects, trim(mtext, c0, child.span[1]), child.span)
+        elif cue or not NOT_VERB.match(after):  # `Ban Tuyên giáo Tỉnh ủy chủ trì, ...`
+            yield Unit(subjects, trim(mtext, end, sec.span[1]), sec.span)
+
+
+def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
+    """`Giao X ...`, `đề nghị X ...`, `Yêu cầu X ...` inside a sentence: the rest of the sentence."""
+    lo, hi = view.body
+    for cue in CUE.finditer(mtext, lo, hi):
+        if not _allowed(view, cue.start()) or NOT_CUE_BEFORE.search(mtext[max(lo, cue.start() - 12):cue.start()]):
+            continue
+        subjects, end = match_list(mtext, cue.end())
+        if not subjects:
+            continue
+        s_lo, s_hi = sentence_span(mtext, cue.start(), lo, hi)
+        if INTRO.match(mtext[end:s_hi]):
+            continue
+        sec = view.section_at(cue.start())
+        item_hi = sec.span[1] if sec else s_hi
+        if re.match(r"[ \t]*(?::|\n)", mtext[end:end + 3]):  # a cue line over the item's duties
+            yield Unit(subjects, trim(mtext, end, item_hi), (s_lo, item_hi))
+        else:
+            yield Unit(subjects, trim(mtext, end, s_hi), (s_lo, s_hi))
+
+
+def label_units(view: DocView, mtext: str) -> Iterator[Unit]:
+    """`Cơ quan chủ trì: Sở Tư pháp.` / `Đơn vị phối hợp: ...`: roles of the item's task."""
+    lo, hi = view.body
+    for m in LABEL.finditer(mtext, lo, hi):
+        if not _allowed(view, m.start()):
+            continue
+        subjects, end = match_list(mtext, m.end())
+        if not subjects:
+            continue
+        sec = view.section_at(m.start())
+        task = _item_task(mtext, sec, m.start()) if sec else trim(mtext, *sentence_span(mtext, m.start(), lo, hi))
+        scope = sec.span if sec else sentence_span(mtext, m.start(), lo, hi)
+        role = LABEL_ROLE[" ".join(m.group("role").lower().split())]
+        yield Unit(subjects, task, scope, role)
+
+
+def _item_task(mtext: str, sec: Section, label_at: int) -> tuple[int, int]:
+    """The duty an item's labels refer to: its `Nhiệm vụ:` text, else its text before the labels."""
+    task_label = None
+    for t in TASK_LABEL.finditer(mtext, sec.span[0], label_at):
+        task_label = t
+    if task_label:
+        end = LABEL.search(mtext, task_label.end(), sec.span[1])
+        return trim(mtext, task_label.end(), end.start() if end else sec.span[1])
+    start = content_start(mtext, sec)
+    first_label = LABEL.search(mtext, start, sec.span[1])
+    stop = first_label.start() if first_label else label_at
+    span = trim(mtext, start, stop)
+    if span[1] <= span[0] and sec.title:
+        return trim(mtext, start, start + len(sec.title))
+    return span
+
+
+def subject_units(view: DocView, mtext: str) -> Iterator[Unit]:
+    """Sentences whose subject is an agency, in implementation sections and sectionless documents."""
+    lo, hi = view.body
+    for m in SENTENCE_START.finditer(mtext, lo, hi):
+        pos = m.end()
+        if pos >= hi or not _allowed(view, pos, SUBJECT_KINDS):
+            continue
+        subjects, end = match_list(mtext, pos)
+        if not subjects:
+            continue
+        s_lo, s_hi = sentence_span(mtext, pos, lo, hi)
+        after = mtext[end:s_hi]
+        if NOT_VERB.match(after) or INTRO.match(after) or not re.match(r"\s+\w", after):
+            continue
+        yield Unit(subjects, trim(mtext, end, s_hi), (s_lo, s_hi))
+
+
+# --- rows of a unit --------------------------------------------------------------------------------
+
+def rows_of(unit: Unit, mtext: str) -> Iterator[tuple[Mention, str, tuple[int, int]]]:
+    t0, t1 = unit.task
+    co_spans: list[tuple[int, int]] = []
+    co_rows = []
+    for co in COAGENCY.finditer(mtext, t0, t1):
+        mentions, end = match_list(mtext, co.end())
+        if not mentions:
+            continue
+        co_spans.append((co.start(), end))
+        clause_end = _clause_end(mtext, end, t1)
+        task = trim(mtext, end, clause_end)
+        for m in mentions:
+            co_rows.append((m, "support", task if task[1] > task[0] else unit.task))
+    role = unit.role or _role(mtext, t0, t1, co_spans)
+    subject_keys = set()
+    for m in unit.subjects:
+        subject_keys.add(m.agency.key)
+        yield m, role, unit.task
+    for m, r, task in co_rows:
+        if m.agency.key not in subject_keys:
+            yield m, r, task
+
+
+def _clause_end(mtext: str, pos: int, hi: int) -> int:
+    m = re.compile(r"[;]|[.!?](?=\s)|\n").search(mtext, pos, hi)
+    return m.start() if m else hi
+
+
+def _role(mtext: str, t0: int, t1: int, co_spans: list[tuple[int, int]]) -> str:
+    for m in LEAD.finditer(mtext, t0, t1):
+        if not any(s <= m.start() < e for s, e in co_spans):
+            return "lead"
+    if SUPPORT_START.match(mtext, t0, t1):
+        return "support"
+    return "implement"
+
+
+def _is_issuer(mention: Mention, issuer: str | None) -> bool:
+    if not issuer or mention.agency.generic:
+        return False
+    key = mention.agency.key
+    return issuer == key or (issuer.startswith(key + " ") and mention.agency.kind in ("people_committee", "council", "party"))
+
+
+def _row(view: DocView, text: str, mention: Mention, role: str, task: tuple[int, int], scope: tuple[int, int],
+         deadlines: list) -> Assignment:
+    start, end = trim(text, mention.start, mention.end, " \t\n,;:")
+    tied = next((d for d in deadlines if scope[0] <= d.span[0] < scope[1] and d.span[0] >= start), None) \
+        or next((d for d in deadlines if scope[0] <= d.span[0] < scope[1]), None)
+    agency = mention.agency
+    return Assignment(
+        **view.provenance(start, end), agency=agency.name, agency_id=agency.key, agency_kind=agency.kind,
+        agency_level=agency.level, agency_successor=agency.successor, generic=agency.generic, role=role,
+        task=" ".join(text[task[0]:task[1]].split()) or None, deadline=tied.date if tied else None,
+    )
