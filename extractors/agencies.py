@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
 
-from extractors.textscan import CAP_WORD, LOW_WORD, UPPER
+from extractors.textscan import CAP_WORD, LOW_WORD, LOWER
 from extractors.vocab import load_csv, split_aliases
 from pipeline.errors import ConfigError
 from pipeline.textutil import fold, tone_key
@@ -123,9 +123,9 @@ def _flex(name: str) -> str:
         if not p:
             continue
         if p.isspace():
-            out.append(r"\s+")
+            out.append(r"[ \t]+")
         elif p.strip() in "-&,/.":
-            out.append(r"\s*" + re.escape(p.strip()) + r"\s*")
+            out.append(r"[ \t]*" + re.escape(p.strip()) + r"[ \t]*")
         else:
             out.append(re.escape(p))
     return "".join(out)
@@ -147,19 +147,24 @@ def _group_rx() -> re.Pattern:
 
 # --- scope: what follows a name (`tỉnh Bến Tre`, `các huyện, thị xã, thành phố`, `Tỉnh ủy`) ----------
 
-PLACE = rf"(?-i:{CAP_WORD}(?:(?:\s+|\s*-\s*){CAP_WORD}){{0,3}})"
-UNIT = r"(?:huyện|quận|thị\s+xã|thành\s+phố|xã|phường|thị\s+trấn|đặc\s+khu|tỉnh|khu\s+phố|thôn|ấp|bản)"
-UNIT_LIST = rf"{UNIT}(?:\s*[,/]\s*{UNIT}|\s*,?\s+và\s+{UNIT})*"
+# A place name: capitalised words on the same line (`Bến Tre`, `Bà Rịa - Vũng Tàu`).
+_ = r"[ \t]"
+# One capitalised word followed by a small one is the start of the next clause (`Thành phố Chỉ đạo`),
+# not a place: one-word places end the name.
+PLACE = (rf"(?-i:{CAP_WORD}(?:(?:{_}+|{_}*-{_}*){CAP_WORD}){{1,3}}"
+         rf"|{CAP_WORD}(?!{_}+[{LOWER}]))")
+UNIT = rf"(?:huyện|quận|thị{_}+xã|thành{_}+phố|xã(?!{_}+hội)|phường|thị{_}+trấn|đặc{_}+khu|tỉnh|khu{_}+phố|thôn|ấp|bản)"
+UNIT_LIST = rf"{UNIT}(?:{_}*[,/]{_}*{UNIT}|{_}*,?{_}+và{_}+{UNIT})*"
 SCOPE_ADMIN = re.compile(
-    rf"\s+(?:"
-    rf"(?:các|cấp|những|\d+)\s+{UNIT_LIST}"
-    rf"|các\s+cấp"
-    rf"|{UNIT}(?:\s*[,/]\s*{UNIT})+"
-    rf"|(?:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu)(?:\s+(?!Chủ\s+trì|Phối\s+hợp){PLACE})?"
-    rf"|khu\s+vực\s+[IVXLC]+"
+    rf"{_}+(?:"
+    rf"(?:các|cấp|những|\d+){_}+{UNIT_LIST}(?:{_}+{PLACE})?"
+    rf"|các{_}+cấp"
+    rf"|{UNIT}(?:{_}*[,/]{_}*{UNIT})+(?:{_}+{PLACE})?"
+    rf"|(?:tỉnh|thành{_}+phố|TP\.?|huyện|quận|thị{_}+xã|xã(?!{_}+hội)|phường|thị{_}+trấn|đặc{_}+khu)(?:{_}+{PLACE})?"
+    rf"|khu{_}+vực{_}+[IVXLC]+"
     rf")(?![\w])", I)
 PARTY_COMMITTEE = r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy|Trung\s+ương|Đảng\s+ủy\s+(?:xã|phường|tỉnh|thành\s+phố)"
-SCOPE_PARTY = re.compile(rf"\s+(?:{PARTY_COMMITTEE})(?:\s+{PLACE})?(?![\w])", I)
+SCOPE_PARTY = re.compile(rf"{_}+(?:{PARTY_COMMITTEE})(?:{_}+{PLACE})?(?![\w])", I)
 SCOPE_LEVEL = [
     (re.compile(r"^\s*(?:các\s+|cấp\s+|những\s+|\d+\s+)?(?:xã|phường|thị\s+trấn|đặc\s+khu|thôn|ấp|bản|khu\s+phố)\b", I), "commune"),
     (re.compile(r"^\s*(?:các\s+|cấp\s+|những\s+|\d+\s+)?(?:huyện|quận|thị\s+xã|thành\s+phố\s+thuộc)\b|^\s*các\s+thành\s+phố", I), "district"),
@@ -176,8 +181,13 @@ def scope_level(scope: str) -> Optional[str]:
     return None
 
 
+def tidy(name: str) -> str:
+    """One space between words, none before punctuation (word-segmented texts write `sở , ngành`)."""
+    return re.sub(r"\s+([,;/)])", r"\1", " ".join(name.split()))
+
+
 def _tidy_scope(scope: str) -> str:
-    scope = " ".join(scope.split())
+    scope = tidy(scope)
     return re.sub(r"^TP\.?(?=\s|$)", "thành phố", scope)
 
 
@@ -191,9 +201,11 @@ HEADS = (r"Sở|Phòng|Trung\s+tâm|Chi\s+cục|Cục|Tổng\s+cục|Ban\s+Quả
          r"Văn\s+phòng|Hội\s+đồng|Hội|Báo|Đài|Viện|Bệnh\s+viện|Trường|Liên\s+đoàn|Hiệp\s+hội|Tổng\s+công\s+ty|"
          r"Công\s+ty|Đội|Chi\s+nhánh|Bộ")
 _NOT_NAME = rf"(?!(?:{HEADS}|Ủy|UBND|HĐND|Công\s+an|Các|Tỉnh|Thành\s+phố|Huyện|Quận|Đảng|Mặt\s+trận|Chủ\s+trì|Phối\s+hợp|Thực\s+hiện|Giao|Đề\s+nghị)\b)"
-NAME_PART = rf"{_NOT_NAME}{CAP_WORD}(?:\s+{LOW_WORD})?"
+# function words never end a name part: `Sở Công Thương và ...`, `Sở Y tế của ...`
+_FUNCTION = r"(?:và|của|các|những|với|tại|về|để|theo|trong|trên|cho|là|có|được|đã|thì|nhằm|cùng|hoặc|hay|từ|đến|ở|do|khi|này|đó|phối|chủ|thực|tổ|xây|triển|tham|căn|chỉ|tăng)\b"
+NAME_PART = rf"{_NOT_NAME}{CAP_WORD}(?:{_}+(?!{_FUNCTION}){LOW_WORD})?"
 NAMED = re.compile(
-    rf"(?P<head>{HEADS}|phòng|sở)\s+(?P<name>{NAME_PART}(?:(?:\s+và\s+|\s*-\s*|\s*,\s*|\s+){NAME_PART}){{0,5}})", re.UNICODE)
+    rf"(?P<head>{HEADS}|phòng|sở){_}+(?P<name>{NAME_PART}(?:(?:{_}+và{_}+|{_}*-{_}*|{_}+){NAME_PART}){{0,5}})")
 SUBUNIT = re.compile(r"(?:Ban|Văn\s+phòng|Thường\s+trực|Đảng\s+đoàn|Ban\s+cán\s+sự\s+đảng|Đảng\s+ủy|Đoàn|Tổ|"
                      r"Hội\s+đồng|Chi\s+cục|Phòng|Trung\s+tâm|Cơ\s+quan)\b", I)
 PARENT_KINDS = {"council", "people_committee", "party", "mass_org", "steering", "department", "police", "military"}
@@ -212,6 +224,11 @@ def _scope(mtext: str, pos: int, kind: str) -> Optional[re.Match]:
     return None
 
 
+# a place written right after a name, without `tỉnh`/`thành phố`: `Báo và Phát thanh, Truyền hình Cần Thơ`
+BARE_PLACE = re.compile(rf"{_}+(?!(?:{HEADS}|Ủy|UBND|HĐND|Công{_}+an|Các|Đảng|Mặt{_}+trận)\b)"
+                        rf"(?-i:{CAP_WORD}(?:{_}+{CAP_WORD}){{1,3}})(?![\w])")
+
+
 def _vocab_at(mtext: str, pos: int) -> Optional[Mention]:
     m = _alias_rx().match(mtext, pos)
     if not m or not mtext[pos].isupper():
@@ -221,6 +238,8 @@ def _vocab_at(mtext: str, pos: int) -> Optional[Mention]:
         return None
     end, agency = m.end(), entry.agency
     scope = _scope(mtext, end, entry.scope)
+    if scope is None and entry.scope == "optional":
+        scope = BARE_PLACE.match(mtext, end)
     if scope is None and entry.scope in ("required", "party"):
         return None
     if scope:
@@ -261,14 +280,17 @@ def _party_prefixed_at(mtext: str, pos: int) -> Optional[Mention]:
     return Mention(pos, inner.end, Agency(f"{prefix} {inner.agency.name}", "party", inner.agency.level))
 
 
-def _group_at(mtext: str, pos: int) -> Optional[Mention]:
+LIST_GOES_ON = re.compile(r"[ \t]*(?:[,;]|và\b|(?:có[ \t]+)?liên[ \t]+quan\b)", I)
+
+
+def _group_at(mtext: str, pos: int, continuing: bool = False) -> Optional[Mention]:
     cac = CAC.match(mtext, pos)
     start_word = cac.end() if cac else pos
     m = _group_rx().match(mtext, start_word)
     if not m:
         return None
     group = group_words()[alias_key(m.group())]
-    if group.requires_cac and not cac:
+    if group.requires_cac and not cac and not (continuing and LIST_GOES_ON.match(mtext, m.end())):
         return None
     if alias_key(m.group()) == "ban" and re.match(r"\s+hành\b", mtext[m.end():m.end() + 6], I):
         return None  # `ban hành` is a verb
@@ -294,15 +316,16 @@ def _group_at(mtext: str, pos: int) -> Optional[Mention]:
     tail = RELATED_TAIL.match(mtext, end)
     if tail:
         end, related = tail.end(), True
-    text = " ".join(mtext[pos:end].split())
+    text = tidy(mtext[pos:end])
     level = scope_level(scope.group()) if scope else group.level
     return Mention(pos, end, Agency(text, group.kind, level, None, group.generic), group.name, related)
 
 
-def _single_at(mtext: str, pos: int, allow_party: bool = True) -> Optional[Mention]:
-    found = [m for m in (_vocab_at(mtext, pos), _named_at(mtext, pos),
+def _single_at(mtext: str, pos: int, allow_party: bool = True, continuing: bool = False) -> Optional[Mention]:
+    vocab = _vocab_at(mtext, pos)
+    found = [m for m in (vocab, None if vocab else _named_at(mtext, pos),
                          _party_prefixed_at(mtext, pos) if allow_party else None,
-                         _group_at(mtext, pos)) if m]
+                         _group_at(mtext, pos, continuing)) if m]
     if not found:
         return None
     best = max(found, key=lambda m: (m.end, m.group is None))
@@ -318,14 +341,14 @@ def _single_at(mtext: str, pos: int, allow_party: bool = True) -> Optional[Menti
     return best
 
 
-def match_agency(mtext: str, pos: int) -> Optional[Mention]:
+def match_agency(mtext: str, pos: int, continuing: bool = False) -> Optional[Mention]:
     """One agency written at pos (after blanks), or None. A title before it (`Chủ tịch`, `Giám đốc`,
     `Thủ trưởng các`) is part of the mention's span, not of the agency's name."""
     while pos < len(mtext) and mtext[pos] in " \t":
         pos += 1
     title = TITLE.match(mtext, pos)
     inner_pos = title.end() if title else pos
-    mention = _single_at(mtext, inner_pos)
+    mention = _single_at(mtext, inner_pos, continuing=continuing)
     if mention is None:
         return None
     end = mention.end
@@ -338,17 +361,20 @@ def match_agency(mtext: str, pos: int) -> Optional[Mention]:
 SEPARATOR = re.compile(r"\s*[,;/]\s*(?:và\s+|cùng\s+(?:với\s+)?)?|\s+(?:và|cùng(?:\s+với)?)\s+", I)
 
 
-def match_list(mtext: str, pos: int) -> tuple[list[Mention], int]:
-    """The agencies written from pos on, separated by `,` `;` `và` `cùng`; and where the list ends."""
+def match_list(mtext: str, pos: int, subject: bool = False) -> tuple[list[Mention], int]:
+    """The agencies written from pos on, separated by `,` `;` `và` `cùng`; and where the list ends.
+    As a sentence's subject a group of bodies needs `các` (`Các cơ quan, đơn vị ...`): a bare
+    `Cơ quan chủ quản ...`, `Đơn vị chủ trì: ...` is a definition or a label."""
     first = match_agency(mtext, pos)
-    if first is None:
+    if first is None or (subject and first.group and not CAC.match(mtext, first.start)
+                         and not TITLE.match(mtext, first.start)):
         return [], pos
     mentions, end = [first], first.end
     while True:
         sep = SEPARATOR.match(mtext, end)
         if not sep:
             break
-        nxt = match_agency(mtext, sep.end())
+        nxt = match_agency(mtext, sep.end(), continuing=mentions[-1].group is not None)
         if nxt is None:
             break
         mentions.append(nxt)
@@ -373,8 +399,8 @@ def merge_groups(mtext: str, mentions: list[Mention]) -> list[Mention]:
 def _finish_group(mtext: str, m: Mention) -> Mention:
     if m.agency.generic and m.related:
         return replace(m, agency=replace(m.agency, name=RELATED))
-    text = " ".join(mtext[m.start:m.end].split())
-    text = TITLE.sub("", text, count=1) if TITLE.match(text) else text
+    text = tidy(mtext[m.start:m.end])
+    text = TITLE.sub("", text)
     if not CAC.match(text):
         text = "các " + text
     text = text[0].lower() + text[1:]

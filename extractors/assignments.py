@@ -39,12 +39,23 @@ LABEL = re.compile(
     I | re.MULTILINE)
 TASK_LABEL = re.compile(r"(?:Nhiệm\s+vụ|Nội\s+dung(?:\s+thực\s+hiện)?)\s*:\s*", I)
 LABEL_ROLE = {"chủ trì": "lead", "đầu mối": "lead", "phối hợp": "support", "thực hiện": "implement"}
-LEAD = re.compile(r"(?<!cơ quan )(?<!đơn vị )\b(?:chủ\s+trì|đầu\s+mối)\b", I)
+# `đầu mối` is a role only when the agency is it (`làm đầu mối`, `là cơ quan đầu mối`): `cử đầu mối cấp xã` names people.
+LEAD = re.compile(r"(?<!cơ quan )(?<!đơn vị )\bchủ\s+trì\b|(?:\b(?:làm|là|giữ\s+vai\s+trò|đóng\s+vai\s+trò)\s+(?:cơ\s+quan\s+)?|^\W*)đầu\s+mối\b", I)
 SUPPORT_START = re.compile(r"\W*(?:(?:tham\s+gia|chủ\s+động|tích\s+cực|có\s+trách\s+nhiệm)\s+)?phối\s+hợp\b", I)
 COAGENCY = re.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng))?\s+(?=\S)", I)
 INTRO = re.compile(r"^[\s:]*(?:cụ\s+thể\s+)?(?:như\s+sau|có\s+ý\s+kiến)", I)
 # after a subject, words that show it is not acting: `Ủy ban nhân dân tỉnh về ...`, `... đã ban hành`
-NOT_VERB = re.compile(r"^\s*(?:về|tại|của|đối|theo|trong|và|là|được|đã|số|ngày|năm|thì|như|qua|để|với|đến|do)\b", I)
+NOT_VERB = re.compile(r"^\s*(?:về|tại|của|đối|theo|trong|và|là|được|đã|số|ngày|năm|thì|như|qua|để|với|đến|do|thuộc)\b", I)
+NOT_VERB_ITEM = re.compile(r"^\s*(?:về|tại|của|là|được|đã|số|ngày|năm|như|do|thuộc)\b", I)
+# sections that define who a text applies to, not who must act
+SCOPE_TITLE = re.compile(r"phạm\s+vi|đối\s+tượng|giải\s+thích\s+từ\s+ngữ|nguyên\s+tắc", I)
+# `Chủ tịch Ủy ban nhân dân Thành phố đề nghị ...`: the issuer speaking, not a body given a duty
+SPEAKS = re.compile(r"^\s*(?:đề\s+nghị|yêu\s+cầu|giao|chỉ\s+đạo|có\s+ý\s+kiến|quyết\s+định|ban\s+hành)\b", I)
+# a clause that opens with these leads to its subject after the first comma
+OPENER = re.compile(r"(?:Trên\s+cơ\s+sở|Căn\s+cứ|Sau\s+khi|Đồng\s+thời|Ngoài\s+ra)\b[^,;.\n]{0,120},\s*", I)
+# words that may stand between a clause start and its verb `phối hợp`
+PRE_VERB = re.compile(r"(?:\W|chủ\s+trì|chủ\s+động|tích\s+cực|tăng\s+cường|thường\s+xuyên|tiếp\s+tục|có\s+trách\s+nhiệm|"
+                      r"trực\s+tiếp|cùng|đồng\s+thời|và|tham\s+gia|kịp\s+thời|chặt\s+chẽ|\s)*$", I)
 SENTENCE_START = re.compile(r"(?:^|(?<=[.;!?:])|(?<=\n))[ \t]*(?:[-+•]\s*|[a-zđ]\)\s*|\d+(?:\.\d+)*\.?\s+)?(?=\S)", re.MULTILINE)
 
 
@@ -60,12 +71,13 @@ def extract(view: DocView) -> Iterator[Assignment]:
     text, mtext = view.text, match_text(view.text)
     issuer = fold(view.document.issuer) if view.document.issuer else None
     deadlines = sorted((d for d in view.facts.get("deadlines", []) if d.date), key=lambda d: d.span[0])
-    rows: dict[tuple[int, str], Assignment] = {}
+    rows: dict[tuple[int, str, int], Assignment] = {}
     for unit in units(view, mtext):
         for mention, role, task in rows_of(unit, mtext):
-            if _is_issuer(mention, issuer) or (mention.start, role) in rows:
+            key = (mention.start, role, task[0])
+            if _is_issuer(mention, issuer) or key in rows:
                 continue
-            rows[(mention.start, role)] = _row(view, text, mention, role, task, unit.scope, deadlines)
+            rows[key] = _row(view, text, mention, role, task, unit.scope, deadlines)
     yield from sorted(rows.values(), key=lambda a: (a.span[0], a.role))
 
 
@@ -91,7 +103,9 @@ def _allowed(view: DocView, offset: int, kinds: set | None = None) -> bool:
     if not lo <= offset < hi:
         return False
     kind = view.kind_at(offset)
-    return kind not in SKIP_KINDS and (kinds is None or kind in kinds)
+    if kind in SKIP_KINDS or (kinds is not None and kind not in kinds):
+        return False
+    return not any(sec.title and SCOPE_TITLE.search(sec.title) for sec in view.ancestors_at(offset))
 
 
 # --- where units come from -------------------------------------------------------------------------
@@ -106,7 +120,7 @@ def item_units(view: DocView, mtext: str) -> Iterator[Unit]:
         cue = CUE.match(mtext, pos)
         if cue:
             pos = cue.end()
-        subjects, end = match_list(mtext, pos)
+        subjects, end = match_list(mtext, pos, subject=not cue)
         if not subjects:
             continue
         rest_end = own_end(sec)
@@ -123,7 +137,7 @@ def item_units(view: DocView, mtext: str) -> Iterator[Unit]:
                 for child in sec.children:
                     c0 = content_start(mtext, child)
                     yield Unit(subjects, trim(mtext, c0, child.span[1]), child.span)
-        elif cue or not NOT_VERB.match(after):  # `Ban Tuyên giáo Tỉnh ủy chủ trì, ...`
+        elif cue or not (NOT_VERB_ITEM.match(after) or SPEAKS.match(after)):  # `Ban Tuyên giáo Tỉnh ủy chủ trì, ...`
             yield Unit(subjects, trim(mtext, end, sec.span[1]), sec.span)
 
 
@@ -133,7 +147,7 @@ def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
     for cue in CUE.finditer(mtext, lo, hi):
         if not _allowed(view, cue.start()) or NOT_CUE_BEFORE.search(mtext[max(lo, cue.start() - 12):cue.start()]):
             continue
-        subjects, end = match_list(mtext, cue.end())
+        subjects, end = match_list(mtext, cue.end(), subject=True)
         if not subjects:
             continue
         s_lo, s_hi = sentence_span(mtext, cue.start(), lo, hi)
@@ -144,7 +158,14 @@ def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
         if re.match(r"[ \t]*(?::|\n)", mtext[end:end + 3]):  # a cue line over the item's duties
             yield Unit(subjects, trim(mtext, end, item_hi), (s_lo, item_hi))
         else:
-            yield Unit(subjects, trim(mtext, end, s_hi), (s_lo, s_hi))
+            yield Unit(subjects, trim(mtext, end, s_hi), _to_item_end(view, s_lo, s_hi))
+
+
+def _to_item_end(view: DocView, s_lo: int, s_hi: int) -> tuple[int, int]:
+    """A sentence's deadline scope: to the end of its list item (`Thời gian hoàn thành ...` often
+    closes the item), or of the sentence outside items."""
+    sec = view.section_at(s_lo)
+    return (s_lo, max(s_hi, sec.span[1])) if sec and sec.marker not in ("roman", "article") else (s_lo, s_hi)
 
 
 def label_units(view: DocView, mtext: str) -> Iterator[Unit]:
@@ -187,14 +208,18 @@ def subject_units(view: DocView, mtext: str) -> Iterator[Unit]:
         pos = m.end()
         if pos >= hi or not _allowed(view, pos, SUBJECT_KINDS):
             continue
-        subjects, end = match_list(mtext, pos)
-        if not subjects:
+        if LABEL.match(mtext, m.start()) or LABEL.match(mtext, pos):
             continue
-        s_lo, s_hi = sentence_span(mtext, pos, lo, hi)
-        after = mtext[end:s_hi]
-        if NOT_VERB.match(after) or INTRO.match(after) or not re.match(r"\s+\w", after):
-            continue
-        yield Unit(subjects, trim(mtext, end, s_hi), (s_lo, s_hi))
+        opener = OPENER.match(mtext, pos)
+        for at in (pos, opener.end()) if opener else (pos,):
+            subjects, end = match_list(mtext, at, subject=True)
+            if not subjects:
+                continue
+            s_lo, s_hi = sentence_span(mtext, at, lo, hi)
+            after = mtext[end:s_hi]
+            if NOT_VERB.match(after) or SPEAKS.match(after) or INTRO.match(after) or not re.match(r"\s+\w", after):
+                continue
+            yield Unit(subjects, trim(mtext, end, s_hi), _to_item_end(view, s_lo, s_hi))
 
 
 # --- rows of a unit --------------------------------------------------------------------------------
@@ -204,6 +229,9 @@ def rows_of(unit: Unit, mtext: str) -> Iterator[tuple[Mention, str, tuple[int, i
     co_spans: list[tuple[int, int]] = []
     co_rows = []
     for co in COAGENCY.finditer(mtext, t0, t1):
+        clause_start = max(mtext.rfind(c, t0, co.start()) for c in ",;:.\n")
+        if not PRE_VERB.match(mtext[max(t0, clause_start + 1):co.start()]):
+            continue  # `chỉ đạo các đơn vị chủ rừng phối hợp với ...`: someone else coordinates
         mentions, end = match_list(mtext, co.end())
         if not mentions:
             continue

@@ -99,6 +99,7 @@ class Candidate:
     start: int
     end: int
     m: re.Match
+    range_start: Optional[int] = None  # the end of a range (`Quý IV/2025 - Quý II/2026`) remembers its start
 
 
 def extract(view: DocView) -> Iterator[Deadline]:
@@ -136,6 +137,7 @@ def candidates(mtext: str, lo: int, hi: int) -> list[Candidate]:
     for i, c in enumerate(kept):
         nxt = kept[i + 1] if i + 1 < len(kept) else None
         if nxt and _links(mtext[c.end:nxt.start]):
+            nxt.range_start = c.range_start if c.range_start is not None else c.start
             continue
         out.append(c)
     return out
@@ -159,7 +161,10 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
         return None
     cue = CUE.search(before)
     label = LABEL.search(before)
-    cell = _alone_in_paragraph(mtext, c) and view.section_at(c.start) is not None
+    cell = _alone_in_paragraph(mtext, c.start if c.range_start is None else c.range_start, c.end) and view.section_at(c.start) is not None
+    range_before = mtext[max(sent_lo, c.range_start - 80):c.range_start] if c.range_start is not None else ""
+    if c.range_start is not None and not cue:
+        label = label or LABEL.search(range_before)
     if ONGOING.match(after):
         return None  # `Năm 2025 và các năm tiếp theo`: from then on, not by then
     if c.kind in PERIOD_KINDS:
@@ -172,7 +177,10 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     if not (cue or label or (cell and c.kind in CELL_OK)):
         return None
     start = c.start
-    if cue:
+    if c.range_start is not None:  # the text is the whole range, with its `từ`
+        opener = re.search(r"\btừ\s*$", range_before, I)
+        start = c.range_start - (len(range_before) - opener.start() if opener else 0)
+    elif cue:
         start = c.start - (len(before) - cue.start())
     clause_lo, clause_hi = clause_span(mtext, c.start, view.body[0], view.body[1])
     recurring = _recurrence(mtext, max(clause_lo, sent_lo), clause_hi, c)
@@ -197,11 +205,11 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     return start, end, values
 
 
-def _alone_in_paragraph(mtext: str, c: Candidate) -> bool:
-    line_start = mtext.rfind("\n", 0, c.start) + 1
-    line_end = mtext.find("\n", c.end)
+def _alone_in_paragraph(mtext: str, start: int, end: int) -> bool:
+    line_start = mtext.rfind("\n", 0, start) + 1
+    line_end = mtext.find("\n", end)
     line_end = len(mtext) if line_end == -1 else line_end
-    return not mtext[line_start:c.start].strip() and not mtext[c.end:line_end].strip(" .;")
+    return not mtext[line_start:start].strip() and not mtext[end:line_end].strip(" .;")
 
 
 def _recurrence(mtext: str, lo: int, hi: int, c: Candidate) -> bool:
