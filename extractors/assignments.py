@@ -41,7 +41,7 @@ TASK_LABEL = re.compile(r"(?:Nhiệm\s+vụ|Nội\s+dung(?:\s+thực\s+hiện)?)
 LABEL_ROLE = {"chủ trì": "lead", "đầu mối": "lead", "phối hợp": "support", "thực hiện": "implement"}
 # `đầu mối` is a role only when the agency is it (`làm đầu mối`, `là cơ quan đầu mối`): `cử đầu mối cấp xã` names people.
 LEAD = re.compile(r"(?<!cơ quan )(?<!đơn vị )\bchủ\s+trì\b|(?:\b(?:làm|là|giữ\s+vai\s+trò|đóng\s+vai\s+trò)\s+(?:cơ\s+quan\s+)?|^\W*)đầu\s+mối\b", I)
-SUPPORT_START = re.compile(r"\W*(?:(?:tham\s+gia|chủ\s+động|tích\s+cực|có\s+trách\s+nhiệm)\s+)?phối\s+hợp\b", I)
+SUPPORT_START = re.compile(r"\W*(?:(?:[a-zđ]\)|\d+(?:\.\d+)*\.?)\s*)?(?:(?:tham\s+gia|chủ\s+động|tích\s+cực|có\s+trách\s+nhiệm)\s+)?phối\s+hợp\b", I)
 COAGENCY = re.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng))?\s+(?=\S)", I)
 INTRO = re.compile(r"^[\s:]*(?:cụ\s+thể\s+)?(?:như\s+sau|có\s+ý\s+kiến)", I)
 # after a subject, words that show it is not acting: `Ủy ban nhân dân tỉnh về ...`, `... đã ban hành`
@@ -162,10 +162,14 @@ def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
 
 
 def _to_item_end(view: DocView, s_lo: int, s_hi: int) -> tuple[int, int]:
-    """A sentence's deadline scope: to the end of its list item (`Thời gian hoàn thành ...` often
-    closes the item), or of the sentence outside items."""
+    """A sentence's deadline scope: to the end of its paragraph, or of its list item (`Thời gian hoàn thành
+    ...` often closes the item); a Roman-numbered part is too large to count as one item."""
+    nl = view.text.find("\n", s_hi)
+    end = max(s_hi, view.body[1] if nl == -1 else min(nl, view.body[1]))
     sec = view.section_at(s_lo)
-    return (s_lo, max(s_hi, sec.span[1])) if sec and sec.marker not in ("roman", "article") else (s_lo, s_hi)
+    if sec and sec.marker not in ("roman", "article"):
+        end = max(end, sec.span[1])
+    return s_lo, end
 
 
 def label_units(view: DocView, mtext: str) -> Iterator[Unit]:
