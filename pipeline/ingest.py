@@ -24,13 +24,14 @@ class Summary:
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and every file under folders named (sorted, hidden files skipped)."""
+    """Files named, and every file under folders named (sorted; hidden files and README.md, a folder's
+    documentation, skipped)."""
     for p in map(Path, paths):
         if p.is_dir():
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith(".") and name not in ("MANIFEST.tsv", "README.md"):
+                    if not name.startswith(".") and name != "README.md":
                         yield Path(root) / name
         else:
             yield p
@@ -55,10 +56,13 @@ def parse_safe(path: Path) -> ParseResult | FileError:
 def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False,
            progress: Callable[[Summary, Path], None] | None = None) -> Summary:
     db = store.open_db(db_path)
+    own_files = {Path(f"{Path(db_path).resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
     summary = Summary()
     for path in iter_files(paths):
-        summary.files += 1
         path = path.resolve()  # one identity per file, however it was named on the command line
+        if path in own_files:
+            continue  # the database may live inside the folder being ingested
+        summary.files += 1
         key = str(path)
         try:
             if not force and path.is_file() and store.is_current(db, key, sha256_of(path)):
