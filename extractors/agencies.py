@@ -331,7 +331,7 @@ def _single_at(mtext: str, pos: int, allow_party: bool = True, continuing: bool 
     best = max(found, key=lambda m: (m.end, m.group is None))
     # a sub-unit named with its parent: `Ban Dân tộc Hội đồng nhân dân tỉnh`, `Văn phòng Ban Chỉ huy ...`
     if not best.group and SUBUNIT.match(best.agency.name):
-        m = re.match(r"\s+(?:(?:trực\s+)?thuộc\s+)?(?=\S)", mtext[best.end:best.end + 20], I)
+        m = re.match(r"[ \t]+(?:(?:trực[ \t]+)?thuộc[ \t]+)?(?=\S)", mtext[best.end:best.end + 20], I)
         if m:
             parent = _single_at(mtext, best.end + m.end(), allow_party=False)
             if parent and not parent.group and parent.agency.kind in PARENT_KINDS:

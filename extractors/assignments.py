@@ -83,6 +83,9 @@ def extract(view: DocView) -> Iterator[Assignment]:
 
 def units(view: DocView, mtext: str) -> Iterator[Unit]:
     taken: set[int] = set()
+    for unit in table_units(view, mtext):
+        taken.update(m.start for m in unit.subjects)
+        yield unit
     for unit in item_units(view, mtext):
         taken.update(m.start for m in unit.subjects)
         yield unit
@@ -224,6 +227,93 @@ def subject_units(view: DocView, mtext: str) -> Iterator[Unit]:
             if NOT_VERB.match(after) or SPEAKS.match(after) or INTRO.match(after) or not re.match(r"\s+\w", after):
                 continue
             yield Unit(subjects, trim(mtext, end, s_hi), _to_item_end(view, s_lo, s_hi))
+
+
+# --- tables: `TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện` ------------------
+# The normalised text holds a table as one paragraph per cell; a row starts at its number cell.
+
+HEADER_ROLE = re.compile(r"(?:(?:cơ\s+quan|đơn\s+vị)(?:\s*,\s*(?:đơn\s+vị|cơ\s+quan))?\s+)?(?P<role>chủ\s+trì|phối\s+hợp|thực\s+hiện)"
+                         r"(?:\s+(?:thực\s+hiện|chính|tham\s+mưu))*", I)
+HEADER_TASK = re.compile(r"nội\s+dung|nhiệm\s+vụ|công\s+việc|hoạt\s+động|giải\s+pháp", I)
+HEADER_NO = re.compile(r"(?:S?TT|Số\s+TT|Số\s+thứ\s+tự)", I)
+ROW_NO = re.compile(r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-Z]\.?)")
+PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+
+
+def table_units(view: DocView, mtext: str) -> Iterator[Unit]:
+    for lo, hi in view.regions():
+        cells = [(m.start(), m.end()) for m in PARAGRAPH.finditer(mtext, lo, hi) if mtext[m.start():m.end()].strip()]
+        i = 0
+        while i < len(cells):
+            header = _header_at(mtext, cells, i)
+            if not header:
+                i += 1
+                continue
+            columns, i = header
+            i = yield from _table_rows(view, mtext, cells, i, columns)
+
+
+def _text(mtext: str, cell: tuple[int, int]) -> str:
+    return " ".join(mtext[cell[0]:cell[1]].split())
+
+
+def _header_at(mtext: str, cells: list, i: int):
+    """A table header starting at cells[i] (`TT`, `STT`): short cells, one naming who leads or acts."""
+    if not HEADER_NO.fullmatch(_text(mtext, cells[i])):
+        return None
+    j = i + 1
+    while j < len(cells) and len(_text(mtext, cells[j])) <= 40 and not ROW_NO.fullmatch(_text(mtext, cells[j])):
+        j += 1
+    columns = [_text(mtext, c) for c in cells[i:j]]
+    roles = [HEADER_ROLE.fullmatch(c) for c in columns]
+    if len(columns) < 3 or not any(roles):
+        return None
+    return columns, j
+
+
+def _table_rows(view: DocView, mtext: str, cells: list, i: int, columns: list[str]):
+    width = len(columns) - 1  # cells after the row number
+    role_of = {}
+    for k, c in enumerate(columns[1:]):
+        m = HEADER_ROLE.fullmatch(c)
+        if m:
+            role_of[k] = LABEL_ROLE[" ".join(m.group("role").lower().split())]
+    task_col = next((k for k, c in enumerate(columns[1:]) if HEADER_TASK.search(c) and k not in role_of), None)
+    while i < len(cells) and ROW_NO.fullmatch(_text(mtext, cells[i])):
+        j = i + 1
+        while j < len(cells) and not ROW_NO.fullmatch(_text(mtext, cells[j])):
+            j += 1
+        row = cells[i + 1:j]
+        if len(row) > width:
+            return i  # the table ended; what follows is text
+        if len(row) == width:
+            scope = (cells[i][0], row[-1][1])
+            task = row[task_col] if task_col is not None else scope
+            for k, role in role_of.items():
+                subjects = _cell_agencies(mtext, row[k])
+                if subjects:
+                    yield Unit(subjects, task, scope, role)
+        i = j
+    return i
+
+
+CELL_RESTART = re.compile(r"[;,]\s*|\s+(?=(?:Sở|Ban|Bộ|Ủy|UBND|Công\s+an|Văn\s+phòng|Trung\s+tâm|Hội|Đài|Báo|Các)\b)")
+
+
+def _cell_agencies(mtext: str, cell: tuple[int, int]) -> list[Mention]:
+    """Every agency in a cell, even where a comma is missing (`Sở Khoa học và Công nghệ Sở Công Thương`)."""
+    out, pos = [], cell[0]
+    while pos < cell[1]:
+        mentions, end = match_list(mtext, pos)
+        if not mentions:
+            nxt = CELL_RESTART.search(mtext, pos + 1, cell[1])
+            if not nxt:
+                break
+            pos = nxt.end()
+            continue
+        out.extend(m for m in mentions if m.end <= cell[1])
+        pos = end
+    return out
 
 
 # --- rows of a unit --------------------------------------------------------------------------------

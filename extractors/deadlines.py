@@ -105,19 +105,21 @@ class Candidate:
 def extract(view: DocView) -> Iterator[Deadline]:
     text = view.text
     mtext = match_text(text)
-    lo, hi = view.body
     doc_date = view.doc_date or header_date(view, mtext)
     ref_spans = [f.span for f in view.facts.get("references", []) if getattr(f, "span", None)]
     found: list[tuple[int, int, dict]] = []
-    for cand in candidates(mtext, lo, hi):
-        if view.kind_at(cand.start) in SKIP_KINDS:
-            continue
-        if any(s <= cand.start < e for s, e in ref_spans):
-            continue
-        fields = read_candidate(view, mtext, cand, doc_date)
-        if fields is not None:
-            found.append(fields)
-    found.extend(bare_recurrences(view, mtext, lo, hi, [(s, e) for s, e, _ in found]))
+    for lo, hi in view.regions():  # the body, then annexes (tables of tasks with their time limits)
+        region_found = []
+        for cand in candidates(mtext, lo, hi):
+            if view.kind_at(cand.start) in SKIP_KINDS:
+                continue
+            if any(s <= cand.start < e for s, e in ref_spans):
+                continue
+            fields = read_candidate(view, mtext, cand, doc_date, (lo, hi))
+            if fields is not None:
+                region_found.append(fields)
+        region_found.extend(bare_recurrences(view, mtext, lo, hi, [(s, e) for s, e, _ in region_found]))
+        found.extend(region_found)
     found.sort(key=lambda f: f[0])
     for start, end, values in found:
         yield Deadline(**view.provenance(start, end), **values)
@@ -148,8 +150,11 @@ def _links(gap: str) -> bool:
     return bool(m) and m.end() == len(gap)
 
 
-def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | None) -> Optional[tuple[int, int, dict]]:
-    sent_lo, sent_hi = sentence_span(mtext, c.start, view.body[0], view.body[1])
+def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | None,
+                   region: tuple[int, int] | None = None) -> Optional[tuple[int, int, dict]]:
+    lo, hi = region or view.body
+    in_annex = (lo, hi) != tuple(view.body)
+    sent_lo, sent_hi = sentence_span(mtext, c.start, lo, hi)
     before = mtext[max(sent_lo, c.start - 80):c.start]
     after = mtext[c.end:min(sent_hi + 1, c.end + 60)]
     if START_CUE.search(before) or re.search(r"tính\s+từ", mtext[sent_lo:c.start], I):
@@ -161,7 +166,8 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
         return None
     cue = CUE.search(before)
     label = LABEL.search(before)
-    cell = _alone_in_paragraph(mtext, c.start if c.range_start is None else c.range_start, c.end) and view.section_at(c.start) is not None
+    cell = _alone_in_paragraph(mtext, c.start if c.range_start is None else c.range_start, c.end) and (
+        in_annex or view.section_at(c.start) is not None)  # a table cell, not a stray header line
     range_before = mtext[max(sent_lo, c.range_start - 80):c.range_start] if c.range_start is not None else ""
     if c.range_start is not None and not cue:
         label = label or LABEL.search(range_before)
@@ -182,7 +188,7 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
         start = c.range_start - (len(range_before) - opener.start() if opener else 0)
     elif cue:
         start = c.start - (len(before) - cue.start())
-    clause_lo, clause_hi = clause_span(mtext, c.start, view.body[0], view.body[1])
+    clause_lo, clause_hi = clause_span(mtext, c.start, lo, hi)
     recurring = _recurrence(mtext, max(clause_lo, sent_lo), clause_hi, c)
     shared = SHARED_YEAR.match(after) if c.kind == "month_only" else None
     values = _values(c, doc_date, recurring, mtext[sent_lo:sent_hi], int(shared.group("y")) if shared else None)

@@ -16,14 +16,17 @@ from hypothesis import strategies as st
 from extractors import deadlines
 from extractors.base import phrase_view
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT / ".." / "shared"
+from tests.conftest import ROOT, SHARED
+
 CASES = ROOT / "tests" / "cases"
 
 
 def load_cases(name: str) -> list[dict]:
-    lines = [l for l in (CASES / name).read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")]
-    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+    """Rows of a case file after its `#` header comment (quoted fields may hold blank lines)."""
+    text = (CASES / name).read_text(encoding="utf-8")
+    while text.startswith("#"):
+        text = text.split("\n", 1)[1]
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def case_params(name: str):
