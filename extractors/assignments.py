@@ -17,7 +17,7 @@ A dated deadline inside the unit's item or sentence is tied to its rows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Optional
 
 from extractors.agencies import Mention, match_list
@@ -50,7 +50,9 @@ NOT_VERB_ITEM = re.compile(r"^\s*(?:về|tại|của|là|được|đã|số|ngà
 # sections that define who a text applies to, not who must act
 SCOPE_TITLE = re.compile(r"phạm\s+vi|đối\s+tượng|giải\s+thích\s+từ\s+ngữ|nguyên\s+tắc", I)
 # `Chủ tịch Ủy ban nhân dân Thành phố đề nghị ...`: the issuer speaking, not a body given a duty
-SPEAKS = re.compile(r"^\s*(?:đề\s+nghị|yêu\s+cầu|giao|chỉ\s+đạo|có\s+ý\s+kiến|quyết\s+định|ban\s+hành)\b", I)
+SPEAKS = re.compile(r"^\s*(?:đề\s+nghị|yêu\s+cầu|giao|có\s+ý\s+kiến|quyết\s+định|ban\s+hành)\b", I)
+# `4. Các cơ sở nuôi trồng thủy sản:`: a group word with its qualifier, up to the item's colon
+QUALIFIER = re.compile(r"[ \t]+(?P<q>[^\n:;.]{1,60}?)[ \t]*:")
 # a clause that opens with these leads to its subject after the first comma
 OPENER = re.compile(r"(?:Trên\s+cơ\s+sở|Căn\s+cứ|Sau\s+khi|Đồng\s+thời|Ngoài\s+ra)\b[^,;.\n]{0,120},\s*", I)
 # words that may stand between a clause start and its verb `phối hợp`
@@ -127,6 +129,12 @@ def item_units(view: DocView, mtext: str) -> Iterator[Unit]:
         if not subjects:
             continue
         rest_end = own_end(sec)
+        qualifier = QUALIFIER.match(mtext, end, rest_end)
+        if qualifier and subjects[-1].group and not subjects[-1].related:
+            last = subjects[-1]
+            name = f"{last.agency.name} {' '.join(qualifier.group('q').split())}"
+            subjects[-1] = replace(last, end=qualifier.end("q"), agency=replace(last.agency, name=name))
+            end = qualifier.end("q")
         after = mtext[end:rest_end]
         if INTRO.match(after):
             continue

@@ -180,6 +180,8 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
             return None
     if c.kind == "month_only" and cue and cue.group("cue").lower().startswith("vào"):
         return None  # `vào tháng 4`: when something happens, not a limit
+    if c.kind == "month_only" and c.range_start is not None and not label:
+        return None  # `từ tháng 3 đến tháng 10`: a season, every year or none
     if not (cue or label or (cell and c.kind in CELL_OK)):
         return None
     start = c.start
