@@ -7,15 +7,13 @@ The contract's field names are kept as they are; provenance fields are added.
 """
 from __future__ import annotations
 
+import datetime as _dt
 from datetime import date
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
 EXPORT_VERSION = "1.0"
-# A field named `date` (Deadline, Reference) would shadow the type in its own annotation
-# and make pydantic accept only None: those fields use this alias.
-Date = date
 
 Format = Literal["txt", "md", "pdf", "docx", "doc"]
 Role = Literal["lead", "support", "implement"]
@@ -72,7 +70,7 @@ class Target(Fact):
 
 
 class Deadline(Fact):
-    date: Optional[Date] = None
+    date: Optional[_dt.date] = None  # _dt.date: see Reference.date
     recurrence: Optional[Recurrence] = None
     month: Optional[int] = None
     day: Optional[int] = None
@@ -93,7 +91,8 @@ class Assignment(Fact):
 class Reference(Fact):
     doc_type: Optional[str] = None
     number: Optional[str] = None
-    date: Optional[Date] = None
+    # _dt.date: a field named `date` hides the type `date` when pydantic resolves the annotation (it became NoneType)
+    date: Optional[_dt.date] = None
     issuer: Optional[str] = None
     title: Optional[str] = None
 
