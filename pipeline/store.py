@@ -19,7 +19,20 @@ from extractors.references import issuer_key
 from pipeline.textutil import fold
 from schemas import Document, FileError, ParseResult, Section
 
-PIPELINE_VERSION = "0.1.0"
+def _code_version() -> str:
+    """Digest of the code and vocabulary that make the output: a stored file whose digest differs is
+    parsed again, so an improved extractor reaches existing databases without --force."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha1()
+    for package in ("pipeline", "extractors", "schemas"):
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in (".py", ".csv", ".json", ".jsonl", ".tsv") and "__pycache__" not in path.parts:
+                h.update(path.relative_to(root).as_posix().encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+PIPELINE_VERSION = _code_version()
 FACT_TABLES = {"targets": "Target", "deadlines": "Deadline", "assignments": "Assignment", "references": "Reference"}
 _DOC_FIELDS = ("doc_type", "number", "issuer", "parent_issuer", "issued_date", "place", "subject", "recipients",
                "page", "warnings")
