@@ -48,7 +48,7 @@ def build_documents(text: str, page_starts: list[int], raw: RawText) -> list[Doc
         doc = Document(
             doc_type=meta.doc_type, number=meta.number, issuer=meta.issuer, parent_issuer=meta.parent_issuer,
             issued_date=meta.issued_date, place=meta.place, subject=meta.subject, signer=meta.signer,
-            recipients=meta.recipients, span=(start, end), warnings=list(meta.warnings),
+            recipients=meta.recipients, span=(start, meta.end), warnings=list(meta.warnings),
             sections=segment_sections(text, *meta.body),
         )
         view = DocView(text=text, document=doc, body=meta.body, page_starts=page_starts,

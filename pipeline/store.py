@@ -19,7 +19,20 @@ from extractors.references import issuer_key
 from pipeline.textutil import fold
 from schemas import Document, FileError, ParseResult, Section
 
-PIPELINE_VERSION = "0.1.0"
+def _code_version() -> str:
+    """Digest of the code and vocabulary that make the output: a stored file whose digest differs is
+    parsed again, so an improved extractor reaches existing databases without --force."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha1()
+    for package in ("pipeline", "extractors", "schemas"):
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in (".py", ".csv", ".json", ".jsonl", ".tsv") and "__pycache__" not in path.parts:
+                h.update(path.relative_to(root).as_posix().encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+PIPELINE_VERSION = _code_version()
 FACT_TABLES = {"targets": "Target", "deadlines": "Deadline", "assignments": "Assignment", "references": "Reference"}
 _DOC_FIELDS = ("doc_type", "number", "issuer", "parent_issuer", "issued_date", "place", "subject", "recipients",
                "page", "warnings")
@@ -53,8 +66,13 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         "title_folded": str, "search_text": str,
     }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("parent_id", "sections", "id")],
         if_not_exists=True)
-    db["agencies"].create({"id": int, "name": str, "kind": str, "name_key": str}, pk="id", if_not_exists=True)
+    db["agencies"].create({"id": int, "name": str, "kind": str, "name_key": str, "level": str, "successor": str},
+                          pk="id", if_not_exists=True)
+    for col in ("level", "successor"):  # databases made before these columns existed
+        if col not in db["agencies"].columns_dict:
+            db["agencies"].add_column(col, str)
     db["agencies"].create_index(["name_key"], unique=True, if_not_exists=True)
+    _seed_agencies(db)
     for table in FACT_TABLES:
         cols = {"id": str, "document_id": str, "ord": int, "span_start": int, "span_end": int, "page": int,
                 "section": str, "text": str, "ocr": int}
@@ -194,7 +212,8 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                     row = _flatten(fact.model_dump(mode="json"))
                     row.update(id=f"{doc_id}:{table[0]}{j}", document_id=doc_id, ord=j)
                     if table == "assignments":
-                        row["agency_ref"] = agency_ref(db, fact.agency_id or fact.agency, fact.agency_kind)
+                        row["agency_ref"] = agency_ref(db, fact.agency, fact.agency_kind, key=fact.agency_id,
+                                                       level=fact.agency_level, successor=fact.agency_successor)
                     if table == "references":
                         row.update(number_key=number_key(fact.number), issuer_key=issuer_key(fact.issuer),
                                    cited_document_id=None)
@@ -313,13 +332,31 @@ def citations(db: sqlite_utils.Database, number: str) -> dict:
     return {"number": number, "documents": docs, "cites": cites, "cited_by": cited_by}
 
 
-def agency_ref(db: sqlite_utils.Database, name: str, kind: str | None) -> int:
-    """Stable id of an agency, keyed by its folded name."""
-    key = fold(name)
-    row = next(db.query("select id from agencies where name_key = ?", [key]), None)
+def agency_id(key: str) -> int:
+    """Id of an agency from its key alone (63 bits of sha1), so ids are the same in every database
+    and across re-ingests, whatever order files come in."""
+    return int(hashlib.sha1(key.encode()).hexdigest()[:15], 16)
+
+
+def agency_ref(db: sqlite_utils.Database, name: str, kind: str | None, key: str | None = None,
+               level: str | None = None, successor: str | None = None) -> int:
+    """Stable id of an agency, keyed by its folded canonical name; kind/level/successor filled when known."""
+    key = fold(key or name)
+    row = next(db.query("select id, kind, level from agencies where name_key = ?", [key]), None)
     if row:
+        if (kind and not row["kind"]) or (level and not row["level"]):
+            db["agencies"].update(row["id"], {"kind": row["kind"] or kind, "level": row["level"] or level})
         return row["id"]
-    return db["agencies"].insert({"name": name, "kind": kind, "name_key": key}).last_pk
+    return db["agencies"].insert({"id": agency_id(key), "name": name, "kind": kind, "name_key": key,
+                                  "level": level, "successor": successor}).last_pk
+
+
+def _seed_agencies(db: sqlite_utils.Database) -> None:
+    """The agencies of the vocabulary (extractors/data/agencies.csv), so the table lists them all."""
+    from extractors.agencies import known_agencies
+    rows = [{"id": agency_id(a.key), "name": a.name, "kind": a.kind, "name_key": a.key, "level": a.level,
+             "successor": a.successor} for a in known_agencies()]
+    db["agencies"].insert_all(rows, ignore=True)
 
 
 def record_error(db: sqlite_utils.Database, error: FileError) -> None:
