@@ -172,6 +172,11 @@ def is_person_name(text: str) -> bool:
     return tone_key(words[0]).casefold() in _surnames()
 
 
+def is_signer_role(text: str) -> bool:
+    """`PHÓ GIÁM ĐỐC`, `CHỦ TỊCH`: a signer's title in capitals (`Phó` is also a family name)."""
+    return is_upper_line(text) and bool(_SIGNER_ROLE.match(tone_key(text)))
+
+
 def _signer(closing: list[Line]) -> Signer | None:
     pieces: list[str] = []
     for line in closing:
@@ -183,7 +188,7 @@ def _signer(closing: list[Line]) -> Signer | None:
     for piece in pieces:
         if AUTHORITY.match(piece) and is_upper_line(piece):
             authority = piece
-        elif title is None and is_upper_line(piece) and _SIGNER_ROLE.match(tone_key(piece)):
+        elif title is None and is_signer_role(piece):
             title = piece
         elif (title or authority) and is_person_name(piece):
             name = piece

@@ -17,7 +17,7 @@ from docx.enum.text import WD_BREAK
 
 from pipeline.segment import AUTHORITY, is_type_title
 from pipeline.textutil import is_upper_line
-from extractors.metadata import is_person_name
+from extractors.metadata import is_person_name, is_signer_role
 from tests.docx_builder import add_numbering, numbered
 
 # (marker pattern, Word list level in tests.docx_builder's numId 90: I. / 1. / a) / -)
@@ -45,7 +45,7 @@ def _blocks(lines: list[str]):
                 if line.strip():
                     (left if line.startswith(("Nơi nhận", "- ")) else right).append(line)
                 i += 1
-                if is_person_name(line):
+                if is_person_name(line) and not is_signer_role(line):
                     break
             yield "closing", left, right
             continue

@@ -445,7 +445,7 @@ def _headers(page: _Page) -> list[lay.Columns]:
         if (found and i < found[-1].end) or not _MOTTO.search(_plain(row, page.legacy_font)):
             continue
         cols = lay.find_columns(rows, i, left + 0.2 * width, left + 0.75 * width, min_two_sided=2,
-                                line_gap=page.line_gap)
+                                line_gap=page.line_gap, stop=lambda r: _opens_part(r, page.legacy_font))
         if cols is None:
             continue
         floor = found[-1].end if found else 0
@@ -482,9 +482,8 @@ def _layout(pages: list[_Page]) -> list[str]:
 _MOTTO = re.compile(r"conghoaxahoichunghia|dangcongsanvietnam")
 
 
-def _plain(row: Row, legacy: bool) -> str:
-    """Row text to match anchors against: legacy font text converted, lower case, letters and
-    digits only, tone marks and spaces dropped."""
+def _unicode(row: Row, legacy: bool) -> str:
+    """Row text in NFC, legacy font text converted."""
     text = row.text
     if legacy:
         try:
@@ -492,8 +491,22 @@ def _plain(row: Row, legacy: bool) -> str:
             text = fix_legacy(text)[0]
         except ImportError:
             pass
-    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return unicodedata.normalize("NFC", text)
+
+
+def _plain(row: Row, legacy: bool) -> str:
+    """Row text to match anchors against: lower case, letters and digits only, tone marks and
+    spaces dropped."""
+    text = unicodedata.normalize("NFD", _unicode(row, legacy).casefold().replace("đ", "d"))
     return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def _opens_part(row: Row, legacy: bool) -> bool:
+    """`Kính gửi:` or a document type name (`KẾ HOẠCH`): the body or the next document begins
+    there, however close to a header or signature column it stands."""
+    from pipeline.segment import is_type_title
+
+    return _plain(row, legacy).startswith("kinhgui") or is_type_title(_unicode(row, legacy))
 
 
 def _regions(page: _Page) -> list[lay.Columns]:
@@ -515,7 +528,7 @@ def _regions(page: _Page) -> list[lay.Columns]:
             while first - 1 >= 0 and not inside(first - 1) and i - first < 3 and rows[first - 1].x0 > left + 0.45 * width:
                 first -= 1  # `TM. ỦY BAN NHÂN DÂN` may stand a line or two above `Nơi nhận:`
             cols = lay.find_columns(rows, first, left + 0.2 * width, left + 0.8 * width, min_two_sided=1,
-                                    line_gap=None)
+                                    line_gap=None, stop=lambda r: _opens_part(r, page.legacy_font))
         if cols and not any(inside(j) for j in range(cols.start, cols.end)):
             found.append(cols)
     return sorted(found, key=lambda c: c.start)

@@ -183,13 +183,20 @@ class Columns:
 
 
 def find_columns(rows: list[Row], start: int, lo: float, hi: float, min_two_sided: int,
-                 line_gap: float | None) -> Columns | None:
+                 line_gap: float | None, stop=None) -> Columns | None:
     """Two columns side by side from rows[start] down: the longest run of rows that leaves some
-    x in [lo, hi] free of ink, split at the free x that most rows have ink on both sides of.
+    x in [lo, hi] free of ink, split at the free x that most rows stand beside the other column at.
 
-    With a line_gap (the page's space between lines of a paragraph), rows after the last two-sided
-    row are kept only while they follow the row above as closely (a wrapped `V/v` subject), so a
-    title or `Kính gửi` after a blank line stays body text.
+    A row stands beside the other column when it has text on both sides of the gutter, or when
+    the row next to it holds the other column's text at about the same height: a cell whose text
+    wraps (a long motto in a narrow cell) shifts its lines off the other cell's baselines, so the
+    two columns' rows interleave.
+
+    With a line_gap (the page's space between lines of a paragraph), rows after the last row
+    beside the other column are kept only while they carry on one column as closely as its lines
+    followed each other above (a wrapped `V/v` subject), so a title after a blank line stays body
+    text; without one, all the rows that leave the gutter free are kept. Either way a row for
+    which `stop(row)` holds ends the region (a salutation or a title is never part of a column).
     """
     lo_i, hi_i = int(lo), int(hi) + 1
     if hi_i - lo_i < 4:
@@ -214,35 +221,91 @@ def find_columns(rows: list[Row], start: int, lo: float, hi: float, min_two_side
     best: tuple[int, int, float] | None = None
     for a, b in _true_runs(free):
         gx = lo_i + (a + b) / 2
-        two = sum(1 for row in taken if _apart(row, gx))
+        two = len(_beside(taken, gx, line_gap))
         if best is None or (two, b - a) > best[:2]:
             best = (two, b - a, gx)
     if best is None or best[0] < min_two_sided:
         return None
     gutter = best[2]
-    two_sided = [i for i, row in enumerate(taken) if _apart(row, gutter)]
-    end = two_sided[-1] + 1
+    end = _beside(taken, gutter, line_gap)[-1] + 1
     if line_gap is not None:
-        while end < len(taken) and _continues(taken[end - 1], taken[end], gutter, line_gap):
-            end += 1
+        end = _column_tails(taken, end, gutter, line_gap, stop)
     else:
-        end = len(taken)
+        end += next((k for k, row in enumerate(taken[end:]) if stop is not None and stop(row)), len(taken) - end)
     return Columns(start, start + end, gutter)
 
 
-def _continues(prev: Row, row: Row, gutter: float, line_gap: float) -> bool:
-    """The row wraps the text of one column of the row above: close below it, on one side of the
-    gutter, starting or centred where that column's text in the row above does."""
-    if row.top - prev.bottom > line_gap + 0.5 * prev.size:
-        return False
-    side = [g for g in row.glyphs()]
-    if not (all(g.x1 <= gutter for g in side) or all(g.x0 >= gutter for g in side)):
-        return False
-    on_left = side[0].x1 <= gutter
-    above = [g for g in prev.glyphs() if (g.x1 <= gutter) == on_left]
+def _side(row: Row, gx: float) -> str | None:
+    """`left` or `right` when all the row's text stands on one side of gx."""
+    glyphs = row.glyphs()
+    if all(g.x1 <= gx for g in glyphs):
+        return "left"
+    if all(g.x0 >= gx for g in glyphs):
+        return "right"
+    return None
+
+
+def _beside(rows: list[Row], gx: float, line_gap: float | None) -> list[int]:
+    """Indices of the rows that stand beside the other column: text on both sides of gx, or text
+    on one side with the row above or below holding the other side's text no further away than
+    lines of one paragraph are."""
+    sides = [_side(row, gx) for row in rows]
+    out = []
+    for i, row in enumerate(rows):
+        if _apart(row, gx):
+            out.append(i)
+            continue
+        if sides[i] is None:
+            continue
+        for j in (i - 1, i + 1):
+            if not (0 <= j < len(rows)) or sides[j] in (None, sides[i]):
+                continue
+            upper, lower = (rows[j], row) if j < i else (row, rows[j])
+            if lower.top - upper.bottom <= (line_gap or 0.0) + 0.5 * min(upper.size, lower.size):
+                out.append(i)
+                break
+    return out
+
+
+def _column_tails(rows: list[Row], end: int, gutter: float, line_gap: float, stop) -> int:
+    """End of the region once rows that carry on one column are added: each on one side of the
+    gutter, below that column's last line no further than the column's lines were apart in the
+    region (or than lines of a paragraph are), and starting or centred where that line does."""
+    last: dict[str, int] = {}
+    spacing: dict[str, float] = {}
+    for i in range(end):
+        for side in _sides_of(rows[i], gutter):
+            if side in last:
+                gap = rows[i].top - rows[last[side]].bottom
+                spacing[side] = max(spacing.get(side, 0.0), gap)
+            last[side] = i
+    while end < len(rows):
+        row = rows[end]
+        side = _side(row, gutter)
+        if side is None or side not in last or (stop is not None and stop(row)):
+            break
+        above = rows[last[side]]
+        if row.top - above.bottom > max(line_gap, spacing.get(side, 0.0)) + 0.5 * above.size:
+            break
+        if not _aligned(row, [g for g in above.glyphs() if (g.x1 <= gutter) == (side == "left")]):
+            break
+        last[side] = end
+        end += 1
+    return end
+
+
+def _sides_of(row: Row, gutter: float) -> list[str]:
+    glyphs = row.glyphs()
+    return [side for side, has in (("left", any(g.x1 <= gutter for g in glyphs)),
+                                   ("right", any(g.x0 >= gutter for g in glyphs))) if has]
+
+
+def _aligned(row: Row, above: list) -> bool:
+    """The row starts, or is centred, where the text above it in its column does."""
     if not above:
         return False
-    x0, x1 = min(g.x0 for g in side), max(g.x1 for g in side)
+    glyphs = row.glyphs()
+    x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
     a0, a1 = min(g.x0 for g in above), max(g.x1 for g in above)
     return abs(x0 - a0) < row.size or abs((x0 + x1) - (a0 + a1)) / 2 < 2 * row.size
 
