@@ -145,6 +145,15 @@ def _subject_text(parts: list[str]) -> str | None:
     return text
 
 
+def _subject_under_title(text: str, spaced: bool) -> bool:
+    """The first line under the type name is the subject (`Thực hiện Quyết định số ...`), also
+    when a paragraph space stands between them, unless it opens the body: legal bases, the
+    salutation, a line ending in a colon."""
+    if heading_of(text):
+        return False
+    return not spaced or not (re.match(r"(?:Căn cứ|Kính gửi|Xét)\b", text) or text.endswith(":"))
+
+
 def _bodies(lines: list[str]) -> list[str]:
     """Group header lines into bodies: a line starting with an organ word starts a new body."""
     bodies: list[list[str]] = []
@@ -286,12 +295,13 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
         meta.doc_type = _type_of_title(title_line.text)
         after = [l for l in lines if title_line.end < l.start < close_at]
         taken: list[Line] = []
+        first = next((l for l in after if l.text), None)
         for k, l in enumerate(after):
             if not l.text:
                 if taken:
                     break
                 continue
-            if k == 0 and not heading_of(l.text):  # the line right under the type name is the subject
+            if l is first and _subject_under_title(l.text, spaced=k > 0):
                 taken.append(l)
                 continue
             if _BODY_START.match(l.text) or heading_of(l.text) or (taken and not is_upper_line(l.text) and not l.text[:1].islower()):

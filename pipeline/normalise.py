@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.textutil import is_upper_line, nfc
+from pipeline.textutil import is_upper_line, nfc, tone_key
 from schemas import RawText
 
 # Start of a list item or heading: never joined onto the previous line.
@@ -35,6 +35,10 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _TERMINAL = ".;:!?"
 # Header fields stay on lines of their own: the number line and the place-and-date line.
 _HEADER_FIELD = re.compile(r"^(?:Số\s*[:.]|[^,\d]{2,40},\s*ngày\b)")
+# The national motto (or the Party's name) and the slogan under it, each one line however a
+# narrow header cell wrapped it.
+_MOTTO_LINE = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
+                         r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.IGNORECASE)
 
 
 @dataclass
@@ -90,6 +94,8 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool) -> str | 
         return " "  # "kinh tế" / "- xã hội": a hyphenated word wrapped, not a bullet
     if MARKER.match(nxt):
         return None
+    if _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}")):
+        return " "  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"
     if re.search(r"\w-$", cur) and re.match(r"[A-ZĐ][\wĐđ&]*/", nxt):  # 28- / CT/TW
         return ""
     if emphasis_open:  # inside one bold or italic run: one paragraph

@@ -11,8 +11,7 @@ from tests.conftest import OUR_CORPUS
 from tests.sample_formats import build_docx, build_pdf
 
 SAMPLES = sorted(OUR_CORPUS.glob("*.txt"))
-FORMATS = ["docx", "docx-word-numbering",
-           pytest.param("pdf", marks=pytest.mark.xfail(strict=True, reason="header columns of a wrapped motto interleave"))]
+FORMATS = ["docx", "docx-word-numbering", "pdf"]
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
                                    reason="PDF samples need LibreOffice: apt-get install libreoffice-writer-nogui")
 

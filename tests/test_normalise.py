@@ -36,6 +36,13 @@ def test_italic_run_over_two_lines_is_one_paragraph():
     assert norm("*Thành phố Hồ Chí\nMinh, ngày 18 tháng 11 năm 2025*") == "Thành phố Hồ Chí Minh, ngày 18 tháng 11 năm 2025"
 
 
+def test_motto_wrapped_in_a_narrow_cell_is_one_line():
+    lines = norm("UBND TỈNH HẬU GIANG\n\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA\nVIỆT NAM\nĐộc lập - Tự do -\nHạnh phúc\n"
+                 "NGHỊ QUYẾT\nVIỆT NAM", fmt="txt").splitlines()
+    assert lines == ["UBND TỈNH HẬU GIANG", "", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                     "NGHỊ QUYẾT", "VIỆT NAM"]
+
+
 def test_header_fields_stay_apart():
     lines = norm("\tSố: 3042/KH-UBND\n\tBến Tre, ngày 03 tháng 7 năm 2013\n", fmt="txt").splitlines()
     assert lines == ["Số: 3042/KH-UBND", "Bến Tre, ngày 03 tháng 7 năm 2013"]

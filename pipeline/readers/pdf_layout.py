@@ -464,7 +464,18 @@ def body_lines(rows: list[Row], left: float, right: float, gap: float) -> list[s
     return out
 
 
+_LETTER_ITEM = re.compile(r"[a-zđ]{1,2}[).]\s")
+
+
+def _continues_sentence(prev: str, text: str) -> bool:
+    """A line that starts in lower case (not a `a)` item) after a line without end punctuation
+    carries on its sentence: a title or subject typed as separate lines, spaced like paragraphs."""
+    return text[:1].islower() and not _LETTER_ITEM.match(text) and prev[-1:] not in ".:;!?"
+
+
 def _new_paragraph(prev: Row, row: Row, left: float, right: float, width: float, gap: float) -> bool:
+    if _continues_sentence(prev.text, row.text):
+        return False
     if row.top - prev.bottom > gap + 0.5 * min(prev.size, row.size):
         return True
     indented = left + 6 < row.x0 < left + 0.2 * width
