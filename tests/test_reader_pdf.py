@@ -367,6 +367,43 @@ def test_wrapped_subject_stays_in_its_column_and_the_title_does_not():
     assert right == ["CỘNG HÒA XÃ HỘI", "Sóc Trăng, ngày 3"]
 
 
+def test_header_cells_whose_lines_interleave_are_read_column_by_column():
+    # The motto wraps in its narrow cell, so the right cell's lines fall between the left cell's;
+    # the cells' paragraphs are spaced, and the title after the header stays body text.
+    stream = glyphs("UBND TỈNH HẬU GIANG", 60, 100) + glyphs("CỘNG HÒA XÃ HỘI", 300, 100) \
+        + glyphs("VIỆT NAM", 300, 114) + glyphs("SỞ GIÁO DỤC", 60, 124) \
+        + glyphs("Độc lập - Tự do", 300, 142) + glyphs("Số: 310/KH-SGDĐT", 60, 152) \
+        + glyphs("Hậu Giang, ngày 20", 300, 168) + glyphs("2024", 300, 184) \
+        + glyphs("KẾ HOẠCH", 60, 226)
+    rows = lay.rows_from_runs(lay.runs_from_stream(stream))
+    cols = lay.find_columns(rows, 0, 150, 400, min_two_sided=2, line_gap=4.0)
+    assert cols is not None and (cols.start, cols.end) == (0, 7)  # not the title, rows[7]
+    left, right = lay.split_columns(rows[:7], cols.gutter)
+    assert left == ["UBND TỈNH HẬU GIANG", "SỞ GIÁO DỤC", "Số: 310/KH-SGDĐT"]
+    assert right == ["CỘNG HÒA XÃ HỘI", "VIỆT NAM", "Độc lập - Tự do", "Hậu Giang, ngày 20", "2024"]
+
+
+def test_a_column_ends_where_the_stop_row_stands():
+    stream = glyphs("UBND TỈNH SÓC TRĂNG", 60, 100) + glyphs("CỘNG HÒA XÃ HỘI", 300, 100) \
+        + glyphs("Số: 12/UBND-VX", 66, 116) + glyphs("Sóc Trăng, ngày 3", 310, 116) \
+        + glyphs("V/v phòng chống", 66, 132) + glyphs("Kính gửi:", 66, 148)
+    rows = lay.rows_from_runs(lay.runs_from_stream(stream))
+    assert lay.find_columns(rows, 0, 150, 400, min_two_sided=2, line_gap=4.0).end == 4
+    cols = lay.find_columns(rows, 0, 150, 400, min_two_sided=2, line_gap=4.0,
+                            stop=lambda row: row.text.startswith("Kính gửi"))
+    assert (cols.start, cols.end) == (0, 3)
+
+
+def test_a_lower_case_line_after_a_paragraph_space_carries_on_its_sentence():
+    stream = glyphs("Thực hiện Quyết định số 812/QĐ-UBND của Ủy ban nhân", 60, 100) \
+        + glyphs("dân tỉnh", 60, 130) + glyphs("a) Sở Y tế chủ trì", 60, 160) \
+        + glyphs("Các sở phối hợp.", 60, 190) + glyphs("các huyện thực hiện", 60, 220)
+    rows = lay.rows_from_runs(lay.runs_from_stream(stream))
+    assert lay.body_lines(rows, 60, 400, 4.0) == [
+        "Thực hiện Quyết định số 812/QĐ-UBND của Ủy ban nhân", "dân tỉnh", "", "a) Sở Y tế chủ trì", "",
+        "Các sở phối hợp.", "", "các huyện thực hiện"]
+
+
 def test_justified_body_lines_are_not_columns():
     stream = []
     for i in range(4):  # word spaces line up by chance; they are narrow
