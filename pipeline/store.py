@@ -164,7 +164,7 @@ def delete_source(db: sqlite_utils.Database, path: str) -> None:
 def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
     """Store one parsed file, replacing what was stored for its path, in one transaction."""
     path = result.source.path
-    with db.conn:
+    with db.atomic():
         delete_source(db, path)
         db["errors"].delete_where("path = ?", [path])
         src = result.source.model_dump(mode="json")
@@ -206,7 +206,7 @@ def agency_ref(db: sqlite_utils.Database, name: str, kind: str | None) -> int:
 
 
 def record_error(db: sqlite_utils.Database, error: FileError) -> None:
-    with db.conn:
+    with db.atomic():
         db["errors"].insert({**error.model_dump(), "time": _now()})
 
 
