@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from pathlib import Path
 
 from extractors import EXTRACTORS
@@ -15,6 +16,7 @@ from extractors.base import DocView
 from extractors.metadata import read_metadata
 from extractors.vocab import type_by_name
 from pipeline.errors import EmptyDocument
+from pipeline.limits import check_pages, check_size
 from pipeline.normalise import normalise
 from pipeline.readers import read, reader_for
 from pipeline.segment import segment_sections, split_documents
@@ -30,6 +32,12 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def add_time(timings: dict[str, float] | None, stage: str, since: float) -> None:
+    """Add the seconds since `since` (time.perf_counter) to timings[stage]: the hooks of `vanban bench`."""
+    if timings is not None:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - since
+
+
 def make_source(path: Path, raw: RawText | None = None, digest: str | None = None) -> Source:
     fmt = raw.format if raw else path.suffix.lower().lstrip(".")
     return Source(
@@ -39,8 +47,10 @@ def make_source(path: Path, raw: RawText | None = None, digest: str | None = Non
     )
 
 
-def build_documents(text: str, page_starts: list[int], raw: RawText) -> list[Document]:
+def build_documents(text: str, page_starts: list[int], raw: RawText,
+                    timings: dict[str, float] | None = None) -> list[Document]:
     """Split, segment and extract: the documents of one normalised text."""
+    started = time.perf_counter()
     docs: list[Document] = []
     for start, end in split_documents(text):
         meta = read_metadata(text, start, end)
@@ -55,9 +65,12 @@ def build_documents(text: str, page_starts: list[int], raw: RawText) -> list[Doc
         doc.page = view.page_of(start)
         docs.append((doc, view))
     _fill_from_cover_letter([d for d, _ in docs], text)
+    add_time(timings, "segment", started)
     for doc, view in docs:
         for name, extract in EXTRACTORS:
+            started = time.perf_counter()
             facts = list(extract(view))
+            add_time(timings, name, started)
             view.facts[name] = facts
             setattr(doc, name, facts)
     return [d for d, _ in docs]
@@ -87,16 +100,23 @@ def _fill_from_cover_letter(docs: list[Document], text: str) -> None:
             break
 
 
-def parse(path: str | Path) -> ParseResult:
-    """Parse one file. Raises an InputError subclass on unreadable input."""
+def parse(path: str | Path, timings: dict[str, float] | None = None) -> ParseResult:
+    """Parse one file. Raises an InputError subclass on unreadable input or a file over the limits
+    of pipeline.limits. `timings`, when given, receives the seconds spent in each stage."""
     path = Path(path)
     reader_for(path)  # unknown suffix fails before any work
+    check_size(path)
     digest = sha256_of(path)
+    started = time.perf_counter()
     raw = read(path)
+    add_time(timings, "read", started)
+    check_pages(len(raw.pages))  # one item for unpaged formats
+    started = time.perf_counter()
     text, page_starts = normalise(raw)
+    add_time(timings, "normalise", started)
     if not text.strip():
         raise EmptyDocument("no text left after normalisation")
-    docs = build_documents(text, page_starts, raw)
+    docs = build_documents(text, page_starts, raw, timings)
     warnings = list(raw.warnings)
     status = "partial" if any(d.warnings for d in docs) or warnings else "success"
     return ParseResult(
