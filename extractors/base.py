@@ -25,6 +25,7 @@ class DocView:
     paged: bool = False
     ocr_pages: list[int] = field(default_factory=list)
     facts: dict[str, list] = field(default_factory=dict)
+    annexes: list[tuple[str, tuple[int, int]]] = field(default_factory=list)  # (label, span) after the signature
     _flat: list[Section] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -42,6 +43,10 @@ class DocView:
     def sections(self) -> list[Section]:
         """Every section, depth first, in document order."""
         return self._flat
+
+    def regions(self) -> list[tuple[int, int]]:
+        """Where facts are looked for: the body, then each annex."""
+        return [self.body, *(span for _, span in self.annexes)]
 
     def page_of(self, offset: int) -> int | None:
         if not self.paged or not self.page_starts:
@@ -77,11 +82,12 @@ class DocView:
     def provenance(self, start: int, end: int) -> dict:
         """Fields of schemas.Fact for the span [start, end)."""
         section = self.section_at(start)
+        path = section.path if section else next((label for label, (a, b) in self.annexes if a <= start < b), None)
         page = self.page_of(start)
         return {
             "span": (start, end),
             "page": page,
-            "section": section.path if section else None,
+            "section": path,
             "text": self.text[start:end],
             "ocr": page is not None and page in self.ocr_pages,
         }

@@ -12,14 +12,14 @@ from datetime import date
 
 from extractors.vocab import type_by_abbr, type_by_name
 from pipeline.segment import AUTHORITY, Line, heading_of, is_closing_line, is_header_start, is_type_title, lines_of
-from pipeline.textutil import fold, is_upper_line, tone_key
+from pipeline.textutil import fold, is_upper_line, parse_date, tone_key
 from schemas import Signer
 
 _NUMBER = re.compile(r"^Số\s*(?:,?\s*ký hiệu)?\s*[:.]?\s*(.*)$", re.IGNORECASE)
 _DATE_LINE = re.compile(
     r"^(?P<place>[^,\d]{2,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})", re.IGNORECASE
 )
-_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập\s*-\s*Tự do|ĐẢNG CỘNG SẢN VIỆT NAM|^Hạnh phúc$", re.IGNORECASE)
+_MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 _BODY_START = re.compile(r"^(?:Kính gửi|Căn cứ|Thực hiện|Triển khai|Theo|Xét|Nhằm|Để|Quán triệt|Ngày|Sau khi)\b")
 _SUBJECT_PREFIX = re.compile(r"^(?:V/v|V/V|v/v)\s*[:.]?\s*")
 _SIGNER_ROLE = re.compile(r"^(?:PHÓ |CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|TỔNG|CHỦ NHIỆM|UỶ VIÊN|ỦY VIÊN)")
@@ -38,6 +38,8 @@ _COMPOUNDS = (
     "thủ tướng", "trưởng", "phó", "cán sự", "chấp hành",
 )
 _ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "MTTQ": "Mặt trận Tổ quốc", "TP": "thành phố"}
+# Organs whose name after the head word is capitalised part by part: Sở Kế hoạch và Đầu tư.
+_PART_HEADS = ("sở", "bộ", "ban", "cục", "chi cục", "tổng cục", "phòng", "trung tâm", "hội", "viện", "trường")
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Meta:
     signer: Signer | None = None
     recipients: list[str] = field(default_factory=list)
     body: tuple[int, int] = (0, 0)
+    annexes: list[tuple[str, tuple[int, int]]] = field(default_factory=list)  # (label, span) after the signature
     warnings: list[str] = field(default_factory=list)
 
 
@@ -60,6 +63,7 @@ def vn_case(caps: str) -> str:
     `Ủy ban nhân dân tỉnh Sóc Trăng`, `BAN THƯỜNG VỤ TỈNH ỦY` -> `Ban Thường vụ Tỉnh ủy`."""
     if not is_upper_line(caps):
         return caps
+    caps = re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", re.sub(r"\bHĐND\b", "HỘI ĐỒNG NHÂN DÂN", caps))
     words = caps.split()
     out: list[str] = []
     i = 0
@@ -70,7 +74,7 @@ def vn_case(caps: str) -> str:
         if unit and not party_committee and i + len(unit.split()) < len(words):
             n = len(unit.split())
             out.extend(low[i:i + n])
-            out.extend(w[:1] + w[1:].lower() if not re.search(r"\d", w) else w for w in words[i + n:])
+            out.extend(_place_case(w) for w in words[i + n:])
             break
         comp = next((c for c in sorted(_COMPOUNDS, key=len, reverse=True)
                      if [tone_key(x) for x in low[i:i + len(c.split())]] == [tone_key(x) for x in c.split()]), None)
@@ -79,12 +83,26 @@ def vn_case(caps: str) -> str:
             out.append(low[i][:1].upper() + low[i][1:])
             out.extend(low[i + 1:i + n])
             i += n
+            if comp in _PART_HEADS:  # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI": each part starts with a capital
+                new_part = True
+                while i < len(words) and not any(low[i:i + len(u.split())] == u.split() for u in _UNITS):
+                    w = low[i]
+                    out.append(w[:1].upper() + w[1:] if new_part and w not in ("và", "-") else w)
+                    new_part = w in ("và", "-") or w.endswith(",")
+                    i += 1
             continue
         w = words[i]
         out.append(w if (re.search(r"[\d/.&]", w) or w in ("T/M",)) else low[i])
         i += 1
     text = tone_key(" ".join(out))
     return text[:1].upper() + text[1:]
+
+
+def _place_case(word: str) -> str:
+    """`RỊA-VŨNG` -> `Rịa-Vũng`: every syllable of a place name is capitalised."""
+    if re.search(r"\d", word):
+        return word
+    return "-".join(p[:1] + p[1:].lower() for p in word.split("-"))
 
 
 def expand(name: str) -> str:
@@ -138,6 +156,21 @@ def _bodies(lines: list[str]) -> list[str]:
     return [" ".join(b) for b in bodies]
 
 
+def _surnames() -> frozenset[str]:
+    from extractors.vocab import load_csv
+    return frozenset(tone_key(r["surname"]).casefold() for r in load_csv("surnames.csv", ("surname",)))
+
+
+def is_person_name(text: str) -> bool:
+    """`Lâm Hoàng Nghiệp`, `NGUYỄN VĂN AN`: 2-6 capitalised words starting with a family name."""
+    words = text.split()
+    if not 2 <= len(words) <= 6 or re.search(r"[\d:;,()/]", text):
+        return False
+    if not all(w[:1].isupper() for w in words):
+        return False
+    return tone_key(words[0]).casefold() in _surnames()
+
+
 def _signer(closing: list[Line]) -> Signer | None:
     pieces: list[str] = []
     for line in closing:
@@ -146,24 +179,23 @@ def _signer(closing: list[Line]) -> Signer | None:
         # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" joined on one line: split before each authority and role word
         pieces.extend(p for p in re.split(r"\s+(?=(?:KT|TM|T/M|TL|TUQ)\.?\s)|\s+(?=PHÓ\s)", line.text) if p)
     authority = title = name = None
-    for i, piece in enumerate(pieces):
+    for piece in pieces:
         if AUTHORITY.match(piece) and is_upper_line(piece):
             authority = piece
-        elif is_upper_line(piece) and _SIGNER_ROLE.match(tone_key(piece)):
+        elif title is None and is_upper_line(piece) and _SIGNER_ROLE.match(tone_key(piece)):
             title = piece
-        elif title or authority:
-            words = piece.split()
-            if 2 <= len(words) <= 6 and all(w[:1].isupper() for w in words) and not re.search(r"[\d:;]", piece):
-                name = piece
+        elif (title or authority) and is_person_name(piece):
+            name = piece
+            break  # what follows the name (annexes, tables) is not the signature
     if not (title or authority or name):
         return None
-    if authority and not title:  # "TM. BAN THƯỜNG VỤ" then no role: the authority names the collective
-        pass
-    if title is None and authority and name and _SIGNER_ROLE.match(tone_key(AUTHORITY.sub("", authority))):
-        title = AUTHORITY.sub("", authority)  # "KT. CHỦ TỊCH" alone: title is the role signed for
+    if title is None and authority and _SIGNER_ROLE.match(tone_key(AUTHORITY.sub("", authority))):
+        title = AUTHORITY.sub("", authority)  # "KT. CHỦ TỊCH" alone: the title is the role signed for
     if authority:
         m = AUTHORITY.match(authority)
         authority = m.group(1) + (". " if m.group(1) != "T/M" else " ") + vn_case(authority[m.end():])
+    if name and is_upper_line(name):
+        name = " ".join(w[:1] + w[1:].lower() for w in name.split())
     return Signer(name=name, title=vn_case(title) if title else None, authority=authority)
 
 
@@ -179,6 +211,10 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
         if i > 3 and is_closing_line(l.text):
             close_at = l.start
             break
+    # An annex heading ends the body even where no signature is printed (resolutions, attached plans).
+    annex_at = next((l.start for i, l in enumerate(nonblank)
+                     if i > 3 and _ANNEX.match(tone_key(l.text)) and is_upper_line(l.text)), end)
+    close_at = min(close_at, annex_at)
     closing = [l for l in nonblank if l.start >= close_at]
 
     header: list[Line] = []
@@ -242,10 +278,13 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
         meta.doc_type = _type_of_title(title_line.text)
         after = [l for l in lines if title_line.end < l.start < close_at]
         taken: list[Line] = []
-        for l in after:
+        for k, l in enumerate(after):
             if not l.text:
                 if taken:
                     break
+                continue
+            if k == 0 and not heading_of(l.text):  # the line right under the type name is the subject
+                taken.append(l)
                 continue
             if _BODY_START.match(l.text) or heading_of(l.text) or (taken and not is_upper_line(l.text) and not l.text[:1].islower()):
                 break
@@ -300,8 +339,29 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             body_from = body_lines[j - 1].end if j > i + 1 else l.end
             break
     meta.body = (body_from, close_at)
+    if meta.issued_date is None and meta.doc_type == "nghi_quyet":
+        # A council resolution is dated the day it is adopted; the closing article states it.
+        m = _ADOPTED.search(text, body_from, end)
+        if m:
+            meta.issued_date = parse_date(m.group(1))
+            meta.warnings.append(f"date taken from the adoption clause {m.group(0)!r}")
     meta.signer = _signer(closing)
+    meta.annexes = _annexes(closing, end)
     return meta
+
+
+_ADOPTED = re.compile(r"thông qua ngày\s+(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
+_ANNEX = re.compile(r"^PHỤ LỤC\s*([IVXLC]+|\d+|[A-Z])?\s*[.:]?\s*(.*)$")
+
+
+def _annexes(closing: list[Line], end: int) -> list[tuple[str, tuple[int, int]]]:
+    """Annexes (`PHỤ LỤC I`, `PHỤ LỤC 02`) printed after the signature: tables of targets and tasks."""
+    starts = [(l, m) for l in closing if (m := _ANNEX.match(tone_key(l.text))) and is_upper_line(l.text)]
+    out = []
+    for i, (line, m) in enumerate(starts):
+        stop = starts[i + 1][0].start if i + 1 < len(starts) else end
+        out.append((f"PL{m.group(1) or i + 1}", (line.start, stop)))
+    return out
 
 
 def _recipients(items: list[str]) -> list[str]:

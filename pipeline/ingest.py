@@ -29,9 +29,6 @@ from pipeline.readers import reader_for
 from pipeline.run import parse, sha256_of
 from schemas import FileError, ParseResult
 
-SKIPPED_NAMES = ("MANIFEST.tsv", "README.md")
-
-
 @dataclass
 class Summary:
     files: int = 0  # files taken up; stored + unchanged + failed unless interrupted
@@ -47,13 +44,14 @@ class Summary:
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and every file under folders named (sorted, hidden files skipped), listed lazily."""
+    """Files named, and every file under folders named (sorted; hidden files and README.md, a folder's
+    documentation, skipped), listed lazily."""
     for p in map(Path, paths):
         if p.is_dir():
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith(".") and name not in SKIPPED_NAMES:
+                    if not name.startswith(".") and name != "README.md":
                         yield Path(root) / name
         else:
             yield p
@@ -186,7 +184,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
     db = store.open_db(db_path)
     summary = Summary()
     started = time.monotonic()
-    todo = _files_to_parse(paths, db, Path(db_path).resolve(), force, limits, summary, progress)
+    todo = _files_to_parse(paths, db, Path(db_path), force, limits, summary, progress)
     pool: list[_Worker] = []
     try:
         ctx = _context()
@@ -232,10 +230,11 @@ def _files_to_parse(paths, db, db_path: Path, force: bool, limits: Limits, summa
                     progress) -> Iterator[Path]:
     """The files that need a worker; files stored unchanged, of an unknown format or over the size
     limit are settled here, without one."""
+    own_files = {Path(f"{db_path.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
     for path in iter_files(paths):
         path = path.resolve()  # one identity per file, however it was named on the command line
-        if path.parent == db_path.parent and path.name.startswith(db_path.name):
-            continue  # the database itself (and its -wal, -shm), written inside a folder being ingested
+        if path in own_files:
+            continue  # the database may live inside the folder being ingested
         summary.files += 1
         try:
             reader_for(path)

@@ -50,7 +50,7 @@ def _clean(line: str) -> tuple[list[str], bool]:
     line = _HTML_TAG.sub(" ", line)
     line = _LINK.sub(r"\1", line)
     line = _ESCAPE.sub(r"\1", line)
-    if line.strip() in ("*", "**", "***"):  # a lone star under a Party header is decoration
+    if line.strip() == "*":  # a lone star under a Party header is decoration
         return [""], False
     bold = len(_BOLD.findall(line))
     line = _BOLD.sub("", line)
@@ -92,10 +92,12 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool) -> str | 
         return None
     if re.search(r"\w-$", cur) and re.match(r"[A-ZĐ][\wĐđ&]*/", nxt):  # 28- / CT/TW
         return ""
-    if _HEADER_FIELD.match(cur) or _HEADER_FIELD.match(nxt):
-        return None
-    if emphasis_open:
+    if emphasis_open:  # inside one bold or italic run: one paragraph
         return " "
+    if _HEADER_FIELD.match(nxt):
+        return None
+    if re.match(r"Số\s*[:.]", cur):  # "Số:" / "7360/KH-UBND": the number was wrapped
+        return " " if re.fullmatch(r"Số\s*[:.]?", cur) and nxt[:1].isdigit() else None
     if _starts_lower(nxt) and cur[-1] not in ".!?":
         return " "
     if cur[-1] in _TERMINAL:
@@ -113,6 +115,7 @@ def normalise(raw: RawText) -> tuple[str, list[int]]:
     lines: list[_Line] = []
     for page_no, page in enumerate(raw.pages, start=1):
         page = nfc(page.replace("\r\n", "\n").replace("\r", "\n"))
+        page = re.sub(r"<br\s*/?>", "\n", page, flags=re.IGNORECASE)  # line breaks inside table cells
         for raw_line in page.split("\n"):
             cells, toggles = _clean(raw_line)
             for i, cell in enumerate(cells):

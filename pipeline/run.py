@@ -61,10 +61,11 @@ def build_documents(text: str, page_starts: list[int], raw: RawText,
             sections=segment_sections(text, *meta.body),
         )
         view = DocView(text=text, document=doc, body=meta.body, page_starts=page_starts,
-                       paged=raw.paged, ocr_pages=raw.ocr_pages)
+                       paged=raw.paged, ocr_pages=raw.ocr_pages, annexes=meta.annexes)
         doc.page = view.page_of(start)
         docs.append((doc, view))
     _fill_from_cover_letter([d for d, _ in docs], text)
+    _fill_from_issuing_decision([d for d, _ in docs], text)
     add_time(timings, "segment", started)
     for doc, view in docs:
         for name, extract in EXTRACTORS:
@@ -83,21 +84,54 @@ _ENCLOSED = re.compile(
 )
 
 
+def _fill_from_enclosure_note(doc: Document, text: str, region: tuple[int, int], same_issuer: bool) -> bool:
+    """Fill number, date and issuer of `doc` from a note in `region` naming it:
+    `Kèm theo Chương trình số 61-CTr/TU ngày 21/10/2024 của Ban Thường vụ Tỉnh ủy Sóc Trăng`.
+    With same_issuer, the note must name the issuer the document already has (an annex heading
+    naming its own resolution), so a note about another body's text is never taken."""
+    for m in _ENCLOSED.finditer(text, *region):
+        if type_by_name().get(fold(m.group("type"))) != doc.doc_type:
+            continue
+        issuer = (m.group("issuer") or "").strip()
+        if same_issuer and not (doc.issuer and issuer and fold(issuer) == fold(doc.issuer)):
+            continue
+        if doc.number is None:
+            doc.number = re.sub(r"\s+", "", m.group("number"))
+        if doc.issued_date is None and m.group("date"):
+            doc.issued_date = parse_date(m.group("date"))
+        if issuer and (doc.issuer is None or fold(doc.issuer) in fold(issuer)):
+            doc.issuer = issuer
+        doc.warnings.append(f"number and date taken from the note {m.group(0)!r}")
+        return True
+    return False
+
+
 def _fill_from_cover_letter(docs: list[Document], text: str) -> None:
-    """A cover letter that encloses the next document names it: `Kèm theo Chương trình số 61-CTr/TU
-    ngày 21/10/2024 của Ban Thường vụ Tỉnh ủy Sóc Trăng`. The attachment often does not print these."""
+    """A cover letter that encloses the next document names it; the attachment often prints neither
+    its number nor its date. A document without a number may also name itself in an annex heading."""
     for prev, doc in zip(docs, docs[1:]):
-        for m in _ENCLOSED.finditer(text, prev.span[0], prev.span[1]):
-            if type_by_name().get(fold(m.group("type"))) != doc.doc_type:
-                continue
-            if doc.number is None:
-                doc.number = re.sub(r"\s+", "", m.group("number"))
-                doc.warnings.append("number, date and issuer taken from the cover letter that encloses this document")
-            if doc.issued_date is None and m.group("date"):
-                doc.issued_date = parse_date(m.group("date"))
-            if m.group("issuer") and (doc.issuer is None or fold(doc.issuer) in fold(m.group("issuer"))):
-                doc.issuer = m.group("issuer").strip()
-            break
+        if doc.number is None:
+            _fill_from_enclosure_note(doc, text, prev.span, same_issuer=False)
+    for doc in docs:
+        if doc.number is None:
+            _fill_from_enclosure_note(doc, text, doc.span, same_issuer=True)
+
+
+def _fill_from_issuing_decision(docs: list[Document], text: str) -> None:
+    """A decision that says `Ban hành kèm theo Quyết định này Kế hoạch ...` issues the next document:
+    the plan's issuer and date are the decision's (the plan itself prints neither)."""
+    for prev, doc in zip(docs, docs[1:]):
+        if prev.doc_type != "quyet_dinh" or doc.doc_type is None or doc.doc_type == "quyet_dinh":
+            continue
+        head = text[prev.span[0]:prev.span[1]]
+        m = re.search(r"kèm theo\s+Quyết định này\s+(\S+(?:\s+\S+)?)", head, re.IGNORECASE)
+        if not m or type_by_name().get(fold(m.group(1))) != doc.doc_type:
+            continue
+        if doc.issuer is None and prev.issuer:
+            doc.issuer, doc.parent_issuer = prev.issuer, prev.parent_issuer
+        if doc.issued_date is None and prev.issued_date:
+            doc.issued_date = prev.issued_date
+        doc.warnings.append(f"issuer and date taken from the decision that issues it ({prev.number})")
 
 
 def parse(path: str | Path, timings: dict[str, float] | None = None) -> ParseResult:

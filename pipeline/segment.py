@@ -42,7 +42,7 @@ _ORG_START = re.compile(
     r"HỘI ĐỒNG NHÂN DÂN|HĐND|SỞ|BỘ|BAN|VĂN PHÒNG|CÔNG AN|CHÍNH PHỦ|THỦ TƯỚNG|CỤC|TỔNG CỤC|CHI CỤC|PHÒNG|"
     r"TRUNG TÂM|THANH TRA|KHO BẠC|LIÊN ĐOÀN|HỘI|ĐOÀN|BỘ CHỈ HUY|TRƯỜNG|VIỆN|BẢO HIỂM)\b"
 )
-_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập\s*-\s*Tự do|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
+_MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 
 
 def is_closing_line(text: str) -> bool:
@@ -60,10 +60,12 @@ def is_header_start(text: str) -> bool:
 
 def split_documents(text: str) -> list[tuple[int, int]]:
     """Spans of the documents in a file's text, in reading order."""
-    starts = [0]
-    closed = False
     lines = [l for l in lines_of(text) if l.text]
+    starts = [_first_start(lines)]
+    closed = False
     for line in lines:
+        if line.start < starts[0]:
+            continue
         if is_closing_line(line.text):
             closed = True
         elif closed and (is_header_start(line.text) or is_type_title(line.text)) and not _is_signer_title(line.text):
@@ -71,6 +73,17 @@ def split_documents(text: str) -> list[tuple[int, int]]:
             closed = False
     ends = starts[1:] + [len(text)]
     return [(s, _rstrip(text, s, e)) for s, e in zip(starts, ends)]
+
+
+def _first_start(lines: list[Line]) -> int:
+    """Where the first document starts: its header, skipping what a web site put before it
+    (copyright notices, a metadata table), when a header comes before the type title."""
+    for line in lines[:120]:
+        if is_type_title(line.text):
+            return 0
+        if is_header_start(line.text):
+            return line.start
+    return 0
 
 
 def _is_signer_title(text: str) -> bool:
@@ -141,6 +154,8 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
         if not found:
             continue
         style, number, rest, rank = found
+        if not stack and style in ("dash", "plus"):
+            continue  # bullets before the first heading belong to the preamble, not the outline
         while stack and stack[-1][0] >= rank:
             close(stack.pop()[1], line.start)
         parent = stack[-1][1] if stack else None

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from pathlib import Path
 
 from pipeline.errors import DecodeError, EmptyDocument
 from schemas import RawText
 
-# Letters that only Vietnamese text has; a decoding that yields none of them is not Vietnamese.
-_VIET = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+# Marks only Vietnamese uses among Windows-1258 texts: ă ơ ư đ, the hook above and the dot below.
+_VIET = re.compile(r"[ăơưđĂƠƯĐ\u0309\u0323]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -50,16 +51,11 @@ def decode(data: bytes) -> tuple[str, str]:
         utf8_error = exc
     # Windows-1258 writes tones as combining marks; accept it only when the result reads as Vietnamese.
     text = data.decode("cp1258", errors="replace")
-    if "\ufffd" not in text and len(_VIET.findall(_nfc(text))) >= max(3, len(text) // 200):
+    if "\ufffd" not in text and len(_VIET.findall(unicodedata.normalize("NFD", text))) >= max(3, len(text) // 100):
         return text, "cp1258"
     raise DecodeError(
         f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}), UTF-16 or Windows-1258 Vietnamese text"
     )
-
-
-def _nfc(text: str) -> str:
-    import unicodedata
-    return unicodedata.normalize("NFC", text)
 
 
 def _read(path: Path, fmt: str) -> RawText:

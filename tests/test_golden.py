@@ -1,0 +1,59 @@
+"""Golden files: expected metadata and outline per document, one test per file.
+
+Regenerate only on purpose: `pytest tests/test_golden.py --update-golden`, then read the diff.
+A missing golden file fails: a new file never passes silently.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline import parse
+from tests.conftest import CORPUS, OUR_CORPUS, ROOT
+
+GOLDEN = ROOT / "tests" / "golden"
+
+FILES = [
+    CORPUS / "seeds" / "000_626193b0675de070.txt",
+    CORPUS / "seeds" / "004_164697cdc8f48644.txt",
+    CORPUS / "real" / "bacninh_2025_KH_141-KH-UBND_nang-luc-xay-dung-phap-luat.md",
+    CORPUS / "real" / "cantho_2025_KH_165-KH-UBND_dan-so.md",
+    CORPUS / "real" / "hcm_2025_CV_4085-UBND-DT_du-lieu-so-nha.md",
+    CORPUS / "real" / "sonla_2025_QD_2954-QD-UBND_ban-hanh-KH-xuat-khau.md",
+    CORPUS / "real" / "bariavungtau_2017_NQ_HDND_giao-chi-tieu-BHXH-BHYT.md",
+    CORPUS / "real" / "dongthap_2025_KH_552-KH-UBND_doi-moi-cong-nghe.md",
+    CORPUS / "real" / "quangtri_2025_CT_06-CT-UBND_lan-chiem-rung.md",
+    CORPUS / "real" / "hanoi_c2009_KH_77-KH-LT_ho-tro-ho-ngheo-nha-o_wordseg.txt",
+    *sorted(p for p in OUR_CORPUS.iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md"),
+]
+
+
+def outline(sections, depth: int = 2) -> list[dict]:
+    return [{"number": s.number, "title": s.title, "kind": s.kind,
+             **({"children": outline(s.children, depth - 1)} if depth > 1 and s.children else {})}
+            for s in sections]
+
+
+def summary(path: Path) -> dict:
+    result = parse(path)
+    docs = []
+    for d in result.documents:
+        docs.append({
+            **d.model_dump(mode="json", include={"doc_type", "number", "issuer", "parent_issuer", "issued_date",
+                                                 "place", "subject", "signer", "recipients", "warnings"}),
+            "sections": outline(d.sections),
+        })
+    return {"file": path.name, "documents": docs}
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem[:48] for p in FILES])
+def test_golden(path: Path, update_golden: bool):
+    golden = GOLDEN / f"{path.stem}.json"
+    actual = summary(path)
+    if update_golden:
+        golden.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return
+    assert golden.exists(), f"no golden file {golden.name}: run pytest --update-golden and review the diff"
+    assert actual == json.loads(golden.read_text(encoding="utf-8"))

@@ -1,0 +1,76 @@
+"""Normalisation: markup never leaks, wrapped lines are joined, pages are tracked, tone placement folds."""
+from __future__ import annotations
+
+from pipeline.normalise import normalise
+from pipeline.textutil import fold, name_key, parse_number, tone_key
+from schemas import RawText
+
+
+def norm(text: str, fmt: str = "md") -> str:
+    return normalise(RawText(format=fmt, pages=[text]))[0]
+
+
+def test_markdown_markup_removed():
+    text = norm("# Tiêu đề\n\n**Sở Y tế**: *chủ trì* triển khai[1]\n\n| **ỦY BAN** | Số: 12/KH-UBND |\n")
+    assert "*" not in text and "#" not in text and "|" not in text and "[1]" not in text
+    assert "Sở Y tế: chủ trì triển khai" in text
+    assert "ỦY BAN" in text.splitlines() and "Số: 12/KH-UBND" in text.splitlines()
+
+
+def test_trailing_double_space_breaks_and_wrapped_lines_join():
+    text = norm("V/v triển khai Chương trình  \nthực hiện Chỉ thị số 28-  \nCT/TW ngày 25/12/2023\n")
+    assert text == "V/v triển khai Chương trình thực hiện Chỉ thị số 28-CT/TW ngày 25/12/2023"
+
+
+def test_list_items_and_headings_are_not_joined():
+    text = norm("I. MỤC TIÊU\n1. Tỷ lệ trẻ em đạt 90%\na) Sở Y tế chủ trì\n- Sở Tài chính phối hợp", fmt="txt")
+    assert text.splitlines() == ["I. MỤC TIÊU", "1. Tỷ lệ trẻ em đạt 90%", "a) Sở Y tế chủ trì",
+                                 "- Sở Tài chính phối hợp"]
+
+
+def test_hyphenated_word_wrapped_is_not_a_bullet():
+    assert norm("phát triển kinh tế\n- xã hội của tỉnh") == "phát triển kinh tế - xã hội của tỉnh"
+
+
+def test_italic_run_over_two_lines_is_one_paragraph():
+    assert norm("*Thành phố Hồ Chí\nMinh, ngày 18 tháng 11 năm 2025*") == "Thành phố Hồ Chí Minh, ngày 18 tháng 11 năm 2025"
+
+
+def test_header_fields_stay_apart():
+    lines = norm("\tSố: 3042/KH-UBND\n\tBến Tre, ngày 03 tháng 7 năm 2013\n", fmt="txt").splitlines()
+    assert lines == ["Số: 3042/KH-UBND", "Bến Tre, ngày 03 tháng 7 năm 2013"]
+
+
+def test_placeholder_and_rules_dropped():
+    text = norm('<jsontable name="bang_0"> </jsontable>\n-------\nNGHỊ QUYẾT')
+    assert text == "NGHỊ QUYẾT"
+
+
+def test_nfc_and_page_starts():
+    import unicodedata
+    raw = RawText(format="pdf", paged=True, pages=[unicodedata.normalize("NFD", "Trang một."), "Trang hai."])
+    text, starts = normalise(raw)
+    assert text == unicodedata.normalize("NFC", text)
+    assert text[starts[1]:].startswith("Trang hai")
+    assert starts[0] == 0
+
+
+def test_paragraph_split_by_page_end_is_joined():
+    raw = RawText(format="pdf", paged=True, pages=["tỷ lệ trẻ em được tiêm chủng đầy đủ đạt", "95% vào năm 2025."])
+    text, starts = normalise(raw)
+    assert text == "tỷ lệ trẻ em được tiêm chủng đầy đủ đạt 95% vào năm 2025."
+    assert text[starts[1]:].startswith("95%")
+
+
+def test_old_and_new_tone_placement_compare_equal():
+    assert tone_key("Uỷ ban") == tone_key("Ủy ban") == "Ủy ban"
+    assert name_key("hoà bình, khoẻ mạnh, thuỷ lợi") == name_key("Hòa Bình, khỏe mạnh, thủy lợi")
+    assert tone_key("quý") == "quý"  # qu + y: nothing to move
+    assert fold("Kế hoạch Đầu tư") == "ke hoach dau tu"
+
+
+def test_vietnamese_numbers():
+    assert parse_number("97,2") == 97.2
+    assert parse_number("1.250") == 1250
+    assert parse_number("1.250.000") == 1250000
+    assert parse_number("12") == 12

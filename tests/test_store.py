@@ -1,0 +1,127 @@
+"""Storage: re-ingest changes nothing, a changed file is replaced, export equals parse, errors are recorded."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import parse, store
+from pipeline.export import export_db
+from pipeline.ingest import ingest
+from tests.conftest import CORPUS, OUR_CORPUS
+
+SEED = CORPUS / "seeds" / "000_626193b0675de070.txt"
+
+
+def table_dump(db_path: Path) -> dict:
+    db = store.open_db(db_path)
+    out = {}
+    for table in ("sources", "documents", "sections", *store.FACT_TABLES, "agencies", "errors"):
+        rows = [dict(r) for r in db.query(f"select * from [{table}] order by rowid")]
+        for r in rows:
+            r.pop("time", None)
+        out[table] = rows
+    return out
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    for sample in OUR_CORPUS.glob("*.txt"):
+        shutil.copy(sample, folder / sample.name)
+    return folder
+
+
+def test_ingest_twice_changes_nothing(workdir, tmp_path):
+    db_path = tmp_path / "v.db"
+    first = ingest([workdir], db_path)
+    assert first.stored == first.files and first.failed == 0
+    before = table_dump(db_path)
+    second = ingest([workdir], db_path)
+    assert second.unchanged == first.files and second.stored == 0
+    assert table_dump(db_path) == before  # not even the ingestion time moved
+
+
+def test_changed_file_replaces_its_rows(workdir, tmp_path):
+    db_path = tmp_path / "v.db"
+    ingest([workdir], db_path)
+    target = workdir / "ke-hoach-so-giao-duc.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("310/KH-SGDĐT", "311/KH-SGDĐT"), encoding="utf-8")
+    summary = ingest([workdir], db_path)
+    assert summary.stored == 1 and summary.unchanged == summary.files - 1
+    db = store.open_db(db_path)
+    numbers = [r["number"] for r in db.query("select number from documents where source = ?", [str(target.resolve())])]
+    assert numbers == ["311/KH-SGDĐT"]
+    assert db["sources"].count == summary.files
+    orphans = list(db.query("select count(*) n from sections where document_id not in (select id from documents)"))
+    assert orphans[0]["n"] == 0
+
+
+def test_export_round_trip_equals_parse(workdir, tmp_path):
+    db_path = tmp_path / "v.db"
+    ingest([workdir], db_path)
+    out = tmp_path / "export"
+    n_sources, n_docs = export_db(db_path, out)
+    assert n_sources == len(list(workdir.iterdir()))
+    for src in workdir.iterdir():
+        parsed = parse(src.resolve()).model_dump(mode="json")
+        exported = json.loads((out / f"{src.stem}.json").read_text(encoding="utf-8"))
+        assert exported == parsed, src.name
+    lines = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == n_docs and all(json.loads(l)["source"] for l in lines)
+
+
+def test_bad_files_are_recorded_and_the_batch_goes_on(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "good.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "junk.txt").write_bytes(bytes(range(256)) * 10)
+    (folder / "sheet.xlsx").write_bytes(b"PK\x03\x04junk")
+    db_path = tmp_path / "v.db"
+    summary = ingest([folder], db_path)
+    assert (summary.files, summary.stored, summary.failed) == (4, 1, 3)
+    db = store.open_db(db_path)
+    errors = {Path(r["path"]).name: r for r in db.query("select * from errors")}
+    assert set(errors) == {"empty.txt", "junk.txt", "sheet.xlsx"}
+    assert errors["empty.txt"]["error_type"] == "EmptyDocument"
+    assert errors["junk.txt"]["error_type"] == "DecodeError"
+    assert errors["sheet.xlsx"]["error_type"] == "UnsupportedFormat" and "xlsx" in errors["sheet.xlsx"]["message"]
+    assert all(r["time"] for r in errors.values())
+
+
+def test_database_inside_the_input_folder_is_not_ingested(workdir):
+    summary = ingest([workdir], workdir / "v.db")
+    again = ingest([workdir], workdir / "v.db")
+    assert summary.failed == again.failed == 0 and again.files == summary.files
+
+
+def test_fixed_file_clears_its_error(tmp_path):
+    path = tmp_path / "later.txt"
+    path.write_bytes(b"")
+    db_path = tmp_path / "v.db"
+    ingest([path], db_path)
+    shutil.copy(SEED, path)
+    ingest([path], db_path)
+    db = store.open_db(db_path)
+    assert db["errors"].count == 0 and db["sources"].count == 1
+
+
+def test_search_without_diacritics(workdir, tmp_path):
+    db_path = tmp_path / "v.db"
+    ingest([workdir], db_path)
+    hits = store.search(store.open_db(db_path), "ke hoach thuc hien")
+    assert hits and all(h["path"] for h in hits)
+    hits_accented = store.search(store.open_db(db_path), "kế hoạch thực hiện")
+    assert [h["path"] for h in hits] == [h["path"] for h in hits_accented]
+
+
+def test_schema_has_foreign_keys_and_indexes(tmp_path):
+    db = store.open_db(tmp_path / "v.db")
+    fks = {(fk.table, fk.other_table) for t in ("documents", "sections", "assignments") for fk in db[t].foreign_keys}
+    assert ("documents", "sources") in fks and ("sections", "documents") in fks and ("assignments", "agencies") in fks
+    assert any(ix.columns == ["document_id"] for ix in db["targets"].indexes)
