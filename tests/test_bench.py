@@ -11,9 +11,9 @@ from pipeline.bench import STAGES, bench, format_report, pdfplumber_reference
 from pipeline.cli import cli
 from pipeline.readers import READERS
 from pipeline.run import parse
+from tests.conftest import CORPUS
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-SEEDS = sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
+SEEDS = sorted((CORPUS / "seeds").glob("*.txt"))
 
 
 def test_bench_times_every_stage_and_counts_every_document(tmp_path):
@@ -45,7 +45,7 @@ def test_cli_bench_prints_the_report():
 
 
 def test_pdfplumber_reference_reads_every_page():
-    pdf = SHARED / "corpus" / "real-converted" / "cantho_2010_QD_09-2010-QD-UBND_khcn.pdf"
+    pdf = CORPUS / "real-converted" / "cantho_2010_QD_09-2010-QD-UBND_khcn.pdf"
     import pdfplumber
     with pdfplumber.open(pdf) as doc:
         pages = len(doc.pages)
@@ -55,7 +55,7 @@ def test_pdfplumber_reference_reads_every_page():
 
 @pytest.mark.skipif(".pdf" not in READERS, reason="no PDF reader on this branch yet")
 def test_bench_compares_text_layer_pdfs_with_pdfplumber():
-    pdf = SHARED / "corpus" / "real-converted" / "cantho_2010_QD_09-2010-QD-UBND_khcn.pdf"
+    pdf = CORPUS / "real-converted" / "cantho_2010_QD_09-2010-QD-UBND_khcn.pdf"
     report = bench([pdf], workers=[1])
     assert [r.pages for r in report.text_layer_pdfs()] == [report.reference.pages]
     assert "bare pdfplumber" in format_report(report)

@@ -16,9 +16,8 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.evaluate import FACTS, evaluate_predictions, evaluate_sources
 from pipeline.run import parse
+from tests.conftest import CORPUS, GOLD, SHARED
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-GOLD = SHARED / "gold"
 SCORER = SHARED / "tools" / "score.py"
 
 
@@ -40,14 +39,14 @@ def pipeline_predictions(tmp_path_factory) -> Path:
     """What `vanban parse` prints for each gold file's source, in a folder the shared scorer reads."""
     out = tmp_path_factory.mktemp("pred")
     for name, _ in gold_items():
-        source = next((SHARED / "corpus").rglob(name))
+        source = next((CORPUS).rglob(name))
         (out / f"{Path(name).stem}.json").write_text(parse(source).model_dump_json(), encoding="utf-8")
     return out
 
 
 def test_eval_of_the_pipeline_on_the_gold_set_agrees_with_the_shared_scorer(shared_scorer, pipeline_predictions):
     expected = shared_scorer.score(GOLD, pipeline_predictions, True)
-    assert evaluate_sources(GOLD, [SHARED / "corpus"], with_misses=True) == expected
+    assert evaluate_sources(GOLD, [CORPUS], with_misses=True) == expected
     assert evaluate_predictions(GOLD, pipeline_predictions, with_misses=True) == expected
 
 
@@ -55,7 +54,7 @@ def test_cli_prints_what_the_shared_scorer_prints(pipeline_predictions):
     expected = subprocess.run([sys.executable, str(SCORER), "--gold", str(GOLD), "--pred", str(pipeline_predictions),
                                "--misses"], capture_output=True, text=True, check=True).stdout
     by_pred = CliRunner().invoke(cli, ["eval", "--gold", str(GOLD), "--pred", str(pipeline_predictions), "--misses"])
-    by_parse = CliRunner().invoke(cli, ["eval", "--gold", str(GOLD), str(SHARED / "corpus"), "--misses"])
+    by_parse = CliRunner().invoke(cli, ["eval", "--gold", str(GOLD), str(CORPUS), "--misses"])
     assert by_pred.exit_code == 0 and by_parse.exit_code == 0, by_pred.output + by_parse.output
     assert by_pred.output == expected
     assert by_parse.output == expected

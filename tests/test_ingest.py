@@ -11,9 +11,9 @@ import pytest
 from pipeline import store
 from pipeline.ingest import _Worker, _context, count_files, ingest, iter_files
 from pipeline.limits import Limits
+from tests.conftest import CORPUS
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-SEEDS = sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
+SEEDS = sorted((CORPUS / "seeds").glob("*.txt"))
 
 
 def stored_paths(db_path: Path) -> set[str]:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import store
+from tests.conftest import CORPUS
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 TABLES = ("sources", "documents", "sections", *store.FACT_TABLES)
 VOLATILE = {"ingested_at", "agency_ref"}  # a clock, and ids handed out in the order files finish
 
@@ -22,7 +22,7 @@ VOLATILE = {"ingested_at", "agency_ref"}  # a clock, and ids handed out in the o
 def batch_folder(root: Path, n: int = 160) -> Path:
     """Copies of real documents under many names, and some broken files among them."""
     root.mkdir()
-    sources = sorted((SHARED / "corpus" / "real").glob("*.md")) + sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
+    sources = sorted((CORPUS / "real").glob("*.md")) + sorted((CORPUS / "seeds").glob("*.txt"))
     for i in range(n):
         if i % 20 == 7:
             (root / f"{i:04}-empty.txt").write_bytes(b"")

@@ -20,9 +20,8 @@ from pipeline.normalise import normalise
 from pipeline.readers import READERS
 from pipeline.run import build_documents
 from schemas import FileError, RawText
+from tests.conftest import CORPUS
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-CORPUS = SHARED / "corpus"
 SUFFIXES = sorted({*READERS, ".txt", ".md", ".pdf", ".docx", ".doc"})
 CLEAR_ERRORS = {c.__name__ for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.VanbanError)}
 
