@@ -113,8 +113,11 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
     bar.close()
     click.echo(f"{summary.files} files: {summary.stored} stored, {summary.unchanged} unchanged, "
                f"{summary.failed} failed; {summary.documents} documents in {summary.seconds:.1f} s -> {db_path}")
-    for err in summary.errors:
+    shown = 20  # a batch of thousands can fail thousands of times: the table keeps them all
+    for err in summary.errors[:shown]:
         click.echo(f"  error {err.path}: [{err.stage}] {err.error_type}: {err.message}", err=True)
+    if len(summary.errors) > shown:
+        click.echo(f"  ... and {len(summary.errors) - shown} more: select * from errors", err=True)
     if summary.interrupted:
         click.echo("Interrupted: what was stored stays; run the same command again to finish the batch.", err=True)
         sys.exit(130)
