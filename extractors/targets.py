@@ -1,11 +1,701 @@
-"""Targets: not yet extracted (see the issue for this fact type)."""
+"""Targets (chỉ tiêu): every numeric objective of a plan, with comparator, horizon and baseline.
+
+Reading order, paragraph by paragraph (the normalise stage puts one paragraph on each line):
+1. every figure: a percentage (`97,2%`, `13-13,5 %`), a ratio (`77/108 xã`), or a number with a unit
+   (`1.250 trẻ`, `400 triệu USD`) that a comparator word opens (`ít nhest 20 mô hình`);
+2. the words right before it give the comparator (comparators.csv: the closest word decides);
+3. the indicator is read before the comparator (`Tỷ lệ X đạt 60%`) or after the value (`100% X được Y`),
+   or carried over from the figure before it (`xuống dưới 22,5% và xuống còn 20%`);
+4. the year comes from the words after the figure, else from the sentence before it, else from an
+   enclosing heading (`Mục tiêu cụ thể đến năm 2035`), else null - never from the document's date;
+5. where the figure stands decides what it is: the objectives section or a sentence with a target word
+   (`phấn đấu`) gives a target, the situation section or a result word (`đến nay`, `ước đạt`) a baseline,
+   a legal share (`hỗ trợ 70% mức đóng`) or a cited title nothing;
+6. each target takes the baseline whose indicator says the most of the target's words in the same unit.
+"""
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterator, Optional
 
 from extractors.base import DocView
-from schemas import Target
+from extractors.vocab import load_csv
+from pipeline.errors import ConfigError
+from pipeline.textutil import fold, parse_number
+from schemas import Baseline, Target
+
+NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_LEFT = r"(?<![\w/.,%])"  # a figure starts after a space or punctuation, not inside a date or a number
+PERCENT = re.compile(_LEFT + rf"(?P<a>{NUM})\s*%?\s*(?:(?:-|–|đến)\s*(?P<b>{NUM})\s*)?%")
+RATIO = re.compile(_LEFT + rf"(?P<a>{NUM})\s?/\s?(?P<d>{NUM})(?![\d/.,]|\s*/)")
+COUNT = re.compile(_LEFT + rf"(?P<a>{NUM})(?:\s*(?:-|–)\s*(?P<b>{NUM}))?(?![\d%/]|[.,]\d|\s*%)(?=\s+[^\W\d_]|(?:ha|km|m2|m3)\b)")
+YEAR = r"(?:19[5-9]\d|20\d\d|21\d\d)"
+# A year that is a horizon: `vào năm 2020`, `đến hết năm 2030`, `năm 2025`, `giai đoạn 2026 - 2030` -> 2030.
+YEAR_PHRASE = re.compile(
+    rf"(?<!tháng )(?<!tháng \d )(?<!tháng \d\d )\b(?:(?:vào|đến|tới|trong|từ|sau|trước)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+(?:{YEAR}\s*[-–]\s*)?(?P<y>{YEAR})\b"
+    rf"|giai\s+đoạn\s+{YEAR}\s*[-–]\s*(?P<y2>{YEAR})\b",
+    re.IGNORECASE)
+HEADING_YEAR = re.compile(rf"\b(?:năm\s+)?(?P<y>{YEAR})\b")
+SENTENCE_END = re.compile(r"[.!?](?=\s+\S)")
+CLAUSE_END = re.compile(r"[.!?](?=\s+\S)|[;:]")
+TABLE_ROW_NUMBER = re.compile(r"\s*\d{1,3}\s*(?:\s[A-ZĐ]|$)")  # a table's row number cell, never a run-on
+RUNS_ON = re.compile(r"\s*(?:[a-zđà-ỹ]|\d|[IVX]+\s+[a-zđà-ỹ])")
+CITATION = re.compile(r"\b(?:Luật|Nghị quyết|Quyết định|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Chương trình|Đề án|"
+                      r"Kết luận|Công văn|Chiến lược|Hướng dẫn)\s+(?:số\s+)?[\w.]*\d[\w./-]*")
+CITED_BY = re.compile(r"\s+theo\s+(?:Luật|Nghị quyết|Quyết định|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Chương trình|Đề án)\b.*$")
+PREDICATE = re.compile(r"\s(?:được|bị)\s")
+VERB_PREDICATE = re.compile(r"\s(?:đạt|bảo đảm|đảm bảo|áp dụng|triển khai|thực hiện|đủ)\s")
+FUNCTION_START = re.compile(r"^(?:(?:của|với|so|vào|đến|trong|từ|trở|năm|và|hoặc|ở|theo|trên|dưới|tại thời điểm)(?![\w])|[/(])",
+                            re.IGNORECASE)
+PER_TAIL = re.compile(r"(?P<num>[^\W\d_]+(?:\s[^\W\d_]+){0,3})\s?/\s?(?:\d[\d.]*\s)?(?P<den>[^\W\d_][^;,.()\n]*)")
+MORE_PER = re.compile(r"(?:\s?/\s?[^\W\d_]+(?:\s[^\W\d_]+)?)+")
+NOT_UNIT_WORDS = {"của", "và", "hoặc", "với", "là", "để", "trong", "tại", "theo", "cho", "so", "từ", "đến", "vào",
+                  "trên", "dưới", "các", "những", "được", "có", "đã", "sẽ", "thì", "mà", "này", "đó"}
+
+
+@dataclass
+class Candidate:
+    """One figure with what surrounds it, before it is kept as a target or a baseline."""
+
+    vstart: int
+    vend: int  # end of the value and its unit
+    value: float
+    unit: str
+    ustart: int = 0  # where the unit is written
+    noun_unit: bool = False  # the unit is the counted noun that opens an indicator (`20 mô hình ...`)
+    value_max: Optional[float] = None
+    denominator: Optional[float] = None
+    chain_start: int = 0
+    comparator: Optional[str] = None
+    explicit: bool = False
+    indicator: str = ""
+    ind_start: Optional[int] = None
+    phrase_end: Optional[int] = None  # end of an indicator read after the value
+    after_value: bool = False
+    year: Optional[int] = None
+    stated_year: Optional[int] = None
+    role: Optional[str] = None
+    inline_baseline: Optional[Baseline] = None
+    sentence: tuple[int, int] = (0, 0)
+    clause: tuple[int, int] = (0, 0)
+    dropped: bool = False
+    words: set = field(default_factory=set)
+
+    @property
+    def start(self) -> int:
+        return min(x for x in (self.ind_start, self.chain_start, self.vstart) if x is not None)
+
+    @property
+    def end(self) -> int:
+        return max(self.vend, self.phrase_end or 0)
+
+
+# --- vocabulary ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def comparators() -> tuple[tuple[str, str, str], ...]:
+    rows = load_csv("comparators.csv", ("phrase", "comparator", "position"))
+    out = []
+    for r in rows:
+        if r["comparator"] not in ("", "<", "<=", ">", ">=", "="):
+            raise ConfigError(f"comparators.csv: unknown comparator {r['comparator']!r} for {r['phrase']!r}")
+        if r["position"] not in ("before", "after"):
+            raise ConfigError(f"comparators.csv: position must be before or after: {r}")
+        out.append((r["phrase"], r["comparator"], r["position"]))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def words(kind: str) -> tuple[str, ...]:
+    rows = load_csv("target_words.csv", ("word", "kind"))
+    kinds = {"head", "start", "leadin", "result", "share", "share_after", "not_unit", "target", "condition", "modifier"}
+    bad = [r for r in rows if r["kind"] not in kinds]
+    if bad:
+        raise ConfigError(f"target_words.csv: unknown kinds {bad}")
+    return tuple(sorted((r["word"] for r in rows if r["kind"] == kind), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def units() -> tuple[str, ...]:
+    rows = load_csv("target_units.csv", ("phrase", "kind"))
+    return tuple(sorted((r["phrase"] for r in rows), key=len, reverse=True))
+
+
+def _alt(items) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
+
+
+@lru_cache(maxsize=None)
+def _chain_rx() -> re.Pattern:
+    before = [p for p, _, pos in comparators() if pos == "before"]
+    return re.compile(rf"(?:(?<![\w])(?<!trở\s)(?:{_alt(before)})\s+)+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _cue_rx() -> re.Pattern:
+    before = [p for p, _, pos in comparators() if pos == "before"]
+    return re.compile(rf"(?<![\w])({_alt(before)})(?![\w])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _after_rx() -> re.Pattern:
+    after = [p for p, _, pos in comparators() if pos == "after"]
+    return re.compile(rf"\s*({_alt(after)})(?![\w])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _comparator_of() -> dict[str, str]:
+    return {fold(p): c for p, c, _ in comparators()}
+
+
+@lru_cache(maxsize=None)
+def _words_rx(kind: str, anchored: str = "") -> re.Pattern:
+    body = rf"(?<![\w])(?:{_alt(words(kind))})(?![\w])"
+    if anchored == "start":
+        return re.compile(rf"^\s*(?:{body}[\s,]*)+", re.IGNORECASE)
+    if anchored == "end":
+        return re.compile(rf"(?:[\s,]*{body})+[\s,]*$", re.IGNORECASE)
+    return re.compile(body, re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _unit_rx() -> re.Pattern:
+    tail = r"(?:\s?/\s?(?:\d[\d.]*\s)?[^\W\d_]+(?:\s[^\W\d_]+)?)*"
+    return re.compile(rf"\s*(?:{_alt(units())})(?![\w]){tail}")  # `9.500ha` has no space
+
+
+@lru_cache(maxsize=None)
+def _after_stop_rx() -> re.Pattern:
+    before = [p for p, _, pos in comparators() if pos == "before"]
+    cue = rf"(?:(?:{_alt(before)})\s+)*"
+    lead = _alt(words("leadin") + words("head"))
+    return re.compile(
+        rf"\s+(?:ngay\s+)?(?:(?:vào|đến|tới|trong|từ|sau)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}"
+        rf"|\s+giai\s+đoạn\s+{YEAR}|\s+trở\s+(?:lên|đi|xuống)|\s+so\s+(?:với\s+)?|\s+(?:mỗi|hằng|hàng)\s+(?:năm|quý|tháng)"
+        rf"|,?\s+(?:và|hoặc)\s+(?={cue}\d)|,\s*(?={cue}\d)|,\s+(?=(?:{lead}|đồng thời)(?![\w]))|\s*\(|,?\s+(?:nhằm|để|góp phần|từng bước|gắn với|đồng thời)(?![\w])",
+        re.IGNORECASE)
+
+
+# --- the text -----------------------------------------------------------------------------------
+
+def _work_text(text: str) -> str:
+    """Same length as the text, so offsets agree: word-segmented files join syllables with `_`."""
+    return text.replace("_", " ")
+
+
+def _paragraphs(work: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Lines, with a line that runs on (no closing stop, next line opens in lowercase or a digit) joined
+    to the next: converted files still break some sentences (`khoảng` / `14.800ha`)."""
+    lines = []
+    pos = start
+    while pos < end:
+        nl = work.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        if work[pos:stop].strip():
+            lines.append((pos, stop))
+        pos = stop + 1
+    i = 0
+    while i < len(lines):
+        ps, pe = lines[i]
+        while i + 1 < len(lines) and not work[ps:pe].rstrip().endswith((".", ";", ":", "!", "?")) \
+                and RUNS_ON.match(work, lines[i + 1][0]) and not LIST_MARKER.match(work[lines[i + 1][0]:lines[i + 1][1]]) \
+                and not TABLE_ROW_NUMBER.match(work[lines[i + 1][0]:lines[i + 1][1]]):
+            i += 1
+            pe = lines[i][1]
+        yield ps, pe
+        i += 1
+
+
+def _bounds(work: str, rx: re.Pattern, lo: int, hi: int, at: int) -> tuple[int, int]:
+    start = lo
+    for m in rx.finditer(work, lo, at):
+        start = m.end()
+    m = rx.search(work, at, hi)
+    return start, (m.start() if m else hi)
+
+
+def _tidy(text: str) -> str:
+    text = " ".join(text.split()).strip(" ,;:.-–+*•")
+    if text.startswith("(") and ")" not in text:
+        text = text[1:].strip()
+    if text.endswith("(") or (text.count("(") > text.count(")") and text.rfind("(") > len(text) - 3):
+        text = text[:text.rfind("(")].strip()
+    return re.sub(r"\s+(?:từ|là|và|hoặc|của)$", "", text).strip(" ,;:.-–+*•")
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
+    """Every percentage, ratio and counted number of one paragraph, without overlaps."""
+    found: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s, e):
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in PERCENT.finditer(work, ps, pe):
+        a = parse_number(m["a"])
+        if a is None:
+            continue
+        b = parse_number(m["b"]) if m["b"] else None
+        found.append(Candidate(m.start(), m.end(), a, "%", value_max=b, ustart=m.end()))
+        taken.append(m.span())
+    for m in RATIO.finditer(work, ps, pe):
+        if not free(*m.span()):
+            continue
+        a, d = parse_number(m["a"]), parse_number(m["d"])
+        before = work[max(ps, m.start() - 12):m.start()].lower()
+        if a is None or not d or a > d or re.search(r"(ngày|trước|sau|đến|từ|tháng|số|quý)\s*$", before):
+            continue
+        unit = _count_unit(work, m.end(), pe)
+        if unit is None:
+            continue
+        text, ustart, uend, noun = unit
+        found.append(Candidate(m.start(), uend, a, text, denominator=d, ustart=ustart, noun_unit=noun))
+        taken.append((m.start(), uend))
+    for m in COUNT.finditer(work, ps, pe):
+        if not free(*m.span()):
+            continue
+        lead = work[max(ps, m.start() - 40):m.start()]
+        if not (_chain_rx().search(lead) or re.search(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$", lead)):
+            continue  # a count is a figure only when words open it: skip the costly unit reading
+        a = parse_number(m["a"])
+        if a is None:
+            continue
+        unit = _count_unit(work, m.end(), pe)
+        if unit is None:
+            continue
+        text, ustart, uend, noun = unit
+        b = parse_number(m["b"]) if m["b"] else None
+        found.append(Candidate(m.start(), uend, a, text, value_max=b, ustart=ustart, noun_unit=noun))
+        taken.append((m.start(), uend))
+    found.sort(key=lambda c: c.vstart)
+    return found
+
+
+def _count_unit(work: str, pos: int, pe: int) -> Optional[tuple[str, int, int, bool]]:
+    """The unit after a number: (text, start, end, is_noun). A known money or measure unit (`tỷ đồng`,
+    `9.500ha`), else the counted noun underthesea reads (`mô hình`), with a rate's tail (`ca sinh/1.000 phụ nữ`)."""
+    m = _unit_rx().match(work, pos, pe)
+    if m:
+        ustart = pos + len(m.group(0)) - len(m.group(0).lstrip())
+        return " ".join(m.group(0).split()), ustart, m.end(), False
+    rest = work[pos:min(pe, pos + 60)]
+    first = re.match(r"\s+([^\W\d_][\w]*)", rest)
+    if not first or first.group(1).lower() in NOT_UNIT_WORDS:
+        return None
+    word = _first_word(rest)
+    if not word or word.lower() in NOT_UNIT_WORDS or word.lower() in words("not_unit") \
+            or word.split()[0].lower() in words("not_unit"):
+        return None
+    start = pos + rest.find(word)
+    end = start + len(word)
+    per = PER_TAIL.match(work, start, pe)
+    if per and len(per["num"].split()) <= 4:
+        # a rate `N ca sinh/1.000 phụ nữ`: the unit runs to as many words after the slash as before it
+        n = max(2, len(per["num"].split()))
+        tail = re.match(r"[^\W\d_]+(?:\s[^\W\d_]+){0,%d}" % (n - 1), per["den"])
+        if tail:
+            end = per.start("den") + tail.end()
+            more = MORE_PER.match(work, end, pe)
+            end = more.end() if more else end
+    return " ".join(work[start:end].split()), start, end, True
+
+
+def _first_word(text: str) -> str:
+    """underthesea's first word of a short text (`mô hình`, `doanh nghiệp`), as written."""
+    from underthesea import word_tokenize
+    stripped = text.strip()
+    if not stripped:
+        return ""
+    tokens = word_tokenize(stripped[:60])
+    for tok in tokens:
+        if re.match(r"[^\W\d_]", tok):
+            # keep the token only if it is a substring of the text as written (tokens may be normalised)
+            return tok if stripped.startswith(tok) else tok.split()[0] if stripped.startswith(tok.split()[0]) else ""
+        return ""
+    return ""
+
+
+# --- comparator, indicator, year ----------------------------------------------------------------
+
+def _read_chain(work: str, cand: Candidate, lo: int) -> None:
+    m = _chain_rx().search(work, lo, cand.vstart)
+    cand.chain_start = m.start() if m else cand.vstart
+    cmp_of = _comparator_of()
+    if m:
+        for cue in reversed(_cue_rx().findall(m.group(0))):
+            c = cmp_of.get(fold(cue), "")
+            if c:
+                cand.comparator, cand.explicit = c, True
+                break
+    after = _after_rx().match(work, cand.vend)
+    if after:
+        cand.comparator, cand.explicit = cmp_of[fold(after.group(1))], True
+        cand.vend = after.end()
+    if not cand.explicit and re.search(r"(?<![\w])từ\s+$", work[lo:cand.vstart], re.IGNORECASE):
+        cand.comparator, cand.explicit = ">=", True  # `phát triển từ 05 bộ dữ liệu`: from N on
+        cand.chain_start = cand.vstart - len(re.search(r"từ\s+$", work[lo:cand.vstart], re.IGNORECASE).group(0))
+
+
+def _clean_before(text: str) -> str:
+    """The words before a comparator, less opening verbs, time phrases and a trailing horizon."""
+    text = re.split(r",\s+(?=(?:" + _alt(words("leadin")) + r")(?![\w]))", text, flags=re.IGNORECASE)[-1]
+    for _ in range(3):
+        text = re.sub(r"^[\s,;:.\-–+*•(]*(?:(?:và|hoặc)\s+)?", "", text, flags=re.IGNORECASE)
+        text = LIST_MARKER.sub("", text)
+        text = re.sub(r"^\d{1,3}\s+(?=[A-ZĐÀ-Ỹ])", "", text)  # a table row number before the cell text
+        text = YEAR_LEAD.sub("", text)
+        text = _words_rx("leadin", "start").sub("", text)
+    for _ in range(3):
+        text = YEAR_TAIL.sub("", text)
+        text = _words_rx("leadin", "end").sub("", text)
+        text = re.sub(r"[\s,]+(?:ít nhất|tối thiểu|dự kiến|phấn đấu)$", "", text, flags=re.IGNORECASE)
+    text = CITED_BY.sub("", text)
+    head = _words_rx("head").search(text)
+    if head:
+        text = text[head.start():]
+    return _tidy(text)
+
+
+LIST_MARKER = re.compile(r"^\s*(?:[a-zđ]\s?\)|\(\s?\w{1,3}\s?\)|\d{1,2}(?:\.\d{1,2})*\s?[.)]|[IVX]+\s?[.)]|[-+•])\s+")
+YEAR_LEAD = re.compile(rf"^\s*(?:(?:vào|đến|tới|trong|từ)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}(?:\s+trở\s+đi)?[\s,]*"
+                       rf"|^\s*giai\s+đoạn\s+{YEAR}\s*[-–]\s*{YEAR}[\s,]*", re.IGNORECASE)
+YEAR_TAIL = re.compile(rf"[\s,]*(?:(?:vào|đến|tới|trong|từ)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}(?:\s+trở\s+đi)?\s*$",
+                       re.IGNORECASE)
+
+
+def _phrase_after(work: str, cand: Candidate, clause_end: int) -> tuple[str, int]:
+    """The noun phrase after a value (`100% cơ sở ... đủ điều kiện`), up to the horizon or the next figure."""
+    start = cand.ustart if cand.noun_unit else cand.vend
+    if cand.unit == "%":
+        after = _after_rx().match(work, cand.vend, clause_end)
+        if after:
+            return "", cand.vend
+    m = _after_stop_rx().search(work, start, clause_end)
+    end = m.start() if m else clause_end
+    text = work[start:end]
+    if FUNCTION_START.match(text.strip()) or (not cand.noun_unit and re.match(r"\s*,", text)):
+        return "", cand.vend
+    tidy = _tidy(text)
+    if not tidy:
+        return "", cand.vend
+    lead = len(text) - len(text.lstrip(" ,;:.-–+*•"))
+    return tidy, start + lead + len(text.strip(" ,;:.-–+*•").rstrip())
+
+
+def _year_in(text: str, last: bool = False) -> Optional[int]:
+    hits = [int(m["y"] or m["y2"]) for m in YEAR_PHRASE.finditer(text)]
+    if not hits:
+        return None
+    return hits[-1] if last else hits[0]
+
+
+def _heading_year(view: DocView, offset: int) -> Optional[int]:
+    for sec in reversed(view.ancestors_at(offset)):
+        title = sec.title or ""
+        if re.search(r"\bnăm\s+" + YEAR + r"|" + YEAR + r"\s*[-–]\s*" + YEAR + r"|đến\s+" + YEAR, title, re.IGNORECASE):
+            years = [int(m["y"]) for m in HEADING_YEAR.finditer(title)]
+            if years:
+                return max(years)
+    return None
+
+
+def _intro_year(work: str, view: DocView, ps: int) -> Optional[int]:
+    """The year of the paragraph that opens a list (`... đạt các mục tiêu sau đến năm 2020:`)."""
+    sec = view.section_at(ps)
+    lo = sec.span[0] if sec else view.body[0]
+    pos = ps - 1
+    for _ in range(12):
+        if pos <= lo:
+            return None
+        prev_start = work.rfind("\n", lo, pos) + 1
+        prev = work[max(prev_start, lo):pos].strip()
+        if prev.endswith(":"):
+            return _year_in(prev, last=True)
+        if not re.match(r"^(?:[-+•–]|[a-zđ]\)|\(\d+\)|\d+(?:\.\d+)*[.)])\s", prev):
+            return None
+        pos = prev_start - 1
+    return None
+
+
+# --- what a figure is ---------------------------------------------------------------------------
+
+def _section_kind(view: DocView, offset: int) -> Optional[str]:
+    """A situation or objectives section anywhere above decides; else the outermost kind that says something
+    (deep titles such as `Chi thực hiện các chương trình mục tiêu, nhiệm vụ` name no part of a plan)."""
+    kinds = [sec.kind for sec in view.ancestors_at(offset)]
+    for kind in ("situation", "objectives"):
+        if kind in kinds:
+            return kind
+    return next((k for k in kinds if k != "other"), None)
+
+
+def _is_share(work: str, cand: Candidate, clause_start: int) -> bool:
+    """A legal share of money, not an objective: `hỗ trợ 15% mức đóng`, `đạt 45% kế hoạch`,
+    `được ngân sách nhà nước hỗ trợ một phần mức đóng bảo hiểm y tế là 70%`."""
+    after = work[cand.vend:cand.vend + 25]
+    if re.match(rf"\s*(?:{_alt(words('share_after'))})(?![\w])", after, re.IGNORECASE):
+        return True
+    before = work[clause_start:cand.chain_start]
+    if re.search(rf"(?<![\w])(?:{_alt(words('share'))})(?:\s+[^\s\d]+){{0,2}}\s*$", before, re.IGNORECASE):
+        return True
+    clause = work[clause_start:cand.vstart]
+    return bool(_words_rx("share").search(clause) and re.search(r"mức đóng|kinh phí|ngân sách", clause, re.IGNORECASE))
+
+
+def _in_quote_or_title(work: str, cand: Candidate, ps: int, clause_start: int) -> bool:
+    before = work[ps:cand.vstart]
+    if before.count("“") > before.count("”") or before.count('"') % 2 == 1:
+        return True
+    cited = list(CITATION.finditer(work, clause_start, cand.vstart))
+    if cited and not cand.explicit:
+        # `Quyết định số X về ... 10% ...`: a figure in a cited title, unless a target word opens it after the title
+        between = work[cited[-1].end():cand.vstart]
+        return bool(re.search(r"\b(?:về|phê duyệt|ban hành)\b", between)) and not _words_rx("target").search(between)
+    return False
+
+
+def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
+    kind = _section_kind(view, cand.vstart)
+    cs, ce = cand.clause
+    ss, se = cand.sentence
+    clause = work[cs:ce]
+    sentence = work[ss:se]
+    if kind == "basis" or _words_rx("condition", "start").match(clause):
+        return None
+    if _words_rx("result").search(sentence) or re.search(r"(?<![\w])(?:ước|đã)\s+(?:\S+\s+){0,2}$", work[cs:cand.vstart]):
+        return "baseline"
+    if kind == "situation":
+        return "baseline"
+    if kind == "objectives":
+        return "target"
+    if cand.explicit and cand.unit == "%":
+        return "target"
+    if _words_rx("target").search(sentence) or (cand.explicit and cand.year):
+        return "target"
+    return None
+
+
+# --- the extractor ------------------------------------------------------------------------------
+
+def candidates(view: DocView) -> list[Candidate]:
+    """Every figure of the document with its comparator, indicator, year and role."""
+    work = _work_text(view.text)
+    out: list[Candidate] = []
+    for start, end in view.regions():
+        for ps, pe in _paragraphs(work, start, end):
+            out.extend(_read_paragraph(view, work, ps, pe))
+    _share_years(out)
+    return out
+
+
+def _share_years(cands: list[Candidate]) -> None:
+    """An annex table restates an objective without its horizon: it takes the year of the same figure
+    for the same indicator stated earlier (`Tỷ lệ doanh nghiệp ... đạt 60%` under `đến năm 2030`)."""
+    stated = [c for c in cands if c.role == "target" and c.year]
+    for c in cands:
+        if c.role != "target" or c.year:
+            continue
+        words_c = _tokens(c.indicator)
+        for k in stated:
+            if k.vstart < c.vstart and k.unit == c.unit and _same_value(k.value, c.value):
+                words_k = _tokens(k.indicator)
+                if words_c and words_k and len(words_c & words_k) / max(len(words_c), len(words_k)) >= 0.8:
+                    c.year = k.year
+                    break
+
+
+def _same_value(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-9
+
+
+def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidate]:
+    figs = _figures(work, ps, pe)
+    if not figs:
+        return []
+    kept: list[Candidate] = []
+    prev: Optional[Candidate] = None
+    for cand in figs:
+        cand.sentence = _bounds(work, SENTENCE_END, ps, pe, cand.vstart)
+        cand.clause = _bounds(work, CLAUSE_END, ps, pe, cand.vstart)
+        cs, ce = cand.clause
+        same_clause = prev is not None and prev.clause == cand.clause and not prev.dropped
+        lo = max(cs, prev.vend) if same_clause else cs
+        _read_chain(work, cand, lo)
+        if cand.unit != "%" and not cand.denominator and not cand.explicit:
+            # a bare count is a figure only in a list opened by a counted target: `100 doanh nghiệp ..., 50 doanh nghiệp`
+            if not (same_clause and prev.unit != "%" and prev.phrase_end and
+                    re.fullmatch(r"[\s,]*(?:và|hoặc)?\s*", work[prev.phrase_end:cand.vstart])):
+                continue
+        if _in_quote_or_title(work, cand, ps, cs) or _is_share(work, cand, cs):
+            continue
+        if cand.unit != "%" and any(k.unit == "%" and k.phrase_end and k.ind_start is not None and k.ind_start < cand.vstart < k.phrase_end
+                                    for k in kept):
+            continue  # `70% phụ nữ được tầm soát ít nhất 4 loại bệnh`: the count qualifies the percentage
+        window = work[lo:cand.chain_start]
+        before = _clean_before(window)
+        if same_clause and re.fullmatch(r"[^,;()]*\s(?:và|hoặc)\s*", window):
+            before = ""  # `dưới 5,5% tổng số trẻ em và xuống còn 4%`: the words complete the figure before
+        after, after_end = _phrase_after(work, cand, ce)
+        coordinated = bool(re.search(r"(?:\bvà|\bhoặc|,)\s*$", window)) and not cand.explicit
+        starts_head = bool(re.match(r"(?:" + _alt(words("start")) + r")(?![\w])", before, re.IGNORECASE))
+        opened = re.search(r"(?<![\w])(?:cho|tại|ở)\s+$", work[cand.chain_start:cand.vstart], re.IGNORECASE)
+        use_after = bool(after) and (coordinated or not before or opened or (
+            not _words_rx("head").search(before) and not starts_head and len(after.split()) > 2))
+        if use_after:
+            cand.indicator, cand.after_value = after, True
+            cand.ind_start = cand.ustart if cand.noun_unit else cand.vstart
+            cand.phrase_end = after_end
+        elif before:
+            if same_clause and prev.indicator:
+                before = _splice(prev.indicator, before)
+            cand.indicator = before
+            cand.ind_start = lo + window.find(before.split()[0]) if before.split()[0] in window else cand.chain_start
+        elif same_clause and prev.indicator:
+            cand.indicator = prev.indicator
+        elif not same_clause and work[ps:cs].rstrip().endswith(":") and not work[cs:cand.chain_start].strip():
+            # `Nhu cầu vốn đầu tư ...: khoảng 80.731 tỷ đồng`: the label names the figure
+            ls = _bounds(work, CLAUSE_END, ps, pe, cs - 1)[0]
+            cand.indicator = _clean_before(work[ls:cs].rstrip().rstrip(":"))
+            cand.ind_start = ls + len(work[ls:cs]) - len(work[ls:cs].lstrip()) if cand.indicator else None
+        elif prev is not None and prev.sentence == cand.sentence and prev.indicator and not prev.dropped:
+            cand.indicator = prev.indicator
+        if not cand.indicator:
+            continue
+        if not cand.explicit and same_clause and prev.comparator and coordinated:
+            if not (cand.unit == "%" and cand.value >= 100 and prev.comparator in (">", ">=")):
+                cand.comparator = prev.comparator
+        if cand.comparator is None:
+            cand.comparator = "=" if cand.unit == "%" and cand.value == 100 else ">="
+        cand.stated_year, context_year = _year_of(view, work, cand, ps, pe)
+        cand.year = cand.stated_year or context_year
+        cand.role = _role(view, work, cand)
+        if cand.role is None and prev is not None and prev.role == "target" and prev.sentence == cand.sentence:
+            cand.role = "target"  # a list of figures opened by a target: `đạt 85% X và 60% Y; 100% Z`
+        _pair_from_to(work, prev, cand)
+        kept.append(cand)
+        prev = cand
+    _share_predicates(work, kept)
+    return [c for c in kept if not c.dropped]
+
+
+def _splice(prev: str, part: str) -> str:
+    """`tỷ lệ đi học ở cấp tiểu học` + `ở cấp trung học cơ sở` -> `tỷ lệ đi học ở cấp trung học cơ sở`."""
+    if _words_rx("head").match(part) or _words_rx("start", "start").match(part):
+        return part
+    mod = re.match(rf"(?:{_alt(words('modifier'))})(?![\w])", part, re.IGNORECASE)
+    if not mod:
+        return part
+    first = mod.group(0).lower()
+    pos = f" {prev.lower()} ".rfind(f" {first} ")
+    if pos > 0:
+        return _tidy(prev[:pos - 1] + " " + part) if pos - 1 > 0 else part
+    return part
+
+
+def _year_of(view: DocView, work: str, cand: Candidate, ps: int, pe: int) -> tuple[Optional[int], Optional[int]]:
+    """(year stated in the sentence, year from the list intro or heading).
+
+    The words after the figure come first (`lên 55% vào năm 2020`), up to the next figure or a parenthesis;
+    then the clause before it; then a year that opens an earlier clause of the sentence
+    (`Đến năm 2025 đạt 80% ...; 50% ...`), never one inside it (`gấp 2 lần năm 2010; ... 46%`)."""
+    ss, se = cand.sentence
+    cs, ce = cand.clause
+    nxt = PERCENT.search(work, cand.end, se)
+    stop = min(ce, nxt.start() if nxt else se)
+    paren = work.find("(", cand.vend, stop)
+    year = _year_in(work[cand.vend:paren if paren >= 0 else stop])
+    if year is None:
+        year = _year_in(work[cs:cand.chain_start], last=True)
+    if year is None:
+        for m in CLAUSE_END.finditer(work, ss, cs):
+            lead = YEAR_LEAD.match(LIST_MARKER.sub("", work[m.end():cs].lstrip()))
+            lead = lead or YEAR_LEAD.match(_words_rx("leadin", "start").sub("", work[m.end():cs].lstrip()))
+            if lead and _year_in(lead.group(0)):
+                year = _year_in(lead.group(0))
+        lead = YEAR_LEAD.match(LIST_MARKER.sub("", work[ss:cs].lstrip())) if ss < cs else None
+        if year is None and lead:
+            year = _year_in(lead.group(0))
+    if year is not None:
+        return year, None
+    return None, _intro_year(work, view, ps) or _heading_year(view, cand.vstart)
+
+
+def _pair_from_to(work: str, prev: Optional[Candidate], cand: Candidate) -> None:
+    """`giảm từ 23 ca sinh/1.000 phụ nữ xuống 18 ca sinh`: the first figure is the second's baseline."""
+    if prev is None or prev.clause != cand.clause or prev.unit.split("/")[0] != cand.unit.split("/")[0]:
+        return
+    if re.search(r"(?<![\w])từ\s+$", work[prev.chain_start - 5 if prev.chain_start >= 5 else 0:prev.vstart], re.IGNORECASE) \
+            and re.search(r"(?<![\w])(?:xuống|lên|còn|đến)\s", work[prev.vend:cand.vstart], re.IGNORECASE):
+        prev.dropped = True
+        cand.inline_baseline = Baseline(value=prev.value, year=None, span=(prev.vstart, prev.vend),
+                                        text=work[prev.vstart:prev.vend])
+        cand.indicator = prev.indicator or cand.indicator
+        cand.ind_start = prev.ind_start if prev.ind_start is not None else cand.ind_start
+
+
+def _share_predicates(work: str, cands: list[Candidate]) -> None:
+    """`12,5% trẻ em nhà trẻ và 80% trẻ em mẫu giáo được chăm sóc`: the last item's predicate is everyone's."""
+    for i in range(len(cands) - 1, 0, -1):
+        a, b = cands[i - 1], cands[i]
+        if not (a.after_value and b.after_value and a.phrase_end and a.sentence == b.sentence):
+            continue
+        if not re.fullmatch(r"[\s,]*(?:và|hoặc)\s*", work[a.phrase_end:b.chain_start]):
+            continue
+        pred = PREDICATE.search(" " + b.indicator + " ")
+        if pred and not PREDICATE.search(" " + a.indicator + " ") and not VERB_PREDICATE.search(" " + a.indicator + " "):
+            a.indicator = _tidy(a.indicator + " " + b.indicator[pred.start():])
+
+
+# --- baselines ----------------------------------------------------------------------------------
+
+def _tokens(text: str) -> set[str]:
+    return set(fold(text).split())
+
+
+def _baseline_score(target: Candidate, base: Candidate) -> float:
+    t, b = target.words, base.words
+    if not t or not b:
+        return 0.0
+    inter = len(t & b)
+    contain = inter / len(t)
+    dice = 2 * inter / (len(t) + len(b))
+    if contain < 0.7 or dice < 0.5:
+        return 0.0
+    return 0.7 * contain + 0.3 * dice
+
+
+def _link_baseline(target: Candidate, bases: list[Candidate]) -> Optional[Baseline]:
+    if target.inline_baseline is not None:
+        return target.inline_baseline
+    best, best_score = None, 0.0
+    for base in bases:
+        if base.unit != target.unit or base is target:
+            continue
+        if target.year and base.year and base.year >= target.year:
+            continue
+        s = _baseline_score(target, base)
+        if s > best_score:
+            best, best_score = base, s
+    if best is None:
+        return None
+    return Baseline(value=best.value, year=best.stated_year, span=(best.start, best.end), text=None)
 
 
 def extract(view: DocView) -> Iterator[Target]:
-    return iter(())
+    cands = candidates(view)
+    for c in cands:
+        c.words = _tokens(c.indicator)
+    bases = [c for c in cands if c.role == "baseline"]
+    for c in cands:
+        if c.role != "target":
+            continue
+        baseline = _link_baseline(c, bases)
+        if baseline is not None and baseline.span and baseline.text is None:
+            baseline = baseline.model_copy(update={"text": view.text[baseline.span[0]:baseline.span[1]]})
+        yield Target(**view.provenance(c.start, c.end), indicator=c.indicator, value=c.value, unit=c.unit,
+                     comparator=c.comparator, year=c.year, baseline=baseline,
+                     value_max=c.value_max, denominator=c.denominator)

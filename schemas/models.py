@@ -64,6 +64,8 @@ class Target(Fact):
     comparator: Literal["<", "<=", ">", ">=", "="]
     year: Optional[int] = None
     baseline: Optional[Baseline] = None
+    value_max: Optional[float] = Field(None, description="upper end of a range: `13-13,5%` -> value 13, value_max 13.5")
+    denominator: Optional[float] = Field(None, description="a ratio's whole: `77/108 xã` -> value 77, denominator 108")
 
 
 class Deadline(Fact):
