@@ -97,11 +97,12 @@ def test_database_inside_the_ingested_folder_is_not_ingested(tmp_path):
 
 
 def slow_file(folder: Path) -> Path:
-    """A text file big enough that parsing it takes well over a fraction of a second."""
+    """A text file that takes hundreds of times as long to parse as a real document, and many times
+    as long as a fresh worker's first file (which loads the NLP models)."""
     path = folder / "slow.txt"
     paragraph = SEEDS[1].read_text(encoding="utf-8")
     with open(path, "w", encoding="utf-8") as fh:
-        for _ in range(8_000_000 // len(paragraph)):
+        for _ in range(16_000_000 // len(paragraph)):
             fh.write(paragraph)
     return path
 
@@ -112,10 +113,10 @@ def test_a_file_over_the_time_limit_is_recorded_and_the_batch_goes_on(tmp_path):
     slow = slow_file(folder)
     (folder / "z-after.txt").write_bytes(SEEDS[0].read_bytes())
     db_path = tmp_path / "out.db"
-    summary = ingest([folder], db_path, workers=1, limits=Limits(timeout=0.3))
+    summary = ingest([folder], db_path, workers=1, limits=Limits(timeout=4))
     errors = {e["path"]: e for e in error_rows(db_path)}
     assert errors[str(slow.resolve())]["stage"] == "timeout"
-    assert "0.3 s" in errors[str(slow.resolve())]["message"]
+    assert "4 s" in errors[str(slow.resolve())]["message"]
     assert str((folder / "z-after.txt").resolve()) in stored_paths(db_path)  # the replacement worker went on
     assert (summary.stored, summary.failed) == (1, 1)
 
