@@ -55,21 +55,26 @@ def text(file: Path) -> None:
         click.echo(body)
 
 
-def limit_options(command):
-    """--max-size-mb, --max-pages, --timeout: the limits that protect the machine from one bad file."""
+def limit_options(with_timeout: bool = True):
+    """--max-size-mb, --max-pages and, where files are parsed by workers, --timeout: the limits that
+    protect the machine from one bad file."""
     from pipeline.limits import DEFAULT
-    command = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT.timeout,
-                           show_default=True, help="Seconds one file may take; then its worker is stopped.")(command)
-    command = click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT.max_pages, show_default=True,
-                           help="Refuse files with more pages.")(command)
-    command = click.option("--max-size-mb", type=click.FloatRange(min=0, min_open=True), default=DEFAULT.max_size_mb,
-                           show_default=True, help="Refuse larger files.")(command)
-    return command
+
+    def add(command):
+        if with_timeout:
+            command = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT.timeout,
+                                   show_default=True, help="Seconds one file may take; then its worker is stopped.")(
+                command)
+        command = click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT.max_pages,
+                               show_default=True, help="Refuse files with more pages.")(command)
+        return click.option("--max-size-mb", type=click.FloatRange(min=0, min_open=True),
+                            default=DEFAULT.max_size_mb, show_default=True, help="Refuse larger files.")(command)
+    return add
 
 
-def _limits(max_size_mb: float, max_pages: int, timeout: float):
-    from pipeline.limits import Limits, set_current
-    limits = Limits(max_size_mb=max_size_mb, max_pages=max_pages, timeout=timeout)
+def _limits(max_size_mb: float, max_pages: int, timeout: float | None = None):
+    from pipeline.limits import DEFAULT, Limits, set_current
+    limits = Limits(max_size_mb=max_size_mb, max_pages=max_pages, timeout=timeout or DEFAULT.timeout)
     set_current(limits)
     return limits
 
@@ -87,7 +92,7 @@ def _interrupt_on_sigterm() -> None:
 @click.option("--force", is_flag=True, help="Re-parse files even when stored unchanged.")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes that parse  [default: the machine's cores]")
-@limit_options
+@limit_options()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | None, max_size_mb: float,
            max_pages: int, timeout: float, quiet: bool) -> None:
@@ -171,9 +176,9 @@ def search(query: str, db_path: str, limit: int) -> None:
               help="Folder of predicted JSON (`vanban export` output); without it the source files are parsed.")
 @click.option("--misses", is_flag=True, help="List every missed and extra fact.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@limit_options
+@limit_options(with_timeout=False)
 def eval_(sources: tuple[Path, ...], gold_dir: Path, pred_dir: Path | None, misses: bool, as_json: bool,
-          max_size_mb: float, max_pages: int, timeout: float) -> None:
+          max_size_mb: float, max_pages: int) -> None:
     """Precision, recall and F1 per fact type and accuracy per metadata field against gold answers.
 
     Without --pred, each gold file's source file (its "file" field) is looked for under SOURCES
@@ -183,7 +188,7 @@ def eval_(sources: tuple[Path, ...], gold_dir: Path, pred_dir: Path | None, miss
     from pipeline.evaluate import evaluate_predictions, evaluate_sources, format_report
     if pred_dir and sources:
         raise click.UsageError("give either --pred or source files, not both")
-    _limits(max_size_mb, max_pages, timeout)
+    _limits(max_size_mb, max_pages)
     if pred_dir:
         result = evaluate_predictions(gold_dir, pred_dir, with_misses=misses)
     else:
@@ -195,7 +200,7 @@ def eval_(sources: tuple[Path, ...], gold_dir: Path, pred_dir: Path | None, miss
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--workers", "-j", type=click.IntRange(min=1), multiple=True,
               help="Worker counts to time the batch runner with (repeatable)  [default: 1 and the machine's cores]")
-@limit_options
+@limit_options()
 def bench(paths: tuple[Path, ...], workers: tuple[int, ...], max_size_mb: float, max_pages: int,
           timeout: float) -> None:
     """Documents and pages per second, time per stage and peak memory on PATHS, against bare

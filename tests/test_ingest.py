@@ -192,3 +192,18 @@ def test_iter_files_is_lazy_and_count_matches(tmp_path):
     assert next(files).name == "0.txt"  # a generator: nothing listed ahead
     assert count_files([tmp_path]) == 5
 
+
+
+def test_cli_ingest_passes_workers_and_limits(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    for i in range(25):
+        (tmp_path / f"{i:02}.txt").write_bytes(SEEDS[0].read_bytes())
+    db_path = tmp_path / "out.db"
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path), "--db", str(db_path), "--workers", "2",
+                                      "--max-size-mb", "0.001", "-q"])
+    assert result.exit_code == 1
+    assert "25 files: 0 stored, 0 unchanged, 25 failed" in result.output
+    assert "... and 5 more: select * from errors" in result.output  # the first 20 are listed
+    assert {e["error_type"] for e in error_rows(db_path)} == {"LimitExceeded"}
