@@ -152,7 +152,9 @@ def parse(path: str | Path, timings: dict[str, float] | None = None) -> ParseRes
         raise EmptyDocument("no text left after normalisation")
     docs = build_documents(text, page_starts, raw, timings)
     warnings = list(raw.warnings)
-    status = "partial" if any(d.warnings for d in docs) or warnings else "success"
+    # Warnings inform (a value recovered from a signature field, a number taken from a cover letter);
+    # a document is only partial when nothing identifies it: no type and no issuer.
+    status = "partial" if any(d.doc_type is None and d.issuer is None for d in docs) else "success"
     return ParseResult(
         source=make_source(path, raw, digest), status=status, warnings=warnings, text=text,
         page_starts=page_starts if raw.paged else [], ocr_pages=raw.ocr_pages, documents=docs,

@@ -1,0 +1,567 @@
+"""PDF reader: text of each page in reading order, OCR for pages without a text layer.
+
+pdfium (pypdfium2) gives every character with its font box; pdf_layout turns them into lines,
+reads the two-column header and the `Nơi nhận` / signature block column by column, drops page
+numbers, running headers and rule lines, and marks paragraph starts with a blank line.
+Values that signing services draw into signature fields (number, day) are put back into the line
+they fill (pdf_fields). Scanned pages go through the `tesseract` CLI.
+"""
+from __future__ import annotations
+
+import ctypes
+import functools
+import io
+import math
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
+from pipeline.readers import pdf_layout as lay
+from pipeline.readers.pdf_layout import Glyph, Row
+from schemas import RawText
+
+MAX_PAGES = 500  # per file; OCR takes seconds a page
+OCR_DPI = 300
+OCR_TIMEOUT = 180  # seconds per page
+OCR_PACKAGES = "tesseract-ocr tesseract-ocr-vie"
+# A page is scanned when images cover much of it and it has (almost) no characters. A page with
+# some text and a large picture (a certificate template in an annex) keeps its text layer.
+_SCAN_MAX_CHARS = 20
+_SCAN_MIN_IMAGE_SHARE = 0.3
+_LEGACY_FONT = re.compile(r"^(?:[A-Z]{6}\+)?(?:\.?Vn[A-Z]|VNI[-_ ]?[A-Z])", re.I)
+_BLANK_NUMBER = re.compile(r"Số\s*[:.]?\s*/")
+_BLANK_DATE = re.compile(r"ngày\s+(?:tháng|/)|tháng\s+(?:năm|/)")
+_NUMBER = re.compile(r"Số\s*[:.]?\s*(\d[\w/.\-&Đđ]*)")
+_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+
+
+@dataclass
+class _Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    rows: list[Row] = field(default_factory=list)
+    ocr: bool = False
+    legacy_font: bool = False
+    headers: list[lay.Columns] = field(default_factory=list)
+    line_gap: float = 0.0  # space between lines of one paragraph
+    to_display: object = None  # PDF user space -> display points of the text layer
+
+
+def read_pdf(path: Path) -> RawText:
+    import pypdfium2 as pdfium
+
+    path = Path(path)
+    _check_container(path)
+    try:
+        doc = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        raise _load_error(exc) from None
+    try:
+        return _read(path, doc)
+    finally:
+        doc.close()
+
+
+def _check_container(path: Path) -> None:
+    """A PDF starts with %PDF- and ends with %%EOF; a cut file is refused, not half read."""
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyDocument("the PDF file is empty")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if b"%PDF-" not in head:
+        raise InputError("not a PDF: the file does not start with a %PDF- header")
+    if b"%%EOF" not in tail.rstrip(b"\x00\r\n\t\f ")[-1024:]:
+        raise InputError("the PDF is truncated or damaged: no %%EOF end marker at the end of the file")
+
+
+def _load_error(exc) -> InputError:
+    import pypdfium2.raw as pdfium_c
+
+    code = getattr(exc, "err_code", None)
+    if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+        return EncryptedFile("the PDF is encrypted/password-protected")
+    return InputError(f"the PDF cannot be opened (broken or not a PDF): {exc}")
+
+
+def _read(path: Path, doc) -> RawText:
+    import pypdfium2 as pdfium
+
+    n = len(doc)
+    if n > MAX_PAGES:
+        raise LimitExceeded(f"the PDF has {n} pages; the limit is {MAX_PAGES} (MAX_PAGES)")
+    if n == 0:
+        raise EmptyDocument("the PDF has no pages")
+    warnings: list[str] = []
+    pages: list[_Page] = []
+    scanned: list[int] = []
+    has_widgets = False
+    for i in range(n):
+        try:
+            page = doc[i]
+            info, widgets = _text_layer(page, i + 1)
+        except pdfium.PdfiumError as exc:
+            raise InputError(f"page {i + 1} of the PDF cannot be read: {exc}") from None
+        has_widgets |= widgets
+        if info is None:
+            scanned.append(i)
+            info = _Page(i + 1, *_display_size(page), ocr=True)
+        pages.append(info)
+    if scanned:
+        _require_tesseract([i + 1 for i in scanned])
+        for i in scanned:
+            pages[i].rows, note = _ocr_rows(doc[i], i + 1)
+            if note:
+                warnings.append(note)
+    hints: dict[str, str] = {}
+    signed = _fill_fields(path, pages, warnings) if has_widgets else False
+    texts = _layout(pages)
+    if signed:
+        _signature_hints(pages, hints, warnings)
+    encoding = None
+    if any(p.legacy_font for p in pages):
+        texts, encoding = _fix_legacy(texts, pages, warnings)
+    if not any(t.strip() for t in texts):
+        if scanned:
+            raise EmptyDocument(f"OCR found no text on the {len(scanned)} scanned page(s) of the PDF")
+        raise EmptyDocument("the PDF holds no text: no text layer and no scanned page images")
+    ocr_pages = [i + 1 for i in scanned]
+    if ocr_pages:
+        warnings.append(f"{_pages(ocr_pages)}: no text layer, text from OCR (tesseract, vie)")
+    return RawText(format="pdf", pages=texts, paged=True, encoding=encoding, ocr_pages=ocr_pages,
+                   warnings=warnings, hints=hints)
+
+
+def _pages(nums: list[int]) -> str:
+    """`page 3`, `pages 1, 2`, `pages 1-7`."""
+    if len(nums) == 1:
+        return f"page {nums[0]}"
+    consecutive = nums == list(range(nums[0], nums[-1] + 1))
+    return f"pages {nums[0]}-{nums[-1]}" if consecutive and len(nums) > 2 else "pages " + ", ".join(map(str, nums))
+
+
+# ---------------------------------------------------------------- text layer
+
+def _display_size(page) -> tuple[float, float]:
+    left, bottom, right, top = page.get_cropbox()
+    return abs(right - left), abs(top - bottom)
+
+
+def _text_layer(page, number: int) -> tuple[_Page | None, bool]:
+    """The page's glyphs as rows, or None when the page is a scan to OCR; and whether it has widgets."""
+    import pypdfium2.raw as c
+
+    widgets = _has_widget(page)
+    textpage = page.get_textpage()
+    try:
+        glyphs, ink, fonts, to_display = _glyphs(textpage.raw, page)
+    finally:
+        textpage.close()
+    width, height = _display_size(page)
+    if ink < _SCAN_MAX_CHARS and _image_share(page, width * height) >= _SCAN_MIN_IMAGE_SHARE:
+        return None, widgets
+    info = _Page(number, width, height, rows=lay.rows_from_runs(lay.runs_from_stream(glyphs)), to_display=to_display)
+    info.legacy_font = any(_LEGACY_FONT.match(f) for f in fonts)
+    return info, widgets
+
+
+def _has_widget(page) -> bool:
+    """Whether the page has form-field widgets (signature fields draw text there)."""
+    import pypdfium2.raw as c
+
+    for i in range(c.FPDFPage_GetAnnotCount(page.raw)):
+        annot = c.FPDFPage_GetAnnot(page.raw, i)
+        if annot:
+            subtype = c.FPDFAnnot_GetSubtype(annot)
+            c.FPDFPage_CloseAnnot(annot)
+            if subtype == c.FPDF_ANNOT_WIDGET:
+                return True
+    return False
+
+
+def _glyphs(tp, page):
+    """Characters with font boxes in display coordinates, the count of visible ones, the font
+    names seen, and the mapping from PDF user space to display coordinates."""
+    import pypdfium2.raw as c
+
+    n = c.FPDFText_CountChars(tp)
+    if n <= 0:
+        return [], 0, set(), _transform(page, 0)
+    buf = (ctypes.c_ushort * (n + 1))()
+    c.FPDFText_GetText(tp, 0, n, buf)
+    text = bytes(buf)[: 2 * n].decode("utf-16-le", "replace")
+    if len(text) != n:  # characters outside the BMP: fall back to one call per character
+        text = "".join(chr(c.FPDFText_GetUnicode(tp, i)) for i in range(n))
+    to_display = _transform(page, _dominant_angle(tp, n))
+    rect = c.FS_RECTF()
+    rect_p = ctypes.byref(rect)
+    loose_box = c.FPDFText_GetLooseCharBox
+    glyphs: list[Glyph] = []
+    ink = 0
+    for i, ch in enumerate(text):
+        if ch in "\r\n\x00\ufffe\uffff":
+            continue
+        loose_box(tp, i, rect_p)
+        u0, v0 = to_display(rect.left, rect.top)
+        u1, v1 = to_display(rect.right, rect.bottom)
+        g = Glyph(ch, min(u0, u1), max(u0, u1), min(v0, v1), max(v0, v1))
+        glyphs.append(g)
+        ink += g.ink
+    fonts: set[str] = set()
+    name = ctypes.create_string_buffer(128)
+    for i in range(0, n, max(1, n // 40)):  # a sample is enough to see a legacy font family
+        if c.FPDFText_GetFontInfo(tp, i, name, 128, None):
+            fonts.add(name.value.decode("latin-1"))
+    return glyphs, ink, fonts, to_display
+
+
+def _dominant_angle(tp, n: int) -> int:
+    """The text direction most characters have (0, 90, 180, 270 degrees counter-clockwise)."""
+    import pypdfium2.raw as c
+
+    votes = [0, 0, 0, 0]
+    for i in range(0, n, max(1, n // 200)):
+        a = c.FPDFText_GetCharAngle(tp, i)
+        if a >= 0:
+            votes[int(round(math.degrees(a) / 90)) % 4] += 1
+    return 90 * votes.index(max(votes))
+
+
+def _transform(page, angle: int):
+    """Map PDF user space to display points (y down) in which text of `angle` runs left to right."""
+    left, bottom, right, top = page.get_cropbox()
+    if angle == 90:
+        return lambda x, y: (y - bottom, x - left)
+    if angle == 180:
+        return lambda x, y: (right - x, y - bottom)
+    if angle == 270:
+        return lambda x, y: (top - y, right - x)
+    return lambda x, y: (x - left, top - y)
+
+
+def _image_share(page, area: float) -> float:
+    import pypdfium2.raw as c
+
+    covered = 0.0
+    for obj in page.get_objects(filter=(c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        try:
+            x0, y0, x1, y1 = obj.get_bounds()
+        except Exception:  # an image without bounds does not help decide
+            continue
+        covered += abs(x1 - x0) * abs(y1 - y0)
+    return covered / area if area else 0.0
+
+
+# ---------------------------------------------------------------- OCR
+
+@functools.lru_cache(maxsize=1)
+def _tesseract_status() -> str | None:
+    """None when tesseract with Vietnamese data is usable, else what is missing."""
+    exe = shutil.which("tesseract")
+    if not exe:
+        return "the tesseract program is not installed"
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"tesseract cannot run: {exc}"
+    langs = {line.strip() for line in (out.stdout + out.stderr).splitlines()}
+    if "vie" not in langs:
+        return "tesseract has no Vietnamese language data (vie)"
+    return None
+
+
+def _require_tesseract(pages: list[int]) -> None:
+    problem = _tesseract_status()
+    if problem:
+        raise MissingTool(
+            f"{_pages(pages)} of the PDF: scanned images that need OCR, but {problem}; "
+            f"install the Debian packages: apt-get install {OCR_PACKAGES}"
+        )
+
+
+def _ocr_rows(page, number: int) -> tuple[list[Row], str | None]:
+    """OCR one page image with tesseract; words become glyphs so the layout rules apply to them too."""
+    image = page.render(scale=OCR_DPI / 72, grayscale=True, may_draw_forms=False).to_pil()
+    png = io.BytesIO()
+    image.save(png, format="PNG", compress_level=1)
+    try:
+        out = subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", "vie", "--dpi", str(OCR_DPI), "tsv"],
+            input=png.getvalue(), capture_output=True, timeout=OCR_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputError(f"OCR of page {number} took longer than {OCR_TIMEOUT} s") from None
+    if out.returncode != 0:
+        raise InputError(f"tesseract failed on page {number}: {out.stderr.decode('utf-8', 'replace')[-300:]}")
+    runs, confs = _tsv_runs(out.stdout.decode("utf-8", "replace"), 72 / OCR_DPI)
+    # Specks, seal edges and table borders come out as lines of bars and quotes: no text.
+    runs = [r for r in runs if any(ch.isalnum() for g in r for ch in g.text)]
+    note = None
+    if confs and sum(confs) / len(confs) < 60:
+        note = f"OCR confidence is low on page {number} ({sum(confs) / len(confs):.0f}/100): check its text"
+    return lay.rows_from_runs(runs), note
+
+
+def _tsv_runs(tsv: str, scale: float) -> tuple[list[list[Glyph]], list[float]]:
+    """Tesseract TSV -> one run per OCR line, each word a glyph sharing the line's top and bottom."""
+    lines: dict[tuple[str, str, str], list[tuple[str, float, float, float, float]]] = {}
+    confs: list[float] = []
+    for rec in tsv.splitlines()[1:]:
+        cols = rec.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        left, top, w, h = (float(v) for v in cols[6:10])
+        lines.setdefault((cols[2], cols[3], cols[4]), []).append((cols[11].strip(), left, left + w, top, top + h))
+        try:
+            confs.append(float(cols[10]))
+        except ValueError:
+            pass
+    runs = []
+    for words in lines.values():
+        top = min(w[3] for w in words) * scale
+        bottom = max(w[4] for w in words) * scale
+        runs.append([Glyph(t, x0 * scale, x1 * scale, top, bottom, word=True) for t, x0, x1, _, _ in words])
+    return runs, confs
+
+
+# ---------------------------------------------------------------- signature fields
+
+def _fill_fields(path: Path, pages: list[_Page], warnings: list[str]) -> bool:
+    """Put values drawn by form fields into the gaps of the lines they fill. True when the PDF
+    has signature fields."""
+    from pipeline.readers.pdf_fields import field_texts
+
+    found = field_texts(path)
+    filled = 0
+    for ft in found:
+        page = pages[ft.page] if ft.page < len(pages) else None
+        if page is None or page.ocr:
+            continue  # an OCR page already shows what the widget draws
+        for word in _field_words(ft.chars, page.to_display):
+            filled += _insert(page.rows, word)
+    if filled:
+        warnings.append(f"{filled} value(s) drawn in form/signature fields (not in the text layer) were put into the page text")
+    return any(f.signature for f in found)
+
+
+def _signature_hints(pages: list[_Page], hints: dict[str, str], warnings: list[str]) -> None:
+    """Number and date of the first header, when signature-field values completed them; a warning
+    when the header still shows blanks."""
+    first = next((p for p in pages if p.rows and not p.ocr), None)
+    if first is None or not first.headers:
+        return
+    header = first.rows[first.headers[0].start:first.headers[0].end]
+    for row in header:
+        if not row.filled:
+            continue
+        t = unicodedata.normalize("NFC", row.text)
+        m = _NUMBER.search(t)
+        if m and "number" not in hints:
+            hints["number"] = m.group(1).rstrip(".,;:")
+        m = _DATE.search(t)
+        if m and "issued_date" not in hints:
+            try:
+                hints["issued_date"] = date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+            except ValueError:
+                pass
+    text = unicodedata.normalize("NFC", "\n".join(r.text for r in header))
+    if _BLANK_NUMBER.search(text) or _BLANK_DATE.search(text):
+        warnings.append("number and date are drawn in signature fields and could not be recovered")
+
+
+def _field_words(chars, to_display) -> list[Glyph]:
+    """Field glyphs grouped into words, in display coordinates."""
+    words: list[Glyph] = []
+    cur: list = []
+
+    def flush():
+        if cur:
+            boxes = [(*to_display(ch.x0, ch.y1), *to_display(ch.x1, ch.y0)) for ch in cur]
+            words.append(Glyph("".join(ch.text for ch in cur),
+                               min(min(b[0], b[2]) for b in boxes), max(max(b[0], b[2]) for b in boxes),
+                               min(min(b[1], b[3]) for b in boxes), max(max(b[1], b[3]) for b in boxes),
+                               word=True, fill=True))
+            cur.clear()
+
+    for ch in chars:
+        if not ch.text.strip():
+            flush()
+            continue
+        if cur and ch.x0 - cur[-1].x1 > 0.3 * (ch.y1 - ch.y0):
+            flush()
+        cur.append(ch)
+    flush()
+    return words
+
+
+def _insert(rows: list[Row], word: Glyph) -> int:
+    """Insert a field word into the row whose baseline it shares, if it lands in a gap of that row."""
+    best = None
+    for row in rows:
+        d = abs(row.bottom - word.bottom)
+        if d <= 0.5 * max(row.size, word.size) and (best is None or d < best[0]):
+            best = (d, row)
+    if best is None:
+        return 0
+    row = best[1]
+    if any(min(g.x1, word.x1) - max(g.x0, word.x0) > 0.5 for g in row.glyphs()):
+        return 0  # drawn over printed text: not a fill-in
+    for run in row.runs:
+        ink = [g for g in run if g.ink]
+        if ink and min(g.x0 for g in ink) < word.x0 and max(g.x1 for g in ink) > word.x1:
+            # before the next printed glyph, after the spaces of the blank
+            at = min(i for i, g in enumerate(run) if g.ink and g.x0 >= word.x1 - 0.5)
+            run.insert(at, word)
+            break
+    else:
+        row.runs.append([word])
+        row.runs.sort(key=lambda r: min(g.x0 for g in r if g.ink))
+    row.filled = True
+    row.changed()
+    return 1
+
+
+# ---------------------------------------------------------------- page assembly
+
+def _headers(page: _Page) -> list[lay.Columns]:
+    """Two-column document headers: around each row holding the national motto (or the Party's
+    name), the rows where text stands in two columns. A table at the top of a page has no motto,
+    so it keeps its rows."""
+    rows = page.rows
+    if not rows:
+        return []
+    left, right = lay.left_right_margins(rows)
+    width = max(right - left, 1.0)
+    found: list[lay.Columns] = []
+    for i, row in enumerate(rows):
+        if (found and i < found[-1].end) or not _MOTTO.search(_plain(row, page.legacy_font)):
+            continue
+        cols = lay.find_columns(rows, i, left + 0.2 * width, left + 0.75 * width, min_two_sided=2,
+                                line_gap=page.line_gap)
+        if cols is None:
+            continue
+        floor = found[-1].end if found else 0
+        while (cols.start > floor and i - cols.start < 2 and rows[cols.start - 1].x1 < cols.gutter
+               and rows[cols.start].top - rows[cols.start - 1].bottom < rows[cols.start].size):
+            cols.start -= 1  # the issuer's parent body may stand a line above the motto
+        found.append(cols)
+    return found
+
+
+def _layout(pages: list[_Page]) -> list[str]:
+    for page in pages:
+        page.rows = [r for r in page.rows if not lay.is_rule_row(r)]
+    numbers = lay.page_number_rows([lay.page_number_candidates(p.rows, p.height) for p in pages])
+    for page, drop in zip(pages, numbers):
+        page.rows = [r for i, r in enumerate(page.rows) if i not in drop]
+    # Line spacing of the page, or of the document when the page has too few full lines to tell.
+    gaps = [lay.typical_gap(p.rows, *lay.left_right_margins(p.rows)) if p.rows else None for p in pages]
+    known = sorted(g for g in gaps if g is not None)
+    fallback = known[len(known) // 2] if known else 0.0
+    for page, gap in zip(pages, gaps):
+        page.line_gap = fallback if gap is None else gap
+        page.headers = _headers(page)
+    protected = [{i for c in p.headers for i in range(c.start, c.end)} for p in pages]
+    running = lay.running_rows([p.rows for p in pages], [p.height for p in pages], protected)
+    for page, drop in zip(pages, running):
+        if drop:
+            page.rows = [r for i, r in enumerate(page.rows) if i not in drop]
+            page.headers = _headers(page)
+    return [_page_text(page) for page in pages]
+
+
+# Matched on letters only, without tone marks: OCR and old fonts get marks wrong more often than letters.
+_MOTTO = re.compile(r"conghoaxahoichunghia|dangcongsanvietnam")
+
+
+def _plain(row: Row, legacy: bool) -> str:
+    """Row text to match anchors against: legacy font text converted, lower case, letters and
+    digits only, tone marks and spaces dropped."""
+    text = row.text
+    if legacy:
+        try:
+            from pipeline.legacy import fix_legacy
+            text = fix_legacy(text)[0]
+        except ImportError:
+            pass
+    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def _regions(page: _Page) -> list[lay.Columns]:
+    """Two-column blocks of the page: document headers, and signature blocks beside `Nơi nhận`."""
+    rows = page.rows
+    left, right = lay.left_right_margins(rows)
+    width = max(right - left, 1.0)
+    found: list[lay.Columns] = list(page.headers)
+
+    def inside(i: int) -> bool:
+        return any(c.start <= i < c.end for c in found)
+
+    for i, row in enumerate(rows):
+        if inside(i):
+            continue
+        cols = None
+        if _plain(row, page.legacy_font).startswith("noinhan"):
+            first = i
+            while first - 1 >= 0 and not inside(first - 1) and i - first < 3 and rows[first - 1].x0 > left + 0.45 * width:
+                first -= 1  # `TM. ỦY BAN NHÂN DÂN` may stand a line or two above `Nơi nhận:`
+            cols = lay.find_columns(rows, first, left + 0.2 * width, left + 0.8 * width, min_two_sided=1,
+                                    line_gap=None)
+        if cols and not any(inside(j) for j in range(cols.start, cols.end)):
+            found.append(cols)
+    return sorted(found, key=lambda c: c.start)
+
+
+def _page_text(page: _Page) -> str:
+    rows = page.rows
+    if not rows:
+        return ""
+    left, right = lay.left_right_margins(rows)
+    gap = page.line_gap
+    blocks: list[list[str]] = []
+    pos = 0
+    for cols in _regions(page):
+        blocks.append(lay.body_lines(rows[pos:cols.start], left, right, gap))
+        blocks.extend(lay.split_columns(rows[cols.start:cols.end], cols.gutter))
+        pos = cols.end
+    blocks.append(lay.body_lines(rows[pos:], left, right, gap))
+    lines: list[str] = []
+    for block in blocks:
+        block = [lay.strip_rule(line) for line in block]
+        if not any(block):
+            continue
+        if lines:
+            lines.append("")
+        lines.extend(block)
+    return "\n".join(lay.join_number_breaks(lines))
+
+
+def _fix_legacy(texts: list[str], pages: list[_Page], warnings: list[str]) -> tuple[list[str], str | None]:
+    try:
+        from pipeline.legacy import fix_legacy
+    except ImportError:
+        warnings.append("the PDF uses legacy TCVN3/VNI fonts (.VnTime, VNI-Times) and pipeline.legacy is not "
+                        "available: Vietnamese letters are not converted")
+        return texts, None
+    used: set[str] = set()
+    out = []
+    for text, page in zip(texts, pages):
+        if page.legacy_font:
+            text, enc = fix_legacy(text)
+            if enc:
+                used.add(enc)
+        out.append(text)
+    if used:
+        enc = "+".join(sorted(used))
+        warnings.append(f"converted from {enc} (legacy font encoding) to Unicode")
+        return out, enc
+    return out, None
