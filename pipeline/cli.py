@@ -5,7 +5,9 @@ import json
 import os
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -73,17 +75,21 @@ def limit_options(with_timeout: bool = True):
 
 
 def _limits(max_size_mb: float, max_pages: int, timeout: float | None = None):
-    from pipeline.limits import DEFAULT, Limits, set_current
-    limits = Limits(max_size_mb=max_size_mb, max_pages=max_pages, timeout=timeout or DEFAULT.timeout)
-    set_current(limits)
-    return limits
+    """The limits of the options, active for a `with` block (the command's run)."""
+    from pipeline.limits import DEFAULT, Limits, applied
+    return applied(Limits(max_size_mb=max_size_mb, max_pages=max_pages, timeout=timeout or DEFAULT.timeout))
 
 
-def _interrupt_on_sigterm() -> None:
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
     """`kill` (SIGTERM) stops a batch the way Ctrl-C does: workers stopped, summary printed."""
     def handler(signum, frame):
         raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, handler)
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command()
@@ -106,15 +112,14 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
 
     from pipeline.ingest import count_files
     from pipeline.ingest import ingest as run_ingest
-    limits = _limits(max_size_mb, max_pages, timeout)
-    _interrupt_on_sigterm()
     bar = tqdm(total=None if quiet else count_files(paths), unit="file", disable=quiet, file=sys.stderr)
 
     def progress(summary, path) -> None:
         bar.update(1)
         bar.set_postfix(docs=summary.documents, errors=summary.failed, refresh=False)
 
-    summary = run_ingest(paths, db_path, force=force, workers=workers, limits=limits, progress=progress)
+    with _limits(max_size_mb, max_pages, timeout) as limits, _sigterm_as_interrupt():
+        summary = run_ingest(paths, db_path, force=force, workers=workers, limits=limits, progress=progress)
     bar.close()
     click.echo(f"{summary.files} files: {summary.stored} stored, {summary.unchanged} unchanged, "
                f"{summary.failed} failed; {summary.documents} documents in {summary.seconds:.1f} s -> {db_path}")
@@ -188,11 +193,11 @@ def eval_(sources: tuple[Path, ...], gold_dir: Path, pred_dir: Path | None, miss
     from pipeline.evaluate import evaluate_predictions, evaluate_sources, format_report
     if pred_dir and sources:
         raise click.UsageError("give either --pred or source files, not both")
-    _limits(max_size_mb, max_pages)
-    if pred_dir:
-        result = evaluate_predictions(gold_dir, pred_dir, with_misses=misses)
-    else:
-        result = evaluate_sources(gold_dir, sources, with_misses=misses)
+    with _limits(max_size_mb, max_pages):
+        if pred_dir:
+            result = evaluate_predictions(gold_dir, pred_dir, with_misses=misses)
+        else:
+            result = evaluate_sources(gold_dir, sources, with_misses=misses)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_report(result))
 
 
@@ -207,9 +212,9 @@ def bench(paths: tuple[Path, ...], workers: tuple[int, ...], max_size_mb: float,
     pdfplumber text extraction of the same PDFs."""
     from pipeline.bench import bench as run_bench
     from pipeline.bench import format_report
-    _limits(max_size_mb, max_pages, timeout)
     click.echo(f"vanban bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    click.echo(format_report(run_bench(paths, workers)))
+    with _limits(max_size_mb, max_pages, timeout):
+        click.echo(format_report(run_bench(paths, workers)))
 
 
 def main() -> None:

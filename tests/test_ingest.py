@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import store
+from pipeline import limits, store
 from pipeline.ingest import _Worker, _context, count_files, ingest, iter_files
 from pipeline.limits import Limits
 from tests.conftest import CORPUS
@@ -207,3 +207,4 @@ def test_cli_ingest_passes_workers_and_limits(tmp_path):
     assert "25 files: 0 stored, 0 unchanged, 25 failed" in result.output
     assert "... and 5 more: select * from errors" in result.output  # the first 20 are listed
     assert {e["error_type"] for e in error_rows(db_path)} == {"LimitExceeded"}
+    assert limits.current() == limits.DEFAULT  # the options held for that run only
