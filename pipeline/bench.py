@@ -59,6 +59,10 @@ class Throughput:
     pages: int
     seconds: float
     worker_peak_rss_mb: float
+    # The steady part of the run: from the moment each worker has finished a file (started, models
+    # loaded) to the end, and the documents stored in it.
+    steady_seconds: float = 0.0
+    steady_documents: int = 0
 
 
 @dataclass
@@ -72,16 +76,20 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
-def warm_up(paths: Iterable[str | Path]) -> float:
-    """Parse the first file that parses, outside the timings: libraries and models load on first use
-    (underthesea for one), once per process, and would be charged to whichever stage comes first."""
+def warm_up(paths: Iterable[str | Path], files: int = 5) -> float:
+    """Parse the first few files outside the timings: libraries and models load on first use
+    (underthesea, when an extractor first needs it), once per process, and would be charged to
+    whichever stage comes first."""
     started = time.perf_counter()
-    for path in itertools.islice(iter_files(paths), 10):
+    parsed = 0
+    for path in itertools.islice(iter_files(paths), 2 * files):
         try:
             parse(path.resolve())
-            break
+            parsed += 1
         except Exception:
             continue
+        if parsed == files:
+            break
     return time.perf_counter() - started
 
 
@@ -112,12 +120,23 @@ def profile(paths: Iterable[str | Path]) -> Profile:
 
 
 def throughput(paths: Iterable[str | Path], workers: int) -> Throughput:
-    """The batch runner with `workers` processes on a fresh database: wall clock for the whole batch."""
+    """The batch runner with `workers` processes on a fresh database: wall clock for the whole batch,
+    and for its steady part, once as many files as workers are done."""
     paths = list(paths)
+    warm: list[tuple[float, int]] = []  # (time, documents) when the workers-th file was done
+
+    def progress(summary, path) -> None:
+        if not warm and summary.stored + summary.failed + summary.unchanged >= workers:
+            warm.append((time.monotonic(), summary.documents))
+
     with tempfile.TemporaryDirectory() as tmp:
-        summary = ingest(paths, Path(tmp) / "bench.db", workers=workers)
-    return Throughput(workers=workers, files=summary.files, failed=summary.failed, documents=summary.documents,
-                      pages=summary.pages, seconds=summary.seconds, worker_peak_rss_mb=summary.worker_peak_rss_mb)
+        summary = ingest(paths, Path(tmp) / "bench.db", workers=workers, progress=progress)
+    ended = time.monotonic()
+    run = Throughput(workers=workers, files=summary.files, failed=summary.failed, documents=summary.documents,
+                     pages=summary.pages, seconds=summary.seconds, worker_peak_rss_mb=summary.worker_peak_rss_mb)
+    if warm:
+        run.steady_seconds, run.steady_documents = ended - warm[0][0], summary.documents - warm[0][1]
+    return run
 
 
 def pdfplumber_reference(pdfs: Iterable[Path]) -> Reference:
@@ -162,8 +181,8 @@ def format_report(report: Report) -> str:
     pages = sum(r.pages for r in prof.runs)
     lines = [f"One process: {len(prof.runs)} files parsed and stored ({prof.failed} refused), {prof.documents} "
              f"documents, {pages} pages in {prof.seconds:.2f} s: {_rate(prof.documents, prof.seconds)} documents/s; "
-             f"peak memory {prof.peak_rss_mb:.0f} MB (max RSS); before that, a first parse that loads "
-             f"libraries and models took {prof.warm_up:.2f} s"]
+             f"peak memory {prof.peak_rss_mb:.0f} MB (max RSS); before that, a warm-up parse of the first "
+             f"files (libraries and models loading) took {prof.warm_up:.2f} s"]
     lines.append(f"  {'format':<8}{'files':>6}{'docs':>6}{'pages':>7}{'seconds':>9}{'docs/s':>8}{'pages/s':>9}")
     for fmt in sorted({r.format for r in prof.runs}):
         rs = [r for r in prof.runs if r.format == fmt]
@@ -185,5 +204,6 @@ def format_report(report: Report) -> str:
         lines.append(f"Batch with {t.workers} worker{'s' if t.workers > 1 else ''}: {t.files} files "
                      f"({t.failed} failed), {t.documents} documents, {t.pages} pages in {t.seconds:.2f} s: "
                      f"{_rate(t.documents, t.seconds)} documents/s, {_rate(t.files, t.seconds)} files/s; "
+                     f"once started {_rate(t.steady_documents, t.steady_seconds)} documents/s; "
                      f"peak worker memory {t.worker_peak_rss_mb:.0f} MB")
     return "\n".join(lines)

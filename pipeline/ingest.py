@@ -83,10 +83,11 @@ def parse_safe(path: Path) -> ParseResult | FileError:
 
 def _context() -> multiprocessing.context.BaseContext:
     # Not fork: a forked child would share this process's open SQLite connection. The fork server
-    # imports the pipeline once, so a new worker (after a timeout) starts in milliseconds.
+    # imports the pipeline and loads its models once (pipeline.warm): workers are forked warm, share
+    # those pages, and one started again after a timeout is ready in milliseconds.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.run"])
+        ctx.set_forkserver_preload(["pipeline.warm"])
         return ctx
     return multiprocessing.get_context("spawn")
 
