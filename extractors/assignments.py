@@ -1,11 +1,386 @@
-"""Assignments: not yet extracted (see the issue for this fact type)."""
+"""Assignments (phân công): who leads, who supports, who carries out each duty, and by when.
+
+A duty unit is a stretch of text with the agencies it binds (its subjects). Units come from:
+- list items that start with agencies: `1. Sở Y tế: Chủ trì, phối hợp ...`, `2. Giao Công an tỉnh ...`,
+  `4. Ủy ban nhân dân các xã` over its sub-items; an item written as a sentence (`Ban Tuyên giáo
+  Tỉnh ủy chủ trì, ...`) too;
+- cue words anywhere: `Giao X ...`, `Đề nghị X ...`, `Yêu cầu X ...` (the rest of the sentence);
+- labels: `Cơ quan chủ trì: X`, `Đơn vị phối hợp: Y`, `Đơn vị thực hiện: Z` (the item's task);
+- in implementation sections (and documents without sections): sentences whose subject is an agency
+  (`Sở Tài chính chủ trì ...`, `Ủy ban nhân dân các xã tăng cường ...`).
+Roles: `lead` when the unit says chủ trì / đầu mối, `support` when it starts with phối hợp, else
+`implement`; the agencies after `phối hợp (với)` inside a unit are `support` rows of their own.
+Tasks in the objectives, purpose, situation and basis sections are not read: they describe goals and
+the past. The issuer itself (`Ủy ban nhân dân tỉnh đề nghị ...`) is never an assignee.
+A dated deadline inside the unit's item or sentence is tied to its rows.
+"""
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from dataclasses import dataclass, replace
+from typing import Iterator, Optional
 
+from extractors.agencies import Mention, match_list
 from extractors.base import DocView
-from schemas import Assignment
+from extractors.textscan import content_start, match_text, own_end, sentence_span, trim
+from pipeline.textutil import fold
+from schemas import Assignment, Section
+
+I = re.IGNORECASE
+SKIP_KINDS = {"basis", "situation", "objectives", "purpose"}
+SUBJECT_KINDS = {"implementation", "reporting", "funding", "other", None}
+
+CUE = re.compile(r"(?P<cue>\b(?:Giao|Đề\s+nghị|Yêu\s+cầu))(?:\s+(?:cho|nhiệm\s+vụ(?:\s+cho)?))?\s+(?=\S)", I)
+# `bàn giao`, `được giao`, `chuyển giao`: giao not as a command
+NOT_CUE_BEFORE = re.compile(r"(?:bàn|được|chuyển|phân|đã|nhận|bố|thu|tiếp|theo)\s+$", I)
+LABEL = re.compile(
+    r"^[ \t]*(?:[-+•]\s*)?(?:[a-zđ]\)\s*)?(?:(?:Cơ\s+quan|Đơn\s+vị)(?:\s*,\s*(?:đơn\s+vị|cơ\s+quan))?\s+)?"
+    r"(?P<role>chủ\s+trì|phối\s+hợp|thực\s+hiện|đầu\s+mối)(?:\s+(?:tham\s+mưu|thực\s+hiện|triển\s+khai|chính))*\s*:\s*",
+    I | re.MULTILINE)
+TASK_LABEL = re.compile(r"(?:Nhiệm\s+vụ|Nội\s+dung(?:\s+thực\s+hiện)?)\s*:\s*", I)
+LABEL_ROLE = {"chủ trì": "lead", "đầu mối": "lead", "phối hợp": "support", "thực hiện": "implement"}
+# `đầu mối` is a role only when the agency is it (`làm đầu mối`, `là cơ quan đầu mối`): `cử đầu mối cấp xã` names people.
+LEAD = re.compile(r"(?<!cơ quan )(?<!đơn vị )\bchủ\s+trì\b|(?:\b(?:làm|là|giữ\s+vai\s+trò|đóng\s+vai\s+trò)\s+(?:cơ\s+quan\s+)?|^\W*)đầu\s+mối\b", I)
+SUPPORT_START = re.compile(r"\W*(?:(?:[a-zđ]\)|\d+(?:\.\d+)*\.?)\s*)?(?:(?:tham\s+gia|chủ\s+động|tích\s+cực|có\s+trách\s+nhiệm)\s+)?phối\s+hợp\b", I)
+COAGENCY = re.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng))?\s+(?=\S)", I)
+INTRO = re.compile(r"^[\s:]*(?:cụ\s+thể\s+)?(?:như\s+sau|có\s+ý\s+kiến)", I)
+# after a subject, words that show it is not acting: `Ủy ban nhân dân tỉnh về ...`, `... đã ban hành`
+NOT_VERB = re.compile(r"^\s*(?:về|tại|của|đối|theo|trong|và|là|được|đã|số|ngày|năm|thì|như|qua|để|với|đến|do|thuộc)\b", I)
+NOT_VERB_ITEM = re.compile(r"^\s*(?:về|tại|của|là|được|đã|số|ngày|năm|như|do|thuộc)\b", I)
+# sections that define who a text applies to, not who must act
+SCOPE_TITLE = re.compile(r"phạm\s+vi|đối\s+tượng|giải\s+thích\s+từ\s+ngữ|nguyên\s+tắc", I)
+# `Chủ tịch Ủy ban nhân dân Thành phố đề nghị ...`: the issuer speaking, not a body given a duty
+SPEAKS = re.compile(r"^\s*(?:đề\s+nghị|yêu\s+cầu|giao|có\s+ý\s+kiến|quyết\s+định|ban\s+hành)\b", I)
+# `4. Các cơ sở nuôi trồng thủy sản:`: a group word with its qualifier, up to the item's colon
+QUALIFIER = re.compile(r"[ \t]+(?P<q>[^\n:;.]{1,60}?)[ \t]*:")
+# a clause that opens with these leads to its subject after the first comma
+OPENER = re.compile(r"(?:Trên\s+cơ\s+sở|Căn\s+cứ|Sau\s+khi|Đồng\s+thời|Ngoài\s+ra)\b[^,;.\n]{0,120},\s*", I)
+# words that may stand between a clause start and its verb `phối hợp`
+PRE_VERB = re.compile(r"(?:\W|chủ\s+trì|chủ\s+động|tích\s+cực|tăng\s+cường|thường\s+xuyên|tiếp\s+tục|có\s+trách\s+nhiệm|"
+                      r"trực\s+tiếp|cùng|đồng\s+thời|và|tham\s+gia|kịp\s+thời|chặt\s+chẽ|\s)*$", I)
+SENTENCE_START = re.compile(r"(?:^|(?<=[.;!?:])|(?<=\n))[ \t]*(?:[-+•]\s*|[a-zđ]\)\s*|\d+(?:\.\d+)*\.?\s+)?(?=\S)", re.MULTILINE)
+
+
+@dataclass
+class Unit:
+    subjects: list[Mention]
+    task: tuple[int, int]   # the duty's text
+    scope: tuple[int, int]  # where a tied deadline may be
+    role: Optional[str] = None  # set by a label
 
 
 def extract(view: DocView) -> Iterator[Assignment]:
-    return iter(())
+    text, mtext = view.text, match_text(view.text)
+    issuer = fold(view.document.issuer) if view.document.issuer else None
+    deadlines = sorted((d for d in view.facts.get("deadlines", []) if d.date), key=lambda d: d.span[0])
+    rows: dict[tuple[int, str, int], Assignment] = {}
+    for unit in units(view, mtext):
+        for mention, role, task in rows_of(unit, mtext):
+            key = (mention.start, role, task[0])
+            if _is_issuer(mention, issuer) or key in rows:
+                continue
+            rows[key] = _row(view, text, mention, role, task, unit.scope, deadlines)
+    yield from sorted(rows.values(), key=lambda a: (a.span[0], a.role))
+
+
+def units(view: DocView, mtext: str) -> Iterator[Unit]:
+    taken: set[int] = set()
+    for unit in table_units(view, mtext):
+        taken.update(m.start for m in unit.subjects)
+        yield unit
+    for unit in item_units(view, mtext):
+        taken.update(m.start for m in unit.subjects)
+        yield unit
+    for unit in label_units(view, mtext):
+        taken.update(m.start for m in unit.subjects)
+        yield unit
+    for unit in cue_units(view, mtext):
+        if not any(m.start in taken for m in unit.subjects):
+            taken.update(m.start for m in unit.subjects)
+            yield unit
+    for unit in subject_units(view, mtext):
+        if not any(m.start in taken for m in unit.subjects):
+            yield unit
+
+
+def _allowed(view: DocView, offset: int, kinds: set | None = None) -> bool:
+    lo, hi = view.body
+    if not lo <= offset < hi:
+        return False
+    kind = view.kind_at(offset)
+    if kind in SKIP_KINDS or (kinds is not None and kind not in kinds):
+        return False
+    return not any(sec.title and SCOPE_TITLE.search(sec.title) for sec in view.ancestors_at(offset))
+
+
+# --- where units come from -------------------------------------------------------------------------
+
+def item_units(view: DocView, mtext: str) -> Iterator[Unit]:
+    """List items that start with (Giao / Đề nghị +) agencies."""
+    for sec in view.sections:
+        start = content_start(mtext, sec)
+        if not _allowed(view, start):
+            continue
+        pos = start
+        cue = CUE.match(mtext, pos)
+        if cue:
+            pos = cue.end()
+        subjects, end = match_list(mtext, pos, subject=not cue)
+        if not subjects:
+            continue
+        rest_end = own_end(sec)
+        qualifier = QUALIFIER.match(mtext, end, rest_end)
+        if qualifier and subjects[-1].group and not subjects[-1].related:
+            last = subjects[-1]
+            name = f"{last.agency.name} {' '.join(qualifier.group('q').split())}"
+            subjects[-1] = replace(last, end=qualifier.end("q"), agency=replace(last.agency, name=name))
+            end = qualifier.end("q")
+        after = mtext[end:rest_end]
+        if INTRO.match(after):
+            continue
+        delim = re.match(r"[ \t]*(?::|\n|$)", after)
+        if delim:  # `Sở Y tế: ...` or a title line: the duties follow, inline or as sub-items
+            body_start = end + delim.end()
+            inline = trim(mtext, body_start, rest_end)
+            if inline[1] > inline[0] or not sec.children:
+                yield Unit(subjects, trim(mtext, body_start, sec.span[1]), sec.span)
+            else:
+                for child in sec.children:
+                    c0 = content_start(mtext, child)
+                    yield Unit(subjects, trim(mtext, c0, child.span[1]), child.span)
+        elif cue or not (NOT_VERB_ITEM.match(after) or SPEAKS.match(after)):  # `Ban Tuyên giáo Tỉnh ủy chủ trì, ...`
+            yield Unit(subjects, trim(mtext, end, sec.span[1]), sec.span)
+
+
+def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
+    """`Giao X ...`, `đề nghị X ...`, `Yêu cầu X ...` inside a sentence: the rest of the sentence."""
+    lo, hi = view.body
+    for cue in CUE.finditer(mtext, lo, hi):
+        if not _allowed(view, cue.start()) or NOT_CUE_BEFORE.search(mtext[max(lo, cue.start() - 12):cue.start()]):
+            continue
+        subjects, end = match_list(mtext, cue.end(), subject=True)
+        if not subjects:
+            continue
+        s_lo, s_hi = sentence_span(mtext, cue.start(), lo, hi)
+        if INTRO.match(mtext[end:s_hi]):
+            continue
+        sec = view.section_at(cue.start())
+        item_hi = sec.span[1] if sec else s_hi
+        if re.match(r"[ \t]*(?::|\n)", mtext[end:end + 3]):  # a cue line over the item's duties
+            yield Unit(subjects, trim(mtext, end, item_hi), (s_lo, item_hi))
+        else:
+            yield Unit(subjects, trim(mtext, end, s_hi), _to_item_end(view, s_lo, s_hi))
+
+
+def _to_item_end(view: DocView, s_lo: int, s_hi: int) -> tuple[int, int]:
+    """A sentence's deadline scope: to the end of its paragraph, or of its list item (`Thời gian hoàn thành
+    ...` often closes the item); a Roman-numbered part is too large to count as one item."""
+    nl = view.text.find("\n", s_hi)
+    end = max(s_hi, view.body[1] if nl == -1 else min(nl, view.body[1]))
+    sec = view.section_at(s_lo)
+    if sec and sec.marker not in ("roman", "article"):
+        end = max(end, sec.span[1])
+    return s_lo, end
+
+
+def label_units(view: DocView, mtext: str) -> Iterator[Unit]:
+    """`Cơ quan chủ trì: Sở Tư pháp.` / `Đơn vị phối hợp: ...`: roles of the item's task."""
+    lo, hi = view.body
+    for m in LABEL.finditer(mtext, lo, hi):
+        if not _allowed(view, m.start()):
+            continue
+        subjects, end = match_list(mtext, m.end())
+        if not subjects:
+            continue
+        sec = view.section_at(m.start())
+        task = _item_task(mtext, sec, m.start()) if sec else trim(mtext, *sentence_span(mtext, m.start(), lo, hi))
+        scope = sec.span if sec else sentence_span(mtext, m.start(), lo, hi)
+        role = LABEL_ROLE[" ".join(m.group("role").lower().split())]
+        yield Unit(subjects, task, scope, role)
+
+
+def _item_task(mtext: str, sec: Section, label_at: int) -> tuple[int, int]:
+    """The duty an item's labels refer to: its `Nhiệm vụ:` text, else its text before the labels."""
+    task_label = None
+    for t in TASK_LABEL.finditer(mtext, sec.span[0], label_at):
+        task_label = t
+    if task_label:
+        end = LABEL.search(mtext, task_label.end(), sec.span[1])
+        return trim(mtext, task_label.end(), end.start() if end else sec.span[1])
+    start = content_start(mtext, sec)
+    first_label = LABEL.search(mtext, start, sec.span[1])
+    stop = first_label.start() if first_label else label_at
+    span = trim(mtext, start, stop)
+    if span[1] <= span[0] and sec.title:
+        return trim(mtext, start, start + len(sec.title))
+    return span
+
+
+def subject_units(view: DocView, mtext: str) -> Iterator[Unit]:
+    """Sentences whose subject is an agency, in implementation sections and sectionless documents."""
+    lo, hi = view.body
+    for m in SENTENCE_START.finditer(mtext, lo, hi):
+        pos = m.end()
+        if pos >= hi or not _allowed(view, pos, SUBJECT_KINDS):
+            continue
+        if LABEL.match(mtext, m.start()) or LABEL.match(mtext, pos):
+            continue
+        opener = OPENER.match(mtext, pos)
+        for at in (pos, opener.end()) if opener else (pos,):
+            subjects, end = match_list(mtext, at, subject=True)
+            if not subjects:
+                continue
+            s_lo, s_hi = sentence_span(mtext, at, lo, hi)
+            after = mtext[end:s_hi]
+            if NOT_VERB.match(after) or SPEAKS.match(after) or INTRO.match(after) or not re.match(r"\s+\w", after):
+                continue
+            yield Unit(subjects, trim(mtext, end, s_hi), _to_item_end(view, s_lo, s_hi))
+
+
+# --- tables: `TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện` ------------------
+# The normalised text holds a table as one paragraph per cell; a row starts at its number cell.
+
+HEADER_ROLE = re.compile(r"(?:(?:cơ\s+quan|đơn\s+vị)(?:\s*,\s*(?:đơn\s+vị|cơ\s+quan))?\s+)?(?P<role>chủ\s+trì|phối\s+hợp|thực\s+hiện)"
+                         r"(?:\s+(?:thực\s+hiện|chính|tham\s+mưu))*", I)
+HEADER_TASK = re.compile(r"nội\s+dung|nhiệm\s+vụ|công\s+việc|hoạt\s+động|giải\s+pháp", I)
+HEADER_NO = re.compile(r"(?:S?TT|Số\s+TT|Số\s+thứ\s+tự)", I)
+ROW_NO = re.compile(r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-Z]\.?)")
+PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+
+
+def table_units(view: DocView, mtext: str) -> Iterator[Unit]:
+    for lo, hi in view.regions():
+        cells = [(m.start(), m.end()) for m in PARAGRAPH.finditer(mtext, lo, hi) if mtext[m.start():m.end()].strip()]
+        i = 0
+        while i < len(cells):
+            header = _header_at(mtext, cells, i)
+            if not header:
+                i += 1
+                continue
+            columns, i = header
+            i = yield from _table_rows(view, mtext, cells, i, columns)
+
+
+def _text(mtext: str, cell: tuple[int, int]) -> str:
+    return " ".join(mtext[cell[0]:cell[1]].split())
+
+
+def _header_at(mtext: str, cells: list, i: int):
+    """A table header starting at cells[i] (`TT`, `STT`): short cells, one naming who leads or acts."""
+    if not HEADER_NO.fullmatch(_text(mtext, cells[i])):
+        return None
+    j = i + 1
+    while j < len(cells) and len(_text(mtext, cells[j])) <= 40 and not ROW_NO.fullmatch(_text(mtext, cells[j])):
+        j += 1
+    columns = [_text(mtext, c) for c in cells[i:j]]
+    roles = [HEADER_ROLE.fullmatch(c) for c in columns]
+    if len(columns) < 3 or not any(roles):
+        return None
+    return columns, j
+
+
+def _table_rows(view: DocView, mtext: str, cells: list, i: int, columns: list[str]):
+    width = len(columns) - 1  # cells after the row number
+    role_of = {}
+    for k, c in enumerate(columns[1:]):
+        m = HEADER_ROLE.fullmatch(c)
+        if m:
+            role_of[k] = LABEL_ROLE[" ".join(m.group("role").lower().split())]
+    task_col = next((k for k, c in enumerate(columns[1:]) if HEADER_TASK.search(c) and k not in role_of), None)
+    while i < len(cells) and ROW_NO.fullmatch(_text(mtext, cells[i])):
+        j = i + 1
+        while j < len(cells) and not ROW_NO.fullmatch(_text(mtext, cells[j])):
+            j += 1
+        row = cells[i + 1:j]
+        if len(row) > width:
+            return i  # the table ended; what follows is text
+        if len(row) == width:
+            scope = (cells[i][0], row[-1][1])
+            task = row[task_col] if task_col is not None else scope
+            for k, role in role_of.items():
+                subjects = _cell_agencies(mtext, row[k])
+                if subjects:
+                    yield Unit(subjects, task, scope, role)
+        i = j
+    return i
+
+
+CELL_RESTART = re.compile(r"[;,]\s*|\s+(?=(?:Sở|Ban|Bộ|Ủy|UBND|Công\s+an|Văn\s+phòng|Trung\s+tâm|Hội|Đài|Báo|Các)\b)")
+
+
+def _cell_agencies(mtext: str, cell: tuple[int, int]) -> list[Mention]:
+    """Every agency in a cell, even where a comma is missing (`Sở Khoa học và Công nghệ Sở Công Thương`)."""
+    out, pos = [], cell[0]
+    while pos < cell[1]:
+        mentions, end = match_list(mtext, pos)
+        if not mentions:
+            nxt = CELL_RESTART.search(mtext, pos + 1, cell[1])
+            if not nxt:
+                break
+            pos = nxt.end()
+            continue
+        out.extend(m for m in mentions if m.end <= cell[1])
+        pos = end
+    return out
+
+
+# --- rows of a unit --------------------------------------------------------------------------------
+
+def rows_of(unit: Unit, mtext: str) -> Iterator[tuple[Mention, str, tuple[int, int]]]:
+    t0, t1 = unit.task
+    co_spans: list[tuple[int, int]] = []
+    co_rows = []
+    for co in COAGENCY.finditer(mtext, t0, t1):
+        clause_start = max(mtext.rfind(c, t0, co.start()) for c in ",;:.\n")
+        if not PRE_VERB.match(mtext[max(t0, clause_start + 1):co.start()]):
+            continue  # `chỉ đạo các đơn vị chủ rừng phối hợp với ...`: someone else coordinates
+        mentions, end = match_list(mtext, co.end())
+        if not mentions:
+            continue
+        co_spans.append((co.start(), end))
+        clause_end = _clause_end(mtext, end, t1)
+        task = trim(mtext, end, clause_end)
+        for m in mentions:
+            co_rows.append((m, "support", task if task[1] > task[0] else unit.task))
+    role = unit.role or _role(mtext, t0, t1, co_spans)
+    subject_keys = set()
+    for m in unit.subjects:
+        subject_keys.add(m.agency.key)
+        yield m, role, unit.task
+    for m, r, task in co_rows:
+        if m.agency.key not in subject_keys:
+            yield m, r, task
+
+
+def _clause_end(mtext: str, pos: int, hi: int) -> int:
+    m = re.compile(r"[;]|[.!?](?=\s)|\n").search(mtext, pos, hi)
+    return m.start() if m else hi
+
+
+def _role(mtext: str, t0: int, t1: int, co_spans: list[tuple[int, int]]) -> str:
+    for m in LEAD.finditer(mtext, t0, t1):
+        if not any(s <= m.start() < e for s, e in co_spans):
+            return "lead"
+    if SUPPORT_START.match(mtext, t0, t1):
+        return "support"
+    return "implement"
+
+
+def _is_issuer(mention: Mention, issuer: str | None) -> bool:
+    if not issuer or mention.agency.generic:
+        return False
+    key = mention.agency.key
+    return issuer == key or (issuer.startswith(key + " ") and mention.agency.kind in ("people_committee", "council", "party"))
+
+
+def _row(view: DocView, text: str, mention: Mention, role: str, task: tuple[int, int], scope: tuple[int, int],
+         deadlines: list) -> Assignment:
+    start, end = trim(text, mention.start, mention.end, " \t\n,;:")
+    tied = next((d for d in deadlines if scope[0] <= d.span[0] < scope[1] and d.span[0] >= start), None) \
+        or next((d for d in deadlines if scope[0] <= d.span[0] < scope[1]), None)
+    agency = mention.agency
+    return Assignment(
+        **view.provenance(start, end), agency=agency.name, agency_id=agency.key, agency_kind=agency.kind,
+        agency_level=agency.level, agency_successor=agency.successor, generic=agency.generic, role=role,
+        task=" ".join(text[task[0]:task[1]].split()) or None, deadline=tied.date if tied else None,
+    )

@@ -1,11 +1,298 @@
-"""Deadlines: not yet extracted (see the issue for this fact type)."""
+"""Deadlines (thời hạn): the time limits the document sets for an action.
+
+Rule based, on the matching copy of the text (extractors.textscan.match_text):
+- a date expression (full date, day-month, month, quarter, half year, year, `ngày 20 hằng tháng`);
+- a cue that makes it a time limit (`trước`, `chậm nhất`, `trong`, `hoàn thành`, `đến hết`,
+  a `Thời gian thực hiện:` label, a table cell holding only the date); full dates need none;
+- guards that make it something else: the date of a cited document (`Quyết định số ... ngày`),
+  a start (`từ ngày`, `kể từ`), a target's horizon (`đến năm 2030`, a year in a target clause),
+  the situation and basis sections (they report the past);
+- recurrence: a day-month without a year in a clause that says `định kỳ` or `hằng năm` comes
+  back every year (date null, month/day filled); `ngày 20 hằng tháng` every month. A bare
+  reporting period (`báo cáo định kỳ 6 tháng`, `báo cáo năm`) is kept only where reporting duties
+  are set (implementation and reporting sections, or a document without sections): in the
+  tasks sections such words describe a cadence, not a time limit.
+"""
 from __future__ import annotations
 
-from typing import Iterator
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterator, Optional
 
 from extractors.base import DocView
+from extractors.textscan import clause_span, match_text, sentence_span
 from schemas import Deadline
+
+I = re.IGNORECASE
+YEAR = r"(?:19|20)\d{2}"
+
+# name -> pattern; groups d, m, y, m1 (range start month), q (quarter), w (đầu/cuối)
+PATTERNS: dict[str, re.Pattern] = {
+    "full_num": re.compile(
+        rf"(?<![\d/.])(?:ngày\s+)?(?P<d>\d{{1,2}})\s*(?P<sep>[/.\-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>{YEAR})(?![\d/])", I),
+    "full_words": re.compile(
+        rf"(?:ngày\s+)?(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})\s*,?\s*năm\s+(?P<y>{YEAR})(?!\d)", I),
+    "dm_words": re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?!\d)(?!\s*,?\s*năm\s+\d)", I),
+    "dm_num": re.compile(r"(?<![\d/.,])(?:ngày\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![\d/])", I),
+    "day_monthly": re.compile(r"ngày\s+(?P<d>\d{1,2})\s+(?:hằng|hàng|mỗi)\s+tháng", I),
+    "month_year": re.compile(
+        rf"tháng\s+(?:(?P<m1>\d{{1,2}})\s*(?:-|–|đến)\s*(?:tháng\s+)?)?(?P<m>\d{{1,2}})\s*(?:[/\-]\s*|\s+năm\s+)(?P<y>{YEAR})(?!\d)", I),
+    "month_only": re.compile(r"tháng\s+(?P<m>\d{1,2})(?![\d/])(?!\s*(?:-|–)\s*\d)(?!\s+năm\s+\d)", I),
+    "quarter": re.compile(
+        rf"qu[ýí]\s+(?P<q>IV|III|II|I|[1-4])(?![\w])(?:\s*(?:[/\-]|năm)\s*(?P<y>{YEAR})(?!\d))?", I),
+    "half": re.compile(rf"(?:6|06|sáu)\s+tháng\s+(?P<w>đầu|cuối)\s+năm(?:\s+(?P<y>{YEAR})(?!\d))?", I),
+    "year": re.compile(rf"năm\s+(?P<y>{YEAR})(?![\d/\-–])", I),
+}
+# Kinds that are a time limit only with a cue word or a label before them.
+# Kinds that count as a cue-less table cell or label value.
+CELL_OK = {"full_num", "full_words", "month_year", "quarter"}
+PERIOD_KINDS = {"year", "half"}  # the kinds a target horizon takes
+
+CUE = re.compile(
+    r"(?:(?:hoàn\s+thành|xong|kết\s+thúc)\s+)?"
+    r"(?P<cue>(?:đến|trước)\s+cuối|trước|chậm\s+nhất(?:\s+là)?|muộn\s+nhất(?:\s+là)?|trong(?:\s+vòng)?|ngay\s+trong|đến(?:\s+hết)?|hết|"
+    r"cuối|hạn(?:\s+chót)?|không\s+quá|vào(?:\s+cuối)?|xong|hoàn\s+thành)\s*$", I)
+# A year or half year is a time limit after these cues only: `đến năm 2030`, `vào năm 2020` are a target's horizon.
+PERIOD_CUES = re.compile(r"trước|chậm|muộn|trong|ngay|hết|đến\s+(?:hết|cuối)|xong|hoàn", I)
+HORIZON_CUE = re.compile(r"(?:đến|vào|tới|giai\s+đoạn)\s*$", I)  # `đến năm 2030` is a target's horizon
+START_CUE = re.compile(
+    r"(?:\btừ|kể\s+từ|bắt\s+đầu(?:\s+từ)?|tính\s+từ|hiệu\s+lực)\s*(?:(?:ngày|cuối|đầu|giữa)\s*)?$", I)
+# A preamble line (`Căn cứ Luật ... ngày 19 tháng 6 năm 2015`) cites texts; its dates are theirs.
+PREAMBLE = re.compile(r"^\s*(?:Căn\s+cứ|Xét|Theo\s+đề\s+nghị)\b", I)
+# `tháng 4 và tháng 8 năm 2026`: months of a list share the year written after the last one.
+SHARED_YEAR = re.compile(rf"^\s*(?:,|và|-|–)\s*(?:tháng\s+)?\d{{1,2}}\s*(?:[/\-]\s*|\s+năm\s+)(?P<y>{YEAR})(?!\d)", I)
+LABEL = re.compile(
+    r"(?:thời\s+gian|thời\s+hạn|hạn|tiến\s+độ)(?:\s+(?:thực\s+hiện|hoàn\s+thành|báo\s+cáo|gửi|nộp|triển\s+khai))*"
+    r"\s*:\s*(?:(?:hoàn\s+thành|thực\s+hiện)\s+)?(?:xong\s+)?$", I)
+RANGE_LINK = re.compile(r"^\s*(?:-|–|đến(?:\s+hết)?)\s*", I)
+# The date of a cited document: `số 61-CTr/TU ngày`, `Quyết định 1899/QĐ-TTg ngày`, `số 15972/SXD-QLN& TTBĐS ngày`.
+REF_NUMBER = re.compile(r"\d+[\w.&]*\s*(?:[/\-]\s*[\w.&]+)*[/\-]\s*[\w.&]*[A-ZĐ][\w.&/\-]*\s*,?\s*$")
+REF_SO = re.compile(r"\bsố\s*:?\s*[^\s,;]*\d[^\s,;]*(?:\s+[^\s,;]+)?\s*,?\s*$", I)
+OF_ISSUER = re.compile(r"^\s*,?\s*(?:của|do)\s+[A-ZĐ]")
+TARGET_CLAUSE = re.compile(r"phấn\s+đấu|\d\s*%|tỷ\s+lệ|chỉ\s+tiêu", I)
+ONGOING = re.compile(r"^\s*(?:và|,)\s*(?:các|những)\s+năm\s+tiếp\s+theo", I)
+NEXT_YEAR = re.compile(r"năm\s+sau|năm\s+tiếp\s+theo|năm\s+kế\s+tiếp", I)
+
+PERIOD_WORD = {"năm": "annual", "quý": "quarterly", "quí": "quarterly", "tháng": "monthly", "tuần": "weekly",
+               "ngày": "daily"}
+RECUR_MARK = re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<p>năm|quý|quí|tháng|tuần|ngày)\b|định\s+kỳ", I)
+# `ngân sách hằng năm`, `kế hoạch hằng năm`: an attribute of a noun, not a recurrence of the deadline.
+ATTRIBUTIVE = re.compile(r"(?:ngân\s+sách|dự\s+toán|kế\s+hoạch|chỉ\s+tiêu|nhiệm\s+vụ|kinh\s+phí)(?:\s+\w+){0,2}\s+$", I)
+REPORT_PERIOD = re.compile(
+    r"(?:định\s+kỳ\s+(?:(?:hằng|hàng|mỗi)\s+)?(?P<p1>năm|quý|quí|tháng|tuần|ngày|(?:6|06|sáu)\s+tháng)"
+    r"|báo\s+cáo\s+(?:định\s+kỳ\s+)?(?:(?:hằng|hàng|mỗi)\s+)?(?P<p2>năm|quý|quí|tháng|tuần|ngày|(?:6|06|sáu)\s+tháng)"
+    r"|(?:hằng|hàng|mỗi)\s+(?P<p3>năm|quý|quí|tháng|tuần|ngày)\s*,?\s*báo\s+cáo)(?![\w])(?!\s+\d)", I)
+RECUR_PREFIX = re.compile(
+    r"(?:(?:định\s+kỳ|báo\s+cáo|tổng\s+kết|sơ\s+kết)\s+)?(?:(?:hằng|hàng|mỗi)\s+)?(?:(?:\d{1,2}|sáu)\s+)?"
+    r"(?:năm|tháng|quý|quí|tuần)\s*\(\s*$", I)
+RECUR_TAIL = re.compile(r"\s+(?:hằng|hàng|mỗi)\s+(?:năm|tháng|quý|quí)\b", I)
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+SKIP_KINDS = {"basis", "situation"}
+NO_BARE_RECURRENCE = {"tasks", "objectives", "purpose", "situation", "basis"}
+
+
+@dataclass
+class Candidate:
+    kind: str
+    start: int
+    end: int
+    m: re.Match
+    range_start: Optional[int] = None  # the end of a range (`Quý IV/2025 - Quý II/2026`) remembers its start
 
 
 def extract(view: DocView) -> Iterator[Deadline]:
-    return iter(())
+    text = view.text
+    mtext = match_text(text)
+    doc_date = view.doc_date or header_date(view, mtext)
+    ref_spans = [f.span for f in view.facts.get("references", []) if getattr(f, "span", None)]
+    found: list[tuple[int, int, dict]] = []
+    for lo, hi in view.regions():  # the body, then annexes (tables of tasks with their time limits)
+        region_found = []
+        for cand in candidates(mtext, lo, hi):
+            if view.kind_at(cand.start) in SKIP_KINDS:
+                continue
+            if any(s <= cand.start < e for s, e in ref_spans):
+                continue
+            fields = read_candidate(view, mtext, cand, doc_date, (lo, hi))
+            if fields is not None:
+                region_found.append(fields)
+        region_found.extend(bare_recurrences(view, mtext, lo, hi, [(s, e) for s, e, _ in region_found]))
+        found.extend(region_found)
+    found.sort(key=lambda f: f[0])
+    for start, end, values in found:
+        yield Deadline(**view.provenance(start, end), **values)
+
+
+def candidates(mtext: str, lo: int, hi: int) -> list[Candidate]:
+    """Every date expression in [lo, hi); where two overlap the longer (then earlier) wins."""
+    raw = [Candidate(kind, m.start(), m.end(), m) for kind, rx in PATTERNS.items() for m in rx.finditer(mtext, lo, hi)]
+    raw.sort(key=lambda c: (-(c.end - c.start), c.start))
+    kept: list[Candidate] = []
+    for c in raw:
+        if all(c.end <= k.start or c.start >= k.end for k in kept):
+            kept.append(c)
+    kept.sort(key=lambda c: c.start)
+    # a range `Quý IV/2025 - Quý II/2026`, `tháng 11 đến tháng 12/2025`: the end is the time limit
+    out = []
+    for i, c in enumerate(kept):
+        nxt = kept[i + 1] if i + 1 < len(kept) else None
+        if nxt and _links(mtext[c.end:nxt.start]):
+            nxt.range_start = c.range_start if c.range_start is not None else c.start
+            continue
+        out.append(c)
+    return out
+
+
+def _links(gap: str) -> bool:
+    m = RANGE_LINK.match(gap)
+    return bool(m) and m.end() == len(gap)
+
+
+def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | None,
+                   region: tuple[int, int] | None = None) -> Optional[tuple[int, int, dict]]:
+    lo, hi = region or view.body
+    in_annex = (lo, hi) != tuple(view.body)
+    sent_lo, sent_hi = sentence_span(mtext, c.start, lo, hi)
+    before = mtext[max(sent_lo, c.start - 80):c.start]
+    after = mtext[c.end:min(sent_hi + 1, c.end + 60)]
+    if START_CUE.search(before) or re.search(r"tính\s+từ", mtext[sent_lo:c.start], I):
+        return None  # `từ ngày 01/7/2025`: when something starts (a range's end is its own candidate)
+    if REF_NUMBER.search(before) or REF_SO.search(before):
+        return None
+    line_start = mtext.rfind("\n", 0, c.start) + 1
+    if PREAMBLE.match(mtext, line_start):
+        return None
+    cue = CUE.search(before)
+    label = LABEL.search(before)
+    cell = _alone_in_paragraph(mtext, c.start if c.range_start is None else c.range_start, c.end) and (
+        in_annex or view.section_at(c.start) is not None)  # a table cell, not a stray header line
+    range_before = mtext[max(sent_lo, c.range_start - 80):c.range_start] if c.range_start is not None else ""
+    if c.range_start is not None and not cue:
+        label = label or LABEL.search(range_before)
+    if ONGOING.match(after):
+        return None  # `Năm 2025 và các năm tiếp theo`: from then on, not by then
+    if c.kind in PERIOD_KINDS:
+        if not (label or (cue and PERIOD_CUES.match(cue.group("cue")))):
+            return None
+        if view.kind_at(c.start) == "objectives" or TARGET_CLAUSE.search(mtext[sent_lo:sent_hi]):
+            return None
+    if c.kind == "month_only" and cue and cue.group("cue").lower().startswith("vào"):
+        return None  # `vào tháng 4`: when something happens, not a limit
+    if c.kind == "month_only" and c.range_start is not None and not label:
+        return None  # `từ tháng 3 đến tháng 10`: a season, every year or none
+    if not (cue or label or (cell and c.kind in CELL_OK)):
+        return None
+    start = c.start
+    if c.range_start is not None:  # the text is the whole range, with its `từ`
+        opener = re.search(r"\btừ\s*$", range_before, I)
+        start = c.range_start - (len(range_before) - opener.start() if opener else 0)
+    elif cue:
+        start = c.start - (len(before) - cue.start())
+    clause_lo, clause_hi = clause_span(mtext, c.start, lo, hi)
+    recurring = _recurrence(mtext, max(clause_lo, sent_lo), clause_hi, c)
+    shared = SHARED_YEAR.match(after) if c.kind == "month_only" else None
+    values = _values(c, doc_date, recurring, mtext[sent_lo:sent_hi], int(shared.group("y")) if shared else None)
+    if values is None:
+        return None
+    end = c.end
+    if recurring:
+        pre = RECUR_PREFIX.search(mtext[max(sent_lo, start - 40):start])
+        if pre:
+            start = start - (len(mtext[max(sent_lo, start - 40):start]) - pre.start())
+        tail = RECUR_TAIL.match(mtext, end)
+        if tail:
+            end = tail.end()
+        if pre:
+            close = re.match(r"\s*\)", mtext[end:end + 3])
+            if close:
+                end += close.end()
+    while start < end and mtext[start].isspace():
+        start += 1
+    return start, end, values
+
+
+def _alone_in_paragraph(mtext: str, start: int, end: int) -> bool:
+    line_start = mtext.rfind("\n", 0, start) + 1
+    line_end = mtext.find("\n", end)
+    line_end = len(mtext) if line_end == -1 else line_end
+    return not mtext[line_start:start].strip() and not mtext[end:line_end].strip(" .;")
+
+
+def _recurrence(mtext: str, lo: int, hi: int, c: Candidate) -> bool:
+    for m in RECUR_MARK.finditer(mtext, lo, hi):
+        if m.group("p") and ATTRIBUTIVE.search(mtext[max(lo, m.start() - 40):m.start()]):
+            continue
+        return True
+    return False
+
+
+def _values(c: Candidate, doc_date: date | None, recurring: bool, sentence: str,
+            shared_year: int | None = None) -> Optional[dict]:
+    g = c.m.groupdict()
+    year = int(g["y"]) if g.get("y") else shared_year
+    kind = c.kind
+    if kind == "day_monthly":
+        day = int(g["d"])
+        return {"date": None, "recurrence": "monthly", "month": None, "day": day} if 1 <= day <= 31 else None
+    if kind in ("full_num", "full_words", "dm_words", "dm_num"):
+        day, month = int(g["d"]), int(g["m"])
+    elif kind in ("month_year", "month_only"):
+        month, day = int(g["m"]), None
+    elif kind == "quarter":
+        q = ROMAN.get(g["q"].upper()) or int(g["q"])
+        month, day = 3 * q, None
+    elif kind == "half":
+        month, day = (6 if g["w"].lower() == "đầu" else 12), None
+    else:  # year
+        month, day = 12, 31
+    if not 1 <= month <= 12:
+        return None
+    if year is None and recurring:
+        last = calendar.monthrange(2001, month)[1]
+        if day is not None and not 1 <= day <= last + (month == 2):
+            return None
+        return {"date": None, "recurrence": "annual", "month": month, "day": day if day is not None else last}
+    if year is None:
+        if doc_date is None:
+            return None
+        year = doc_date.year
+        if day is not None and (month, day) < (doc_date.month, doc_date.day) and NEXT_YEAR.search(sentence):
+            year += 1
+    if day is None:
+        day = calendar.monthrange(year, month)[1]
+    try:
+        return {"date": date(year, month, day), "recurrence": None, "month": None, "day": None}
+    except ValueError:
+        return None
+
+
+def bare_recurrences(view: DocView, mtext: str, lo: int, hi: int, taken: list[tuple[int, int]]):
+    """`báo cáo định kỳ 6 tháng`, `báo cáo năm`: a reporting period with no due day."""
+    for m in REPORT_PERIOD.finditer(mtext, lo, hi):
+        if view.kind_at(m.start()) in NO_BARE_RECURRENCE:
+            continue
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        sent_lo, sent_hi = sentence_span(mtext, m.start(), lo, hi)
+        if any(sent_lo <= s < sent_hi for s, _ in taken):
+            continue  # `Định kỳ hằng năm (trước ngày 15/12)`: the dated deadline says it
+        period = (m.group("p1") or m.group("p2") or m.group("p3")).lower()
+        recurrence = "semiannual" if "tháng" in period and period != "tháng" else PERIOD_WORD[period]
+        yield m.start(), m.end(), {"date": None, "recurrence": recurrence, "month": None, "day": None}
+
+
+_HEADER_DATE = re.compile(rf"ngày\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+({YEAR})|ngày\s+(\d{{1,2}})/(\d{{1,2}})/({YEAR})", I)
+
+
+def header_date(view: DocView, mtext: str) -> date | None:
+    """The date line of the header when metadata left issued_date empty (`Bắc Ninh, ngày 20 tháng 11 năm 2025`)."""
+    start, body_start = view.span[0], view.body[0]
+    for m in _HEADER_DATE.finditer(mtext, start, body_start):
+        d, mo, y = [int(x) for x in (m.groups()[:3] if m.group(1) else m.groups()[3:])]
+        try:
+            return date(y, mo, d)
+        except ValueError:
+            continue
+    return None

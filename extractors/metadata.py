@@ -54,6 +54,7 @@ class Meta:
     signer: Signer | None = None
     recipients: list[str] = field(default_factory=list)
     body: tuple[int, int] = (0, 0)
+    end: int = 0  # where the document ends: after its closing block and annexes
     annexes: list[tuple[str, tuple[int, int]]] = field(default_factory=list)  # (label, span) after the signature
     warnings: list[str] = field(default_factory=list)
 
@@ -347,7 +348,24 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             meta.warnings.append(f"date taken from the adoption clause {m.group(0)!r}")
     meta.signer = _signer(closing)
     meta.annexes = _annexes(closing, end)
+    meta.end = end if meta.annexes else _closing_end(closing, end)
     return meta
+
+
+def _closing_end(closing: list[Line], end: int) -> int:
+    """End of the signature and `Nơi nhận` block. What a web page appended after it (notices, contact
+    details) is not part of the document."""
+    last = None
+    for line in closing:
+        t = line.text
+        part_of_closing = (
+            is_closing_line(t) or t.startswith(("-", "+", "•")) or is_person_name(t)
+            or (is_upper_line(t) and len(t) < 60) or (t[:1].islower() and len(t) < 12)  # typist's initials
+        )
+        if not part_of_closing:
+            break
+        last = line
+    return last.end if last is not None else end
 
 
 _ADOPTED = re.compile(r"thông qua ngày\s+(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")

@@ -217,6 +217,36 @@ def bench(paths: tuple[Path, ...], workers: tuple[int, ...], max_size_mb: float,
         click.echo(format_report(run_bench(paths, workers)))
 
 
+@cli.command()
+@click.argument("number")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
+def refs(number: str, db_path: str) -> None:
+    """What the document NUMBER cites and what cites it (`vanban refs 61-CTr/TU`).
+
+    Exit status 1 when no document has that number and nothing cites it.
+    """
+    from pipeline import store
+    found = store.citations(store.open_db(db_path), number)
+    if not found["documents"] and not found["cited_by"]:
+        click.echo(f"{number}: no document and no reference with this number in {db_path}")
+        sys.exit(1)
+    if not found["documents"]:
+        click.echo(f"{number}: not in the database")
+    for d in found["documents"]:
+        click.echo(f"{d['number']}  {d['doc_type'] or '-'}  {d['issuer'] or '-'}  {d['issued_date'] or '-'}"
+                   f"  ({Path(d['source']).name} #{d['ord'] + 1})")
+    click.echo(f"cites ({len(found['cites'])}):")
+    for r in found["cites"]:
+        where = f"{Path(r['cited_source']).name} #{r['cited_ord'] + 1}" if r["resolved"] else "not in the database"
+        click.echo(f"  -> {r['cited_number'] or r['cited_title']}  {r['cited_doc_type'] or '-'}  {r['cited_date'] or '-'}"
+                   f"  {r['cited_issuer'] or '-'}  [{where}]")
+    click.echo(f"cited by ({len(found['cited_by'])}):")
+    for r in found["cited_by"]:
+        link = "" if r["resolved"] else "  [names the number, not matched to a stored document]"
+        click.echo(f"  <- {r['citing_number'] or '(no number)'}  {r['citing_doc_type'] or '-'}  {r['citing_issuer'] or '-'}"
+                   f"  ({Path(r['citing_source']).name} #{r['citing_ord'] + 1}){link}")
+
+
 def main() -> None:
     cli()
 

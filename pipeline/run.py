@@ -14,13 +14,14 @@ from pathlib import Path
 from extractors import EXTRACTORS
 from extractors.base import DocView
 from extractors.metadata import read_metadata
+from extractors.references import enclosed_citations, issuer_key
 from extractors.vocab import type_by_name
 from pipeline.errors import EmptyDocument
 from pipeline.limits import check_pages, check_size
 from pipeline.normalise import normalise
 from pipeline.readers import read, reader_for
 from pipeline.segment import segment_sections, split_documents
-from pipeline.textutil import fold, parse_date
+from pipeline.textutil import fold
 from schemas import Document, ParseResult, RawText, Source
 
 
@@ -57,7 +58,7 @@ def build_documents(text: str, page_starts: list[int], raw: RawText,
         doc = Document(
             doc_type=meta.doc_type, number=meta.number, issuer=meta.issuer, parent_issuer=meta.parent_issuer,
             issued_date=meta.issued_date, place=meta.place, subject=meta.subject, signer=meta.signer,
-            recipients=meta.recipients, span=(start, end), warnings=list(meta.warnings),
+            recipients=meta.recipients, span=(start, meta.end), warnings=list(meta.warnings),
             sections=segment_sections(text, *meta.body),
         )
         view = DocView(text=text, document=doc, body=meta.body, page_starts=page_starts,
@@ -77,31 +78,26 @@ def build_documents(text: str, page_starts: list[int], raw: RawText,
     return [d for d, _ in docs]
 
 
-_ENCLOSED = re.compile(
-    r"[Kk]èm theo\s+(?P<type>[^\d]{3,40}?)\s+số\s*(?P<number>\d+\s*[-/][\w/\-Đđ&]+)\s*,?\s*"
-    r"(?:ngày\s*(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
-    r"(?:\s+của\s+(?P<issuer>[^.;)\n]+))?"
-)
-
-
-def _fill_from_enclosure_note(doc: Document, text: str, region: tuple[int, int], same_issuer: bool) -> bool:
+def _fill_from_enclosure_note(doc: Document, text: str, region: tuple[int, int], same_issuer: bool,
+                              context: str | None) -> bool:
     """Fill number, date and issuer of `doc` from a note in `region` naming it:
-    `Kèm theo Chương trình số 61-CTr/TU ngày 21/10/2024 của Ban Thường vụ Tỉnh ủy Sóc Trăng`.
+    `Kèm theo Chương trình số 61-CTr/TU ngày 21/10/2024 của Ban Thường vụ Tỉnh ủy Sóc Trăng`,
+    read with the references parser (one citation parser for the project).
     With same_issuer, the note must name the issuer the document already has (an annex heading
     naming its own resolution), so a note about another body's text is never taken."""
-    for m in _ENCLOSED.finditer(text, *region):
-        if type_by_name().get(fold(m.group("type"))) != doc.doc_type:
+    for cit in enclosed_citations(text, region[0], region[1], context):
+        if cit.doc_type != doc.doc_type:
             continue
-        issuer = (m.group("issuer") or "").strip()
-        if same_issuer and not (doc.issuer and issuer and fold(issuer) == fold(doc.issuer)):
+        issuer = cit.issuer if not cit.issuer_from_code else None
+        if same_issuer and not (doc.issuer and issuer and issuer_key(issuer) == issuer_key(doc.issuer)):
             continue
         if doc.number is None:
-            doc.number = re.sub(r"\s+", "", m.group("number"))
-        if doc.issued_date is None and m.group("date"):
-            doc.issued_date = parse_date(m.group("date"))
+            doc.number = cit.number
+        if doc.issued_date is None and cit.date:
+            doc.issued_date = cit.date
         if issuer and (doc.issuer is None or fold(doc.issuer) in fold(issuer)):
             doc.issuer = issuer
-        doc.warnings.append(f"number and date taken from the note {m.group(0)!r}")
+        doc.warnings.append(f"number and date taken from the note {text[cit.note_start:cit.end]!r}")
         return True
     return False
 
@@ -111,10 +107,10 @@ def _fill_from_cover_letter(docs: list[Document], text: str) -> None:
     its number nor its date. A document without a number may also name itself in an annex heading."""
     for prev, doc in zip(docs, docs[1:]):
         if doc.number is None:
-            _fill_from_enclosure_note(doc, text, prev.span, same_issuer=False)
+            _fill_from_enclosure_note(doc, text, prev.span, same_issuer=False, context=prev.issuer)
     for doc in docs:
         if doc.number is None:
-            _fill_from_enclosure_note(doc, text, doc.span, same_issuer=True)
+            _fill_from_enclosure_note(doc, text, doc.span, same_issuer=True, context=doc.issuer)
 
 
 def _fill_from_issuing_decision(docs: list[Document], text: str) -> None:

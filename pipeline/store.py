@@ -15,10 +15,24 @@ from typing import Iterator
 
 import sqlite_utils
 
+from extractors.references import issuer_key
 from pipeline.textutil import fold
 from schemas import Document, FileError, ParseResult, Section
 
-PIPELINE_VERSION = "0.1.0"
+def _code_version() -> str:
+    """Digest of the code and vocabulary that make the output: a stored file whose digest differs is
+    parsed again, so an improved extractor reaches existing databases without --force."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha1()
+    for package in ("pipeline", "extractors", "schemas"):
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in (".py", ".csv", ".json", ".jsonl", ".tsv") and "__pycache__" not in path.parts:
+                h.update(path.relative_to(root).as_posix().encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+PIPELINE_VERSION = _code_version()
 FACT_TABLES = {"targets": "Target", "deadlines": "Deadline", "assignments": "Assignment", "references": "Reference"}
 _DOC_FIELDS = ("doc_type", "number", "issuer", "parent_issuer", "issued_date", "place", "subject", "recipients",
                "page", "warnings")
@@ -52,8 +66,13 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         "title_folded": str, "search_text": str,
     }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("parent_id", "sections", "id")],
         if_not_exists=True)
-    db["agencies"].create({"id": int, "name": str, "kind": str, "name_key": str}, pk="id", if_not_exists=True)
+    db["agencies"].create({"id": int, "name": str, "kind": str, "name_key": str, "level": str, "successor": str},
+                          pk="id", if_not_exists=True)
+    for col in ("level", "successor"):  # databases made before these columns existed
+        if col not in db["agencies"].columns_dict:
+            db["agencies"].add_column(col, str)
     db["agencies"].create_index(["name_key"], unique=True, if_not_exists=True)
+    _seed_agencies(db)
     for table in FACT_TABLES:
         cols = {"id": str, "document_id": str, "ord": int, "span_start": int, "span_end": int, "page": int,
                 "section": str, "text": str, "ocr": int}
@@ -63,6 +82,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             fks.append(("agency_ref", "agencies", "id"))
         db[table].create(cols, pk="id", foreign_keys=fks, if_not_exists=True)
         db[table].create_index(["document_id"], if_not_exists=True)
+    _ensure_reference_columns(db)
     db["errors"].create({"id": int, "path": str, "stage": str, "error_type": str, "message": str, "time": str},
                         pk="id", if_not_exists=True)
     db["errors"].create_index(["path"], if_not_exists=True)
@@ -154,6 +174,7 @@ def delete_source(db: sqlite_utils.Database, path: str) -> None:
     db.execute("PRAGMA defer_foreign_keys = ON")  # sections point at sections: check at commit
     doc_ids = [r["id"] for r in db.query("select id from documents where source = ?", [path])]
     for doc_id in doc_ids:
+        db.execute("update [references] set cited_document_id = null where cited_document_id = ?", [doc_id])
         for table in FACT_TABLES:
             db[table].delete_where("document_id = ?", [doc_id])
         db["sections"].delete_where("document_id = ?", [doc_id])
@@ -165,6 +186,7 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
     """Store one parsed file, replacing what was stored for its path, in one transaction."""
     path = result.source.path
     with db.atomic():
+        old_keys = {r["number_key"] for r in db.query("select number_key from documents where source = ?", [path])}
         delete_source(db, path)
         db["errors"].delete_where("path = ?", [path])
         src = result.source.model_dump(mode="json")
@@ -190,19 +212,151 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                     row = _flatten(fact.model_dump(mode="json"))
                     row.update(id=f"{doc_id}:{table[0]}{j}", document_id=doc_id, ord=j)
                     if table == "assignments":
-                        row["agency_ref"] = agency_ref(db, fact.agency_id or fact.agency, fact.agency_kind)
+                        row["agency_ref"] = agency_ref(db, fact.agency, fact.agency_kind, key=fact.agency_id,
+                                                       level=fact.agency_level, successor=fact.agency_successor)
+                    if table == "references":
+                        row.update(number_key=number_key(fact.number), issuer_key=issuer_key(fact.issuer),
+                                   cited_document_id=None)
                     rows.append(row)
                 if rows:
                     db[table].insert_all(rows, alter=True)
+        new_ids = [_doc_id(path, i) for i in range(len(result.documents))]
+        new_keys = {number_key(d.number) for d in result.documents}
+        # Both directions: the new references, and older references to the numbers this file added or removed.
+        resolve_references(db, number_keys=(old_keys | new_keys) - {None}, document_ids=new_ids)
 
 
-def agency_ref(db: sqlite_utils.Database, name: str, kind: str | None) -> int:
-    """Stable id of an agency, keyed by its folded name."""
-    key = fold(name)
-    row = next(db.query("select id from agencies where name_key = ?", [key]), None)
+# --- the citation graph ---------------------------------------------------------------------------
+
+_REFERENCE_COLUMNS = {"doc_type": str, "number": str, "date": str, "issuer": str, "title": str,
+                      "number_key": str, "issuer_key": str, "cited_document_id": str}
+CITATION_GRAPH_SQL = """
+create view if not exists citation_graph as
+select r.id as reference_id, r.ord as reference_ord, r.document_id as citing_document_id, d.number as citing_number,
+       d.doc_type as citing_doc_type, d.issuer as citing_issuer, d.source as citing_source, d.ord as citing_ord,
+       r.doc_type as cited_doc_type, r.number as cited_number, r.number_key as cited_number_key,
+       r.title as cited_title, r.date as cited_date, r.issuer as cited_issuer,
+       r.cited_document_id, c.source as cited_source, c.ord as cited_ord,
+       r.cited_document_id is not null as resolved
+from [references] r join documents d on d.id = r.document_id left join documents c on c.id = r.cited_document_id
+"""
+
+
+def _ensure_reference_columns(db: sqlite_utils.Database) -> None:
+    """The contract fields, the match keys and the link of the references table, also in older databases.
+    cited_document_id is kept valid by delete_source and resolve_references rather than a foreign key,
+    so that re-ingesting a cited file never fails on the references that point at it."""
+    table = db["references"]
+    have = table.columns_dict
+    for name, kind in _REFERENCE_COLUMNS.items():
+        if name not in have:
+            table.add_column(name, kind)
+    table.create_index(["number_key"], if_not_exists=True)
+    table.create_index(["cited_document_id"], if_not_exists=True)
+    db.execute(CITATION_GRAPH_SQL)
+
+
+def _same_body(ref_issuer: str | None, doc_issuer: str | None, citing_issuer: str | None) -> bool:
+    """A reference names the document when the issuers agree; a reference without an issuer (`Kế hoạch số
+    973/KH-UBND` in the body's own plan) matches only a document of the citing document's own issuer."""
+    if ref_issuer:
+        return ref_issuer == doc_issuer
+    return bool(doc_issuer) and doc_issuer == citing_issuer
+
+
+def _chunks(items: list, size: int = 500) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def resolve_references(db: sqlite_utils.Database, number_keys: set[str] | None = None,
+                       document_ids: list[str] | None = None) -> int:
+    """Point references at the documents they cite (same number key and issuer); returns how many rows changed.
+
+    With no arguments every reference is resolved again; otherwise the references of document_ids and
+    every reference to one of number_keys (so a newly stored document also resolves older references).
+    Call it inside a transaction (`with db.conn:`); save_result does."""
+    if number_keys is None and document_ids is None:
+        refs = list(db.query("select id, document_id, number_key, issuer_key, cited_document_id from [references]"))
+    else:
+        seen: dict[str, dict] = {}
+        for ids in _chunks(list(document_ids or [])):
+            marks = ",".join("?" * len(ids))
+            for r in db.query("select id, document_id, number_key, issuer_key, cited_document_id from [references] "
+                              f"where document_id in ({marks})", ids):
+                seen[r["id"]] = r
+        for keys in _chunks(sorted(number_keys or [])):
+            marks = ",".join("?" * len(keys))
+            for r in db.query("select id, document_id, number_key, issuer_key, cited_document_id from [references] "
+                              f"where number_key in ({marks})", keys):
+                seen[r["id"]] = r
+        refs = list(seen.values())
+    keys = sorted({r["number_key"] for r in refs if r["number_key"]})
+    candidates: dict[str, list[dict]] = {}
+    for chunk in _chunks(keys):
+        marks = ",".join("?" * len(chunk))
+        for d in db.query(f"select id, number_key, issuer from documents where number_key in ({marks}) "
+                          "order by source, ord", chunk):
+            candidates.setdefault(d["number_key"], []).append({**d, "issuer_key": issuer_key(d["issuer"])})
+    citing_ids = sorted({r["document_id"] for r in refs})
+    citing: dict[str, str | None] = {}
+    for chunk in _chunks(citing_ids):
+        marks = ",".join("?" * len(chunk))
+        for d in db.query(f"select id, issuer from documents where id in ({marks})", chunk):
+            citing[d["id"]] = issuer_key(d["issuer"])
+    changed = 0
+    for r in refs:
+        target = next((d["id"] for d in candidates.get(r["number_key"], [])
+                       if d["id"] != r["document_id"]
+                       and _same_body(r["issuer_key"], d["issuer_key"], citing.get(r["document_id"]))), None)
+        if target != r["cited_document_id"]:
+            db.execute("update [references] set cited_document_id = ? where id = ?", [target, r["id"]])
+            changed += 1
+    return changed
+
+
+def citations(db: sqlite_utils.Database, number: str) -> dict:
+    """The documents numbered `number`, what they cite and what cites them (resolved links, and references
+    to that number that name no stored document)."""
+    key = number_key(number)
+    docs = list(db.query("select id, source, ord, doc_type, number, issuer, issued_date from documents "
+                         "where number_key = ? order by source, ord", [key]))
+    ids = [d["id"] for d in docs]
+    marks = ",".join("?" * len(ids))
+    cites = list(db.query(f"select * from citation_graph where citing_document_id in ({marks}) "
+                          "order by citing_source, citing_ord, reference_ord", ids)) if ids else []
+    cited_by = list(db.query(
+        f"select * from citation_graph where cited_document_id in ({marks or 'null'}) "
+        "or (cited_document_id is null and cited_number_key = ?) order by citing_source, citing_ord, reference_ord",
+        [*ids, key]))
+    return {"number": number, "documents": docs, "cites": cites, "cited_by": cited_by}
+
+
+def agency_id(key: str) -> int:
+    """Id of an agency from its key alone (63 bits of sha1), so ids are the same in every database
+    and across re-ingests, whatever order files come in."""
+    return int(hashlib.sha1(key.encode()).hexdigest()[:15], 16)
+
+
+def agency_ref(db: sqlite_utils.Database, name: str, kind: str | None, key: str | None = None,
+               level: str | None = None, successor: str | None = None) -> int:
+    """Stable id of an agency, keyed by its folded canonical name; kind/level/successor filled when known."""
+    key = fold(key or name)
+    row = next(db.query("select id, kind, level from agencies where name_key = ?", [key]), None)
     if row:
+        if (kind and not row["kind"]) or (level and not row["level"]):
+            db["agencies"].update(row["id"], {"kind": row["kind"] or kind, "level": row["level"] or level})
         return row["id"]
-    return db["agencies"].insert({"name": name, "kind": kind, "name_key": key}).last_pk
+    return db["agencies"].insert({"id": agency_id(key), "name": name, "kind": kind, "name_key": key,
+                                  "level": level, "successor": successor}).last_pk
+
+
+def _seed_agencies(db: sqlite_utils.Database) -> None:
+    """The agencies of the vocabulary (extractors/data/agencies.csv), so the table lists them all."""
+    from extractors.agencies import known_agencies
+    rows = [{"id": agency_id(a.key), "name": a.name, "kind": a.kind, "name_key": a.key, "level": a.level,
+             "successor": a.successor} for a in known_agencies()]
+    db["agencies"].insert_all(rows, ignore=True)
 
 
 def record_error(db: sqlite_utils.Database, error: FileError) -> None:

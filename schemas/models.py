@@ -7,7 +7,7 @@ The contract's field names are kept as they are; provenance fields are added.
 """
 from __future__ import annotations
 
-from datetime import date
+import datetime as _dt
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -69,7 +69,7 @@ class Target(Fact):
 
 
 class Deadline(Fact):
-    date: Optional[date] = None
+    date: Optional[_dt.date] = None  # _dt.date: a field named `date` would hide the type
     recurrence: Optional[Recurrence] = None
     month: Optional[int] = None
     day: Optional[int] = None
@@ -79,16 +79,18 @@ class Assignment(Fact):
     agency: str
     agency_id: Optional[str] = Field(None, description="canonical key of the agency (agencies table)")
     agency_kind: Optional[str] = None
+    agency_level: Optional[str] = Field(None, description="central, province, district or commune")
+    agency_successor: Optional[str] = Field(None, description="the body that took over after the 2025 reorganisation")
     generic: bool = Field(False, description="a generic body such as 'các cơ quan có liên quan'")
     role: Role
     task: Optional[str] = None
-    deadline: Optional[date] = None
+    deadline: Optional[_dt.date] = None
 
 
 class Reference(Fact):
     doc_type: Optional[str] = None
     number: Optional[str] = None
-    date: Optional[date] = None
+    date: Optional[_dt.date] = None
     issuer: Optional[str] = None
     title: Optional[str] = None
 
@@ -116,7 +118,7 @@ class Document(Model):
     number: Optional[str] = None
     issuer: Optional[str] = None
     parent_issuer: Optional[str] = None
-    issued_date: Optional[date] = None
+    issued_date: Optional[_dt.date] = None
     place: Optional[str] = None
     subject: Optional[str] = None
     signer: Optional[Signer] = None

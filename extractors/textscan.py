@@ -1,0 +1,102 @@
+"""Helpers the deadline and assignment extractors share: a matching copy of the text, sentences, items.
+
+`match_text` returns a copy of the text with the same length (so offsets carry over unchanged)
+in which old-style tone placement is moved to the new style (`Uỷ` -> `Ủy`) and markup that
+splits words (`**`, the `_` of word-segmented files) is blanked. Regexes run on that copy;
+facts slice the original text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from extractors.base import DocView
+from pipeline.textutil import tone_key
+from schemas import Section
+
+
+def _letters(upper: bool) -> str:
+    chars = []
+    for cp in range(0x41, 0x1EFA):
+        c = chr(cp)
+        if not c.isalpha() or (c.isupper() != upper):
+            continue
+        name = unicodedata.name(c, "")
+        if "LATIN" in name:
+            chars.append(c)
+    return "".join(chars)
+
+
+UPPER = _letters(True)
+LOWER = _letters(False)
+# One word that starts with a capital / with a small letter (Vietnamese syllables are short).
+CAP_WORD = f"[{UPPER}][{UPPER}{LOWER}]*"
+LOW_WORD = f"[{LOWER}]+"
+
+_MARKUP = re.compile(r"\*+|(?<=\w)_(?=\w)")
+
+
+def match_text(text: str) -> str:
+    """Same-length copy of text for matching: new-style tones, markup blanked."""
+    keyed = tone_key(text)
+    if len(keyed) != len(text):  # never expected; keep offsets exact whatever happens
+        keyed = text
+    return _MARKUP.sub(lambda m: " " * len(m.group()), keyed)
+
+
+# A sentence ends at . ! ? followed by white space (not inside numbers like 1.1. or 15.12.2024),
+# or at a line break; a list bullet starts a new one.
+_SENT_END = re.compile(r"(?<!\d)[.!?](?=\s)|\n")
+
+
+def sentence_span(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """The sentence around pos, within [lo, hi)."""
+    hi = len(text) if hi is None else hi
+    start = lo
+    for m in _SENT_END.finditer(text, lo, pos):
+        start = m.end()
+    m = _SENT_END.search(text, pos, hi)
+    end = m.end() if m and m.group() != "\n" else (m.start() if m else hi)
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def clause_span(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """The clause around pos: a sentence cut at semicolons."""
+    s, e = sentence_span(text, pos, lo, hi)
+    semi = text.rfind(";", s, pos)
+    if semi != -1:
+        s = semi + 1
+    semi = text.find(";", pos, e)
+    if semi != -1:
+        e = semi
+    while s < e and text[s].isspace():
+        s += 1
+    return s, e
+
+
+def own_end(sec: Section) -> int:
+    """End of a section's own text, before its first child."""
+    return sec.children[0].span[0] if sec.children else sec.span[1]
+
+
+_NUMBER = re.compile(r"\s*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ]|\(\d+\)|\d+\))\s*[.)\-:/]?\s*(?=\S)|\s*[-+•]\s*")
+
+
+def content_start(text: str, sec: Section) -> int:
+    """Offset after a section's number marker (`1.`, `a)`, `-`, `IV-`)."""
+    m = _NUMBER.match(text, sec.span[0], own_end(sec))
+    return m.end() if m else sec.span[0]
+
+
+def top_kind(view: DocView, offset: int) -> str | None:
+    return view.kind_at(offset)
+
+
+def trim(text: str, start: int, end: int, strip: str = " \t\n,;:.-–") -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in strip):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in strip):
+        end -= 1
+    return start, end

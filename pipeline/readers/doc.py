@@ -1,0 +1,255 @@
+"""Word 97-2003 (.doc), recognised by content, not by name.
+
+- OLE2 compound file (real .doc): LibreOffice headless converts it to .docx, read_docx reads that;
+- RTF named .doc: converted the same way, with a warning saying it is RTF;
+- a DOCX zip named .doc: read_docx directly;
+- Word "Web Page" HTML named .doc: text taken with the standard library's html.parser
+  (tables cell by cell, charset from the BOM or the meta tag);
+- plain text named .doc: read as text.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
+from pipeline.readers.docx import is_encrypted_ole, read_docx
+from schemas import RawText
+
+MAX_DOC_BYTES = 100 * 1024 * 1024
+CONVERT_TIMEOUT = 120  # seconds for one soffice conversion
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_INSTALL_HINT = "install LibreOffice Writer: apt-get install libreoffice-writer-nogui (or libreoffice-writer)"
+
+
+def sniff(data: bytes) -> str:
+    """"ole", "rtf", "zip", "html" or "unknown" from the first bytes."""
+    if data.startswith(_OLE_MAGIC):
+        return "ole"
+    if data.startswith(b"PK\x03\x04"):
+        return "zip"
+    head = data[:4096]
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
+    probe = head.replace(b"\x00", b"").lower()  # UTF-16 HTML reads as ASCII with NULs removed
+    if re.search(rb"<html|<!doctype html|urn:schemas-microsoft-com:office:word|<body|<head", probe):
+        return "html"
+    return "unknown"
+
+
+def read_doc(path: Path) -> RawText:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError as exc:
+        raise InputError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+    if size > MAX_DOC_BYTES:
+        raise LimitExceeded(f"the .doc file is {size / 2**20:.0f} MB (limit {MAX_DOC_BYTES // 2**20} MB)")
+    if not head.strip(b"\x00 \r\n\t"):
+        raise EmptyDocument("the file is empty")
+    kind = sniff(head)
+    if kind == "html":
+        return _read_html(path.read_bytes())
+    if kind == "zip":
+        raw = read_docx(path)
+        raw.warnings.append("the .doc file is really a DOCX (zip) document")
+        return raw
+    if kind == "ole":
+        if is_encrypted_ole(path):
+            raise EncryptedFile("the document is password-protected; save it without a password")
+        raw = _via_libreoffice(path, "Word 97-2003")
+        raw.format = "doc"
+        return raw
+    if kind == "rtf":
+        try:
+            raw = _via_libreoffice(path, "RTF")
+        except MissingTool as exc:
+            raise MissingTool(f"the .doc file is really RTF (Rich Text Format); {exc}") from None
+        raw.format = "doc"
+        raw.warnings.append("the .doc file is really RTF (Rich Text Format); converted with LibreOffice")
+        return raw
+    return _read_plain_text(path)
+
+
+def _read_plain_text(path: Path) -> RawText:
+    """Plain text saved under a .doc name (some systems export text so): read it as text."""
+    from pipeline.readers.text import decode
+    try:
+        text, encoding = decode(path.read_bytes())
+    except InputError:
+        raise InputError("not a Word document: neither Word 97-2003 (OLE2), RTF, DOCX, Word-saved HTML "
+                         "nor plain text") from None
+    from pipeline.legacy import fix_legacy
+    text, legacy = fix_legacy(text)
+    warnings = ["the .doc file is plain text; read as text"]
+    if legacy:
+        encoding = f"{encoding}+{legacy}"
+        warnings.append(f"converted from {legacy} to Unicode")
+    if not text.strip():
+        raise EmptyDocument("the file holds only whitespace")
+    return RawText(format="doc", pages=[text], paged=False, encoding=encoding, warnings=warnings)
+
+
+# --- LibreOffice --------------------------------------------------------------------------
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_docx(path: Path, outdir: Path, timeout: int = CONVERT_TIMEOUT) -> Path:
+    """Convert with LibreOffice headless into outdir; return the .docx path."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise MissingTool(f"reading .doc files needs LibreOffice (soffice), which is not installed: {_INSTALL_HINT}")
+    # A private profile per call: parallel conversions with one shared profile lock each other out.
+    profile = Path(tempfile.mkdtemp(prefix="vanban-lo-profile-"))
+    # soffice names its output after the input: copy the input under a plain name so odd file
+    # names (spaces, NFD, a leading dash) cannot confuse it.
+    src = outdir / "input.doc"
+    try:
+        shutil.copyfile(path, src)
+        cmd = [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+               f"-env:UserInstallation={profile.as_uri()}",
+               "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)]
+        env = dict(os.environ, HOME=str(profile))  # LibreOffice writes under $HOME too
+        # Its own process group: on a timeout the launcher and soffice.bin both go.
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                env=env, start_new_session=True)
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise LimitExceeded(f"LibreOffice did not convert the file within {timeout} s") from exc
+        out = outdir / "input.docx"
+        if proc.returncode != 0 or not out.exists():
+            detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
+            raise InputError(f"LibreOffice could not convert the file: {detail[-1] if detail else 'no output'}")
+        return out
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _via_libreoffice(path: Path, what: str) -> RawText:
+    with tempfile.TemporaryDirectory(prefix="vanban-doc-") as tmp:
+        out = convert_to_docx(path, Path(tmp))
+        try:
+            raw = read_docx(out)
+        except EmptyDocument:
+            raise EmptyDocument(f"the {what} document holds no text") from None
+    raw.warnings.append(f"{what} document converted to DOCX with LibreOffice")
+    return raw
+
+
+# --- Word-saved HTML ---------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "blockquote", "pre", "ul", "ol",
+           "title", "center", "address", "dt", "dd"}
+_CELLS = {"td", "th"}
+_SKIP = {"script", "style", "head", "xml", "noscript", "template"}
+
+
+def html_charset(data: bytes) -> str:
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return enc
+    match = _META_CHARSET.search(data[:16384])
+    if match:
+        name = match.group(1).decode("ascii").lower()
+        try:
+            codecs.lookup(name)
+            return name
+        except LookupError:
+            pass
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"  # Word's default for Western "Web Page" files
+
+
+class _HTMLText(HTMLParser):
+    """Paragraphs one per line; each table cell closed by a blank line."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.skip = 0
+
+    def _flush(self) -> None:
+        text = re.sub(r"[ \t\r\n\u00a0]+", " ", "".join(self.current)).strip()
+        self.current = []
+        if text:
+            self.lines.append(text)
+
+    def _blank(self) -> None:
+        self._flush()
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag == "br":
+            self._flush()
+        elif tag in _BLOCKS or tag in _CELLS:
+            self._flush()
+            if tag == "table":
+                self._blank()
+
+    def handle_startendtag(self, tag, attrs):
+        if tag == "br":
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _CELLS or tag == "table":
+            self._blank()
+        elif tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.current.append(data)
+
+    def text(self) -> str:
+        self._flush()
+        while self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        return "\n".join(self.lines)
+
+
+def _read_html(data: bytes) -> RawText:
+    charset = html_charset(data)
+    html = data.decode(charset, errors="replace")
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    text = parser.text()
+    warnings = ["the .doc file is really HTML (a Word \"Web Page\"); read as HTML"]
+    encoding = charset
+    from pipeline.legacy import fix_legacy  # HTML from the ABC/VNI era keeps the font encodings
+    text, legacy = fix_legacy(text)
+    if legacy:
+        encoding = f"{charset}+{legacy}"
+        warnings.append(f"converted from {legacy} to Unicode")
+    if not text.strip():
+        raise EmptyDocument("the HTML document holds no text")
+    return RawText(format="doc", pages=[text], paged=False, encoding=encoding, warnings=warnings)

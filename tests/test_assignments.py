@@ -1,0 +1,177 @@
+"""Assignments: real items (tests/cases/assignments.csv), the agency vocabulary, gold, the store, robustness."""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors import agencies, assignments, deadlines, vocab
+from extractors.base import phrase_view
+from pipeline.errors import ConfigError
+from pipeline.textutil import fold
+from tests.test_deadlines import SHARED, case_params, gold_scores, load_cases
+
+
+def run(phrase: str, doc_date: str = "", section_title: str = ""):
+    view = phrase_view(phrase, date.fromisoformat(doc_date) if doc_date else None, section_title or None)
+    view.facts["deadlines"] = list(deadlines.extract(view))
+    return list(assignments.extract(view))
+
+
+@pytest.mark.parametrize("case", case_params("assignments.csv"))
+def test_case(case):
+    rows = run(case["phrase"], case["doc_date"], case["section_title"])
+    got = [(fold(a.agency), a.role, a.deadline.isoformat() if a.deadline else "") for a in rows]
+    if case["expect"] == "absent":
+        assert fold(case["agency"]) not in [g[0] for g in got], got
+        return
+    wanted = [g for g in got if g[0] == fold(case["agency"]) and g[1] == case["role"]]
+    assert wanted, got
+    if case["deadline"]:
+        assert case["deadline"] in [g[2] for g in wanted], got
+    for a in rows:
+        assert case["phrase"][a.span[0]:a.span[1]] == a.text
+
+
+def test_case_file_covers_enough():
+    cases = load_cases("assignments.csv")
+    assert sum(c["expect"] == "present" for c in cases) >= 40
+    assert len({c["source"] for c in cases}) >= 10
+    assert len({c["id"] for c in cases}) == len(cases)
+
+
+@lru_cache(maxsize=None)
+def _source_text(name: str) -> str:
+    from pipeline.run import parse
+    return " ".join(parse(SHARED / "corpus" / "real" / name).text.split())
+
+
+@pytest.mark.parametrize("name", sorted({c["source"] for c in load_cases("assignments.csv")}))
+def test_items_are_verbatim(name):
+    text = _source_text(name)
+    for c in load_cases("assignments.csv"):
+        if c["source"] == name:
+            assert " ".join(c["phrase"].split()) in text, c["id"]
+
+
+# --- the vocabulary ---------------------------------------------------------------------------------
+
+def test_vocabulary_loads_cleanly():
+    """Every alias names one agency (vocabulary() raises otherwise) and the file says where names come from."""
+    table = agencies.vocabulary()
+    assert len({e.agency.name for e in table.values()}) >= 80
+    head = (vocab.DATA / "agencies.csv").read_text(encoding="utf-8").splitlines()[:3]
+    assert all(line.startswith("#") for line in head) and "Sources" in " ".join(head)
+    for name in ("Sở LĐ-TB&XH", "Sở LĐTBXH", "Sở Lao động, Thương binh và Xã hội"):
+        assert table[agencies.alias_key(name)].agency.name == "Sở Lao động - Thương binh và Xã hội"
+    assert agencies.group_words()
+
+
+def test_duplicate_alias_is_a_config_error(tmp_path, monkeypatch):
+    (tmp_path / "agencies.csv").write_text(
+        "# test\nname,kind,level,aliases,successor,scope\n"
+        "Sở Y tế,department,province,Sở YT,,optional\nSở Tư pháp,department,province,Sở YT,,optional\n",
+        encoding="utf-8")
+    monkeypatch.setattr(vocab, "DATA", tmp_path)
+    vocab.load_csv.cache_clear()
+    agencies.vocabulary.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="Sở YT"):
+            agencies.vocabulary()
+    finally:
+        monkeypatch.undo()
+        vocab.load_csv.cache_clear()
+        agencies.vocabulary.cache_clear()
+
+
+@pytest.mark.parametrize("written", ["Uỷ ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh", "UBND tỉnh"])
+def test_tone_placement_and_abbreviation_do_not_matter(written):
+    rows = run(f"Giao {written} chủ trì, phối hợp với Sở Y tế triển khai Kế hoạch.", "2025-01-02", "Tổ chức thực hiện")
+    assert [(a.agency, a.role) for a in rows][:1] == [("Ủy ban nhân dân tỉnh", "lead")]
+    assert rows[0].agency_id == fold("Ủy ban nhân dân tỉnh")
+
+
+def test_each_co_agency_is_its_own_row():
+    rows = run("Giao Sở Y tế chủ trì, phối hợp với Sở Tài chính, Sở Nội vụ và Ủy ban nhân dân các xã "
+               "tổ chức triển khai thực hiện.", "2025-01-02", "Tổ chức thực hiện")
+    assert [(a.agency, a.role) for a in rows] == [
+        ("Sở Y tế", "lead"), ("Sở Tài chính", "support"), ("Sở Nội vụ", "support"),
+        ("Ủy ban nhân dân các xã", "support")]
+
+
+def test_successor_and_level():
+    rows = run("Sở Thông tin và Truyền thông: Chủ trì, phối hợp với Công an tỉnh thực hiện tốt công tác truyền thông.",
+               "2013-07-03", "Tổ chức thực hiện")
+    first = rows[0]
+    assert (first.agency, first.agency_successor, first.agency_level) == (
+        "Sở Thông tin và Truyền thông", "Sở Khoa học và Công nghệ", "province")
+
+
+def test_generic_bodies_are_flagged():
+    rows = run("Chủ trì, phối hợp với các cơ quan, đơn vị có liên quan triển khai thực hiện tốt nội dung Kế hoạch này",
+               "", "Tổ chức thực hiện")
+    assert all(a.generic for a in rows if a.role == "support")
+
+
+# --- gold, store, robustness -------------------------------------------------------------------------
+
+def test_gold_assignments(tmp_path_factory):
+    result = gold_scores(str(tmp_path_factory.mktemp("pred")))
+    assert result["facts"]["assignments"]["f1"] >= 0.9
+    assert result["attributes"]["assignments.role"]["accuracy"] >= 0.95
+
+
+README_SQL = {
+    "leads": """
+        SELECT a.name, a.kind, COUNT(*) AS tasks
+        FROM assignments s JOIN agencies a ON a.id = s.agency_ref
+        WHERE s.role = 'lead' AND s."generic" = 0
+        GROUP BY a.id ORDER BY tasks DESC, a.name LIMIT 10""",
+    "due": """
+        SELECT d.number, x.text, x.date, x.recurrence, x.section
+        FROM deadlines x JOIN documents d ON d.id = x.document_id
+        WHERE substr(x.date, 1, 7) = :month
+           OR (x.recurrence = 'annual' AND x.month = CAST(substr(:month, 6, 2) AS INTEGER))
+           OR x.recurrence = 'monthly'
+        ORDER BY x.date""",
+}
+
+
+def test_store_agency_ids_are_stable_and_readme_queries_run(tmp_path):
+    from pipeline.run import parse
+    from pipeline.store import open_db, save_result
+    seed = SHARED / "corpus" / "seeds" / "004_164697cdc8f48644.txt"
+    result = parse(seed)
+    db1, db2 = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db")
+    save_result(db1, parse(SHARED / "corpus" / "seeds" / "000_626193b0675de070.txt"))
+    save_result(db1, result)
+    save_result(db1, result)  # re-ingest
+    save_result(db2, result)
+    ids1 = {r["name_key"]: r["id"] for r in db1.query("select id, name_key from agencies")}
+    ids2 = {r["name_key"]: r["id"] for r in db2.query("select id, name_key from agencies")}
+    assert all(ids1[k] == v for k, v in ids2.items())
+    leads = list(db1.query(README_SQL["leads"]))
+    assert leads and leads[0]["tasks"] >= 1
+    row = db1["agencies"].get(ids1[fold("Sở Y tế")])
+    assert (row["kind"], row["level"]) == ("department", "province")
+    due = list(db1.query(README_SQL["due"], {"month": "2024-11"}))
+    assert any(r["text"] == "trong tháng 11/2024" for r in due)
+
+
+WORDS = ["Giao ", "Đề nghị ", "Sở Y tế", "Sở ", "Ủy ban nhân dân ", "UBND ", "các ", "cơ quan", "đơn vị", ", ", " và ",
+         "chủ trì", "phối hợp với ", "có liên quan", ": ", "\n", "1. ", "- ", "tỉnh", "xã, phường", "Ban ", "Tỉnh ủy",
+         "thực hiện", "trước ngày 15/12/2025", "(", ")", ".", "Đảng đoàn ", "Thủ trưởng "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=3)), max_size=40),
+       st.sampled_from([None, "Tổ chức thực hiện", "Nhiệm vụ", "Mục tiêu"]))
+def test_random_text_never_raises_and_spans_slice_back(parts, title):
+    phrase = "".join(parts)
+    for a in run(phrase, "2025-01-02", title or ""):
+        assert phrase[a.span[0]:a.span[1]] == a.text
+        assert a.agency and a.role in ("lead", "support", "implement")
