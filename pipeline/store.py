@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import types
+import typing
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 import sqlite_utils
+from pydantic import BaseModel
 
 from extractors.references import issuer_key
 from pipeline.textutil import fold
+import schemas
 from schemas import Document, FileError, ParseResult, Section
 
 def _code_version() -> str:
@@ -82,6 +86,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             fks.append(("agency_ref", "agencies", "id"))
         db[table].create(cols, pk="id", foreign_keys=fks, if_not_exists=True)
         db[table].create_index(["document_id"], if_not_exists=True)
+        _ensure_model_columns(db[table], getattr(schemas, FACT_TABLES[table]))
     _ensure_reference_columns(db)
     db["errors"].create({"id": int, "path": str, "stage": str, "error_type": str, "message": str, "time": str},
                         pk="id", if_not_exists=True)
@@ -91,6 +96,33 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["sections"].create_index(["document_id"], if_not_exists=True)
     if "sections_fts" not in db.table_names():
         db["sections"].enable_fts(["title_folded", "search_text"], create_triggers=True)
+
+
+def _model_columns(model: type[BaseModel], prefix: str = "") -> dict[str, type]:
+    """The columns _flatten writes for a model, typed from its fields: a nested model as prefix__field,
+    lists and dates as text, booleans as integers."""
+    cols: dict[str, type] = {}
+    for name, field in model.model_fields.items():
+        kind = field.annotation
+        if typing.get_origin(kind) in (typing.Union, types.UnionType):  # Optional[X]
+            kind = next(a for a in typing.get_args(kind) if a is not type(None))
+        if name == "span":
+            cols[f"{prefix}span_start"] = cols[f"{prefix}span_end"] = int
+        elif isinstance(kind, type) and issubclass(kind, BaseModel):
+            cols.update(_model_columns(kind, f"{prefix}{name}__"))
+        else:
+            cols[f"{prefix}{name}"] = {int: int, bool: int, float: float}.get(kind, str)
+    return cols
+
+
+def _ensure_model_columns(table: sqlite_utils.db.Table, model: type[BaseModel]) -> None:
+    """Declare every column of a fact model up front. Left to `insert_all(alter=True)`, a column takes the
+    type of the first value stored in it: `year` became TEXT when the first target had none, and then held
+    '2030' instead of 2030 in one database and not in another, depending on which file was stored first."""
+    have = table.columns_dict
+    for name, kind in _model_columns(model).items():
+        if name not in have:
+            table.add_column(name, kind)
 
 
 def number_key(number: str | None) -> str | None:
