@@ -208,3 +208,20 @@ def test_cli_ingest_passes_workers_and_limits(tmp_path):
     assert "... and 5 more: select * from errors" in result.output  # the first 20 are listed
     assert {e["error_type"] for e in error_rows(db_path)} == {"LimitExceeded"}
     assert limits.current() == limits.DEFAULT  # the options held for that run only
+
+
+def test_fact_columns_are_typed_whatever_file_comes_first(tmp_path):
+    """With workers, files are stored in the order they finish: the tables must not depend on it."""
+    from schemas import Document, ParseResult, Source, Target
+
+    def result(name: str, year: int | None) -> ParseResult:
+        text = "tỷ lệ hộ nghèo dưới 2%"
+        target = Target(span=(0, len(text)), text=text, indicator="tỷ lệ hộ nghèo", value=2, unit="%",
+                        comparator="<", year=year)
+        return ParseResult(source=Source(path=str(tmp_path / name), sha256=name, format="txt"), text=text,
+                           documents=[Document(span=(0, len(text)), targets=[target])])
+
+    db = store.open_db(tmp_path / "out.db")
+    store.save_result(db, result("a.txt", None))  # the first target stored has no year
+    store.save_result(db, result("b.txt", 2030))
+    assert [r["t"] for r in db.query("select typeof(year) as t from targets order by id")] == ["null", "integer"]
