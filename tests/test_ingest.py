@@ -224,4 +224,5 @@ def test_fact_columns_are_typed_whatever_file_comes_first(tmp_path):
     db = store.open_db(tmp_path / "out.db")
     store.save_result(db, result("a.txt", None))  # the first target stored has no year
     store.save_result(db, result("b.txt", 2030))
-    assert [r["t"] for r in db.query("select typeof(year) as t from targets order by id")] == ["null", "integer"]
+    assert {(r["t"], r["year"]) for r in db.query("select typeof(year) as t, year from targets")} == {
+        ("null", None), ("integer", 2030)}
