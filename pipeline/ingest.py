@@ -29,6 +29,7 @@ from pipeline.readers import reader_for
 from pipeline.run import parse, sha256_of
 from schemas import FileError, ParseResult
 
+
 @dataclass
 class Summary:
     files: int = 0  # files taken up; stored + unchanged + failed unless interrupted
@@ -129,6 +130,8 @@ class _Worker:
         child.close()
 
     def give(self, path: Path) -> None:
+        if not self.process.is_alive():  # died while idle: not this file's doing
+            self._restart()
         self.path, self.deadline = path, time.monotonic() + self.limits.timeout
         try:
             self.conn.send(path)
@@ -141,18 +144,20 @@ class _Worker:
     def outcome(self, now: float) -> tuple[ParseResult | FileError, int] | None:
         """The answer for the file in hand, or None while it is still being parsed."""
         path = str(self.path)
+        hung_up = False
         if self.conn.poll():
             try:
                 return self.conn.recv()
             except (EOFError, OSError):
-                pass  # died while answering: a crash, below
-        elif self.process.is_alive() and now < self.deadline:
-            return None
-        if self.process.is_alive():
+                hung_up = True  # its end of the pipe closed: the process is exiting
+        if not hung_up and self.process.is_alive():
+            if now < self.deadline:
+                return None
             self._restart()
             return FileError(path=path, stage="timeout", error_type="Timeout",
                              message=f"parsing took longer than {self.limits.timeout:g} s (--timeout); "
                                      f"the worker was stopped"), 0
+        self.process.join(5)
         code = self.process.exitcode
         self._restart()
         return FileError(path=path, stage="crash", error_type="WorkerDied",
