@@ -264,6 +264,8 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             in_vv = True
             subject_parts.append(t)
             continue
+        if text[max(start, l.start - 2):l.start] == "\n\n" or _MOTTO.search(t):
+            in_vv = False  # the V/v block ends at a blank line or where the other column begins
         if in_vv and not is_upper_line(t):
             subject_parts.append(t)
             continue

@@ -110,8 +110,10 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_docx(path: Path, outdir: Path, timeout: int = CONVERT_TIMEOUT) -> Path:
-    """Convert with LibreOffice headless into outdir; return the .docx path."""
+def convert_to_docx(path: Path, outdir: Path, timeout: int = CONVERT_TIMEOUT,
+                    target: str = "docx:MS Word 2007 XML") -> Path:
+    """Convert with LibreOffice headless into outdir; return the output path (.docx, or the
+    suffix `target` names: `pdf` makes the PDF samples of the format tests)."""
     soffice = soffice_path()
     if soffice is None:
         raise MissingTool(f"reading .doc files needs LibreOffice (soffice), which is not installed: {_INSTALL_HINT}")
@@ -119,12 +121,14 @@ def convert_to_docx(path: Path, outdir: Path, timeout: int = CONVERT_TIMEOUT) ->
     profile = Path(tempfile.mkdtemp(prefix="vanban-lo-profile-"))
     # soffice names its output after the input: copy the input under a plain name so odd file
     # names (spaces, NFD, a leading dash) cannot confuse it.
-    src = outdir / "input.doc"
+    # (a Word 97 file named .docx must not share its name with the .docx LibreOffice writes)
+    suffix = ".doc" if target.startswith("docx") else (path.suffix.lower() or ".doc")
+    src = outdir / f"input{suffix}"
     try:
         shutil.copyfile(path, src)
         cmd = [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)]
+               "--convert-to", target, "--outdir", str(outdir), str(src)]
         env = dict(os.environ, HOME=str(profile))  # LibreOffice writes under $HOME too
         # Its own process group: on a timeout the launcher and soffice.bin both go.
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
@@ -135,7 +139,7 @@ def convert_to_docx(path: Path, outdir: Path, timeout: int = CONVERT_TIMEOUT) ->
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             raise LimitExceeded(f"LibreOffice did not convert the file within {timeout} s") from exc
-        out = outdir / "input.docx"
+        out = outdir / f"input.{target.split(':')[0]}"
         if proc.returncode != 0 or not out.exists():
             detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
             raise InputError(f"LibreOffice could not convert the file: {detail[-1] if detail else 'no output'}")

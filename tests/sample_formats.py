@@ -1,0 +1,108 @@
+"""Our text samples (corpus/*.txt) rebuilt as Word and PDF files, the way offices produce them.
+
+The header and the signature become two-column tables; with `word_numbering`, the list markers
+(`I.`, `1.`, `a)`, `-`) leave the text and are drawn by Word's list numbering instead; with
+`page_breaks`, every Roman-numbered section after the first starts a new page (PDF page tests).
+Run as a script to write the files into a folder: `python -m tests.sample_formats OUTDIR`.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_BREAK
+
+from pipeline.segment import AUTHORITY, is_type_title
+from pipeline.textutil import is_upper_line
+from extractors.metadata import is_person_name
+from tests.docx_builder import add_numbering, numbered
+
+# (marker pattern, Word list level in tests.docx_builder's numId 90: I. / 1. / a) / -)
+_MARKERS = [(re.compile(r"^[IVX]+\.\s+"), 0), (re.compile(r"^\d+\.\s+"), 1),
+            (re.compile(r"^[a-zđ]\)\s+"), 2), (re.compile(r"^-\s+"), 3)]
+_RIGHT_COLUMN = re.compile(r"CỘNG HÒA|Độc lập|, ngày \d")
+
+
+def _blocks(lines: list[str]):
+    """Split a sample into ('header', left, right), ('body', line), ('closing', left, right) blocks."""
+    i = 0
+    while i < len(lines):
+        if i == 0 or (lines[i].isupper() and not is_type_title(lines[i]) and _starts_header(lines, i)):
+            left, right = [], []
+            while i < len(lines) and not is_type_title(lines[i]) and not lines[i].startswith("Kính gửi"):
+                if lines[i].strip():
+                    (right if _RIGHT_COLUMN.search(lines[i]) else left).append(lines[i])
+                i += 1
+            yield "header", left, right
+            continue
+        if lines[i].startswith("Nơi nhận") or (AUTHORITY.match(lines[i]) and is_upper_line(lines[i])):
+            left, right = [], []
+            while i < len(lines):
+                line = lines[i]
+                if line.strip():
+                    (left if line.startswith(("Nơi nhận", "- ")) else right).append(line)
+                i += 1
+                if is_person_name(line):
+                    break
+            yield "closing", left, right
+            continue
+        yield "body", lines[i]
+        i += 1
+
+
+def _starts_header(lines: list[str], i: int) -> bool:
+    return any(l.startswith("Số:") for l in lines[i:i + 8])
+
+
+def _table(document, left: list[str], right: list[str]) -> None:
+    table = document.add_table(rows=1, cols=2)
+    for cell, lines in zip(table.rows[0].cells, (left, right)):
+        cell.paragraphs[0].text = lines[0] if lines else ""
+        for line in lines[1:]:
+            cell.add_paragraph(line)
+
+
+def build_docx(sample: Path, out: Path, word_numbering: bool = False, page_breaks: bool = False) -> Path:
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    document = docx.Document()
+    if word_numbering:
+        add_numbering(document)
+    romans = 0
+    for block in _blocks(lines):
+        if block[0] != "body":
+            _table(document, block[1], block[2])
+            continue
+        line = block[1]
+        if not line.strip():
+            continue
+        if re.match(r"^[IVX]+\.\s", line):
+            romans += 1
+            if page_breaks and romans > 1:
+                document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        level = next((lvl for rx, lvl in _MARKERS if rx.match(line)), None)
+        if word_numbering and level is not None:
+            numbered(document, next(rx for rx, _ in _MARKERS if rx.match(line)).sub("", line), 90, level)
+        else:
+            document.add_paragraph(line)
+    document.save(out)
+    return out
+
+
+def build_pdf(sample: Path, outdir: Path, page_breaks: bool = False) -> Path:
+    """Word file first, then LibreOffice to PDF, as offices do. Needs soffice."""
+    from pipeline.readers.doc import convert_to_docx
+    source = build_docx(sample, outdir / f"{sample.stem}.docx", page_breaks=page_breaks)
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = convert_to_docx(source, Path(tmp), target="pdf")
+        return Path(pdf.replace(outdir / f"{sample.stem}.pdf"))
+
+
+if __name__ == "__main__":
+    outdir = Path(sys.argv[1])
+    outdir.mkdir(parents=True, exist_ok=True)
+    for sample in sorted(Path(__file__).resolve().parents[1].glob("corpus/*.txt")):
+        build_docx(sample, outdir / f"{sample.stem}.numbered.docx", word_numbering=True)
+        print(build_pdf(sample, outdir))
