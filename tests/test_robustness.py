@@ -256,3 +256,11 @@ def test_no_bytes_make_parse_fail_other_than_clearly(data, suffix):
         assert result.error_type in CLEAR_ERRORS and result.stage != "pipeline", result
     else:
         check_spans(result.text, result.documents, None)
+
+
+@pytest.mark.skipif(".pdf" not in READERS, reason="no PDF reader on this branch yet")
+def test_max_pages_refuses_a_longer_pdf(tmp_path):
+    pdf = CORPUS / "real" / "hanoi_2024_QD_35-2024-QD-UBND_cong-dan-thu-do-uu-tu.pdf"  # 9 pages
+    [error] = ingest([pdf], tmp_path / "out.db", workers=1, limits=Limits(max_pages=3)).errors
+    assert error.error_type == "LimitExceeded" and "3" in error.message
+    assert ingest([pdf], tmp_path / "out.db", workers=1, limits=Limits(max_pages=9)).stored == 1
