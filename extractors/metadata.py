@@ -112,7 +112,7 @@ def expand(name: str) -> str:
     return name
 
 
-_NUMBER_TOKEN = re.compile(r"\d[\w.]*(?:\s*[/\-&]\s*[\w.&]+)*-?")
+_NUMBER_TOKEN = re.compile(r"\d[\w.]*(?:\s*[/\-&]\s*[\w.]+)*-?")
 
 
 def _clean_number(raw: str) -> str | None:
