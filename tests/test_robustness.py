@@ -59,10 +59,7 @@ def test_broken_files_under_every_suffix_are_refused_with_a_clear_error(tmp_path
         assert_clear(error)
 
 
-@pytest.mark.parametrize("suffix", [
-    pytest.param(s, marks=pytest.mark.xfail(strict=True, reason="the text reader decodes NUL bytes as UTF-16 "
-                                            "(500 U+0000 characters) and stores them as a document"))
-    if s in (".txt", ".md") else s for s in SUFFIXES])
+@pytest.mark.parametrize("suffix", SUFFIXES)
 def test_a_file_of_zero_bytes_is_refused(tmp_path, suffix):
     zeros = tmp_path / f"zeros{suffix}"
     zeros.write_bytes(bytes(1000))
