@@ -2,8 +2,6 @@
 in one process as with workers. No figure is asserted: speed is for the report, not for a test."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 
