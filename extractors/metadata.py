@@ -293,8 +293,11 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             if k == 0 and not heading_of(l.text):  # the line right under the type name is the subject
                 taken.append(l)
                 continue
-            if _BODY_START.match(l.text) or heading_of(l.text) or (taken and not is_upper_line(l.text) and not l.text[:1].islower()):
-                break
+            if _BODY_START.match(l.text) or heading_of(l.text) or l.text.startswith("("):
+                break  # a parenthesis under the subject is a note (`(Ban hành kèm theo ...)`)
+            if taken and not is_upper_line(l.text) and not l.text[:1].islower() and (
+                    len(l.text) > 120 or l.text[-1] in ".:;"):
+                break  # a sentence: the body has begun
             if taken and is_header_start(l.text) and _ORG_HEADS.match(tone_key(l.text)):
                 break
             taken.append(l)
