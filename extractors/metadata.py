@@ -26,7 +26,7 @@ _SIGNER_ROLE = re.compile(r"^(?:PHÓ |CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞ
 _ORG_HEADS = re.compile(
     r"^(?:ỦY BAN|UBND|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|QUẬN ỦY|ĐẢNG ỦY|ĐẢNG BỘ|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BAN CÁN SỰ|ĐẢNG ĐOÀN|"
     r"HỘI ĐỒNG|HĐND|SỞ|BỘ|BAN|VĂN PHÒNG|CÔNG AN|CHÍNH PHỦ|CỤC|TỔNG CỤC|CHI CỤC|PHÒNG|TRUNG TÂM|THANH TRA|KHO BẠC|"
-    r"LIÊN ĐOÀN|HỘI|ĐOÀN|BỘ CHỈ HUY|TRƯỜNG|VIỆN|BẢO HIỂM)\b"
+    r"LIÊN ĐOÀN|HỘI|ĐOÀN|BỘ CHỈ HUY|TRƯỜNG|VIỆN|BẢO HIỂM|BQL|BAN QUẢN LÝ)\b"
 )
 # Names of administrative units: the words after them are a place name, capitalised syllable by syllable.
 _UNITS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu")
@@ -112,10 +112,14 @@ def expand(name: str) -> str:
     return name
 
 
+_NUMBER_TOKEN = re.compile(r"\d[\w.]*(?:\s*[/\-&]\s*[\w.]+)*-?")
+
+
 def _clean_number(raw: str) -> str | None:
-    raw = re.split(r"\s{2,}|\s+(?=[a-zà-ỹ])", raw.strip())[0]
-    raw = re.sub(r"\s+", "", raw).rstrip(".,;")
-    return raw if re.match(r"\d", raw) else None
+    """`3452 /UBND-VX` -> `3452/UBND-VX`; what follows the number on the same line (a place name
+    when the two header columns share a line) is not part of it."""
+    m = _NUMBER_TOKEN.match(raw.strip())
+    return re.sub(r"\s+", "", m.group(0)).rstrip(".,;-") if m else None
 
 
 def type_from_number(number: str | None) -> str | None:
@@ -304,8 +308,11 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             if l is first and _subject_under_title(l.text, spaced=k > 0):
                 taken.append(l)
                 continue
-            if _BODY_START.match(l.text) or heading_of(l.text) or (taken and not is_upper_line(l.text) and not l.text[:1].islower()):
-                break
+            if _BODY_START.match(l.text) or heading_of(l.text) or l.text.startswith("("):
+                break  # a parenthesis under the subject is a note (`(Ban hành kèm theo ...)`)
+            if taken and not is_upper_line(l.text) and not l.text[:1].islower() and (
+                    len(l.text) > 120 or l.text[-1] in ".:;"):
+                break  # a sentence: the body has begun
             if taken and is_header_start(l.text) and _ORG_HEADS.match(tone_key(l.text)):
                 break
             taken.append(l)

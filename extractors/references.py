@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+import datetime as _dt
 from functools import lru_cache
 from typing import Iterator
 
@@ -55,7 +55,7 @@ class Citation:
     end: int
     doc_type: str | None = None
     number: str | None = None
-    date: date | None = None
+    date: _dt.date | None = None
     issuer: str | None = None
     title: str | None = None
     short: str | None = None  # serial of a short mention (`Chỉ thị số 20`): resolved against full citations

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -53,31 +57,80 @@ def text(file: Path) -> None:
         click.echo(body)
 
 
+def limit_options(with_timeout: bool = True):
+    """--max-size-mb, --max-pages and, where files are parsed by workers, --timeout: the limits that
+    protect the machine from one bad file."""
+    from pipeline.limits import DEFAULT
+
+    def add(command):
+        if with_timeout:
+            command = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT.timeout,
+                                   show_default=True, help="Seconds one file may take; then its worker is stopped.")(
+                command)
+        command = click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT.max_pages,
+                               show_default=True, help="Refuse files with more pages.")(command)
+        return click.option("--max-size-mb", type=click.FloatRange(min=0, min_open=True),
+                            default=DEFAULT.max_size_mb, show_default=True, help="Refuse larger files.")(command)
+    return add
+
+
+def _limits(max_size_mb: float, max_pages: int, timeout: float | None = None):
+    """The limits of the options, active for a `with` block (the command's run)."""
+    from pipeline.limits import DEFAULT, Limits, applied
+    return applied(Limits(max_size_mb=max_size_mb, max_pages=max_pages, timeout=timeout or DEFAULT.timeout))
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """`kill` (SIGTERM) stops a batch the way Ctrl-C does: workers stopped, summary printed."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database to write.")
 @click.option("--force", is_flag=True, help="Re-parse files even when stored unchanged.")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes that parse  [default: the machine's cores]")
+@limit_options()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[Path, ...], db_path: str, force: bool, quiet: bool) -> None:
+def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | None, max_size_mb: float,
+           max_pages: int, timeout: float, quiet: bool) -> None:
     """Parse files and folders into the database; a bad file is recorded in `errors`, never fatal.
 
-    Exit status 1 when any file failed.
+    Files already stored unchanged are skipped, so an interrupted batch (Ctrl-C, a crash) is
+    finished by running the same command again. Exit status 1 when any file failed, 130 when
+    interrupted.
     """
     from tqdm import tqdm
 
+    from pipeline.ingest import count_files
     from pipeline.ingest import ingest as run_ingest
-    bar = tqdm(unit="file", disable=quiet, file=sys.stderr)
+    bar = tqdm(total=None if quiet else count_files(paths), unit="file", disable=quiet, file=sys.stderr)
 
     def progress(summary, path) -> None:
         bar.update(1)
         bar.set_postfix(docs=summary.documents, errors=summary.failed, refresh=False)
 
-    summary = run_ingest(paths, db_path, force=force, progress=progress)
+    with _limits(max_size_mb, max_pages, timeout) as limits, _sigterm_as_interrupt():
+        summary = run_ingest(paths, db_path, force=force, workers=workers, limits=limits, progress=progress)
     bar.close()
     click.echo(f"{summary.files} files: {summary.stored} stored, {summary.unchanged} unchanged, "
-               f"{summary.failed} failed; {summary.documents} documents -> {db_path}")
-    for err in summary.errors:
+               f"{summary.failed} failed; {summary.documents} documents in {summary.seconds:.1f} s -> {db_path}")
+    shown = 20  # a batch of thousands can fail thousands of times: the table keeps them all
+    for err in summary.errors[:shown]:
         click.echo(f"  error {err.path}: [{err.stage}] {err.error_type}: {err.message}", err=True)
+    if len(summary.errors) > shown:
+        click.echo(f"  ... and {len(summary.errors) - shown} more: select * from errors", err=True)
+    if summary.interrupted:
+        click.echo("Interrupted: what was stored stays; run the same command again to finish the batch.", err=True)
+        sys.exit(130)
     sys.exit(1 if summary.failed else 0)
 
 
@@ -118,6 +171,50 @@ def search(query: str, db_path: str, limit: int) -> None:
     for row in store.search(db, query, limit):
         click.echo(f"{Path(row['source']).name}  {row['number'] or '-'}  §{row['path']}  {row['title'] or ''}")
         click.echo(f"    {row['snippet']}")
+
+
+@cli.command("eval")
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of gold JSON files, one per source file (the format of ../shared/gold/).")
+@click.option("--pred", "pred_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of predicted JSON (`vanban export` output); without it the source files are parsed.")
+@click.option("--misses", is_flag=True, help="List every missed and extra fact.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@limit_options(with_timeout=False)
+def eval_(sources: tuple[Path, ...], gold_dir: Path, pred_dir: Path | None, misses: bool, as_json: bool,
+          max_size_mb: float, max_pages: int) -> None:
+    """Precision, recall and F1 per fact type and accuracy per metadata field against gold answers.
+
+    Without --pred, each gold file's source file (its "file" field) is looked for under SOURCES
+    (files or folders) and beside the gold files, and parsed. The rules are those of
+    ../shared/tools/score.py, and the figures agree with it.
+    """
+    from pipeline.evaluate import evaluate_predictions, evaluate_sources, format_report
+    if pred_dir and sources:
+        raise click.UsageError("give either --pred or source files, not both")
+    with _limits(max_size_mb, max_pages):
+        if pred_dir:
+            result = evaluate_predictions(gold_dir, pred_dir, with_misses=misses)
+        else:
+            result = evaluate_sources(gold_dir, sources, with_misses=misses)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_report(result))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--workers", "-j", type=click.IntRange(min=1), multiple=True,
+              help="Worker counts to time the batch runner with (repeatable)  [default: 1 and the machine's cores]")
+@limit_options()
+def bench(paths: tuple[Path, ...], workers: tuple[int, ...], max_size_mb: float, max_pages: int,
+          timeout: float) -> None:
+    """Documents and pages per second, time per stage and peak memory on PATHS, against bare
+    pdfplumber text extraction of the same PDFs."""
+    from pipeline.bench import bench as run_bench
+    from pipeline.bench import format_report
+    click.echo(f"vanban bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    with _limits(max_size_mb, max_pages, timeout):
+        click.echo(format_report(run_bench(paths, workers)))
 
 
 @cli.command()

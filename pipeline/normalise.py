@@ -88,7 +88,7 @@ def _is_heading(text: str) -> bool:
     return bool(MARKER.match(text)) and len(text) < 80
 
 
-def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool) -> str | None:
+def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrapped: bool = True) -> str | None:
     """The separator to join `nxt` onto `cur` with, or None to keep them as separate paragraphs."""
     if re.match(r"[-–]\s+[a-zđà-ỹ]", nxt) and cur[-1] not in _TERMINAL:
         return " "  # "kinh tế" / "- xã hội": a hyphenated word wrapped, not a bullet
@@ -110,6 +110,8 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool) -> str | 
         return None
     if is_upper_line(cur) and is_upper_line(nxt):
         return None  # header and title lines: the segmenter decides
+    if not hard_wrapped:
+        return None  # Word paragraphs are never wrapped by hand: a capital starts a new one
     if (block_style and not is_upper_line(cur)) or (_titlecase_start(nxt) and (cur[-1].islower() or cur[-1] == ",")
                        and not _is_heading(cur) and len(cur) >= 50):
         return " "
@@ -128,6 +130,7 @@ def normalise(raw: RawText) -> tuple[str, list[int]]:
                 lines.append(_Line(cell, page_no, toggles and i == len(cells) - 1))
     nonblank = sum(1 for l in lines if l.text)
     block_style = nonblank > 0 and (len(lines) - nonblank) / nonblank > 0.25
+    hard_wrapped = raw.format not in ("docx", "doc")
 
     out: list[str] = []  # paragraphs and "" for one blank line
     page_starts = [0] * len(raw.pages)
@@ -142,7 +145,7 @@ def normalise(raw: RawText) -> tuple[str, list[int]]:
                 offset += 1
             emphasis = False  # Markdown emphasis never spans a blank line
             continue
-        sep = _joins(out[-1], text, block_style, emphasis) if out and out[-1] else None
+        sep = _joins(out[-1], text, block_style, emphasis, hard_wrapped) if out and out[-1] else None
         if sep is not None:
             start = offset + len(sep)
             out[-1] += sep + text

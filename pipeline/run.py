@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from pathlib import Path
 
 from extractors import EXTRACTORS
@@ -16,6 +17,7 @@ from extractors.metadata import read_metadata
 from extractors.references import enclosed_citations, issuer_key
 from extractors.vocab import type_by_name
 from pipeline.errors import EmptyDocument
+from pipeline.limits import check_pages, check_size
 from pipeline.normalise import normalise
 from pipeline.readers import read, reader_for
 from pipeline.segment import segment_sections, split_documents
@@ -31,6 +33,12 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def add_time(timings: dict[str, float] | None, stage: str, since: float) -> None:
+    """Add the seconds since `since` (time.perf_counter) to timings[stage]: the hooks of `vanban bench`."""
+    if timings is not None:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - since
+
+
 def make_source(path: Path, raw: RawText | None = None, digest: str | None = None) -> Source:
     fmt = raw.format if raw else path.suffix.lower().lstrip(".")
     return Source(
@@ -40,8 +48,10 @@ def make_source(path: Path, raw: RawText | None = None, digest: str | None = Non
     )
 
 
-def build_documents(text: str, page_starts: list[int], raw: RawText) -> list[Document]:
+def build_documents(text: str, page_starts: list[int], raw: RawText,
+                    timings: dict[str, float] | None = None) -> list[Document]:
     """Split, segment and extract: the documents of one normalised text."""
+    started = time.perf_counter()
     docs: list[Document] = []
     for start, end in split_documents(text):
         meta = read_metadata(text, start, end)
@@ -57,9 +67,12 @@ def build_documents(text: str, page_starts: list[int], raw: RawText) -> list[Doc
         docs.append((doc, view))
     _fill_from_cover_letter([d for d, _ in docs], text)
     _fill_from_issuing_decision([d for d, _ in docs], text)
+    add_time(timings, "segment", started)
     for doc, view in docs:
         for name, extract in EXTRACTORS:
+            started = time.perf_counter()
             facts = list(extract(view))
+            add_time(timings, name, started)
             view.facts[name] = facts
             setattr(doc, name, facts)
     return [d for d, _ in docs]
@@ -117,16 +130,23 @@ def _fill_from_issuing_decision(docs: list[Document], text: str) -> None:
         doc.warnings.append(f"issuer and date taken from the decision that issues it ({prev.number})")
 
 
-def parse(path: str | Path) -> ParseResult:
-    """Parse one file. Raises an InputError subclass on unreadable input."""
+def parse(path: str | Path, timings: dict[str, float] | None = None) -> ParseResult:
+    """Parse one file. Raises an InputError subclass on unreadable input or a file over the limits
+    of pipeline.limits. `timings`, when given, receives the seconds spent in each stage."""
     path = Path(path)
     reader_for(path)  # unknown suffix fails before any work
+    check_size(path)
     digest = sha256_of(path)
+    started = time.perf_counter()
     raw = read(path)
+    add_time(timings, "read", started)
+    check_pages(len(raw.pages))  # one item for unpaged formats
+    started = time.perf_counter()
     text, page_starts = normalise(raw)
+    add_time(timings, "normalise", started)
     if not text.strip():
         raise EmptyDocument("no text left after normalisation")
-    docs = build_documents(text, page_starts, raw)
+    docs = build_documents(text, page_starts, raw, timings)
     warnings = list(raw.warnings)
     # Warnings inform (a value recovered from a signature field, a number taken from a cover letter);
     # a document is only partial when nothing identifies it: no type and no issuer.

@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import types
+import typing
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 import sqlite_utils
+from pydantic import BaseModel
 
 from extractors.references import issuer_key
 from pipeline.textutil import fold
+import schemas
 from schemas import Document, FileError, ParseResult, Section
+
+# Modules that run or measure the pipeline without shaping what it stores.
+_NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "warm.py", "limits.py", "export.py"}
+
 
 def _code_version() -> str:
     """Digest of the code and vocabulary that make the output: a stored file whose digest differs is
@@ -26,7 +34,8 @@ def _code_version() -> str:
     h = hashlib.sha1()
     for package in ("pipeline", "extractors", "schemas"):
         for path in sorted((root / package).rglob("*")):
-            if path.suffix in (".py", ".csv", ".json", ".jsonl", ".tsv") and "__pycache__" not in path.parts:
+            if (path.suffix in (".py", ".csv", ".json", ".jsonl", ".tsv") and "__pycache__" not in path.parts
+                    and path.name not in _NOT_OUTPUT):
                 h.update(path.relative_to(root).as_posix().encode())
                 h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -82,6 +91,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             fks.append(("agency_ref", "agencies", "id"))
         db[table].create(cols, pk="id", foreign_keys=fks, if_not_exists=True)
         db[table].create_index(["document_id"], if_not_exists=True)
+        _ensure_model_columns(db[table], getattr(schemas, FACT_TABLES[table]))
     _ensure_reference_columns(db)
     db["errors"].create({"id": int, "path": str, "stage": str, "error_type": str, "message": str, "time": str},
                         pk="id", if_not_exists=True)
@@ -91,6 +101,33 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["sections"].create_index(["document_id"], if_not_exists=True)
     if "sections_fts" not in db.table_names():
         db["sections"].enable_fts(["title_folded", "search_text"], create_triggers=True)
+
+
+def _model_columns(model: type[BaseModel], prefix: str = "") -> dict[str, type]:
+    """The columns _flatten writes for a model, typed from its fields: a nested model as prefix__field,
+    lists and dates as text, booleans as integers."""
+    cols: dict[str, type] = {}
+    for name, field in model.model_fields.items():
+        kind = field.annotation
+        if typing.get_origin(kind) in (typing.Union, types.UnionType):  # Optional[X]
+            kind = next(a for a in typing.get_args(kind) if a is not type(None))
+        if name == "span":
+            cols[f"{prefix}span_start"] = cols[f"{prefix}span_end"] = int
+        elif isinstance(kind, type) and issubclass(kind, BaseModel):
+            cols.update(_model_columns(kind, f"{prefix}{name}__"))
+        else:
+            cols[f"{prefix}{name}"] = {int: int, bool: int, float: float}.get(kind, str)
+    return cols
+
+
+def _ensure_model_columns(table: sqlite_utils.db.Table, model: type[BaseModel]) -> None:
+    """Declare every column of a fact model up front. Left to `insert_all(alter=True)`, a column takes the
+    type of the first value stored in it: `year` became TEXT when the first target had none, and then held
+    '2030' instead of 2030 in one database and not in another, depending on which file was stored first."""
+    have = table.columns_dict
+    for name, kind in _model_columns(model).items():
+        if name not in have:
+            table.add_column(name, kind)
 
 
 def number_key(number: str | None) -> str | None:
@@ -185,7 +222,7 @@ def delete_source(db: sqlite_utils.Database, path: str) -> None:
 def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
     """Store one parsed file, replacing what was stored for its path, in one transaction."""
     path = result.source.path
-    with db.conn:
+    with db.atomic():
         old_keys = {r["number_key"] for r in db.query("select number_key from documents where source = ?", [path])}
         delete_source(db, path)
         db["errors"].delete_where("path = ?", [path])
@@ -360,7 +397,7 @@ def _seed_agencies(db: sqlite_utils.Database) -> None:
 
 
 def record_error(db: sqlite_utils.Database, error: FileError) -> None:
-    with db.conn:
+    with db.atomic():
         db["errors"].insert({**error.model_dump(), "time": _now()})
 
 

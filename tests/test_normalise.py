@@ -81,3 +81,10 @@ def test_vietnamese_numbers():
     assert parse_number("1.250") == 1250
     assert parse_number("1.250.000") == 1250000
     assert parse_number("12") == 12
+
+
+def test_word_paragraphs_are_not_joined_on_a_capital():
+    title = "Về việc đẩy mạnh hoạt động khoa học và công nghệ cấp cơ sở"
+    body = "Trong thời gian qua, hoạt động khoa học và công nghệ được tỉnh quan tâm."
+    assert norm(f"{title}\n{body}", fmt="docx").splitlines() == [title, body]
+    assert norm(f"{title}\nthuộc tỉnh.", fmt="docx") == f"{title} thuộc tỉnh."  # a lowercase start still continues

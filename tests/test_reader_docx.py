@@ -14,7 +14,7 @@ from docx.oxml.ns import nsdecls
 
 from pipeline.errors import EmptyDocument, InputError, LimitExceeded
 from pipeline.readers.docx import format_number, read_docx
-from tests.docx_builder import W, add_numbering, numbered
+from tests.docx_builder import add_numbering, numbered
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 CONVERTED = SHARED / "corpus" / "real-converted"

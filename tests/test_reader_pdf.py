@@ -438,12 +438,6 @@ def test_running_headers_repeated_in_the_margin_are_found():
 
 def test_legacy_font_pdf_is_converted_or_flagged():
     raw = read("legacy/2006-16EZE_TT01.06GopvonDNNVV.pdf")  # fonts VnTime: TCVN3 bytes
-    try:
-        import pipeline.legacy  # noqa: F401  (written on another branch)
-    except ImportError:
-        assert raw.encoding is None
-        assert any("legacy TCVN3/VNI fonts" in w for w in raw.warnings)
-        return
     page = lines(raw.pages[0])
     assert raw.encoding == "tcvn3"
     assert "Thông tư" in page

@@ -20,14 +20,17 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
+    # UTF-16 text has NUL high bytes on one side only (Latin and Vietnamese letters); NULs on both
+    # sides are binary, not text.
     sample = data[:4096]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if len(sample) >= 4 and max(even, odd) > len(sample) * 0.2:
-        try:
-            return data.decode("utf-16-le" if odd > even else "utf-16-be")
-        except UnicodeDecodeError:
-            return None
-    return None
+    if len(sample) < 4 or max(even, odd) <= len(sample) * 0.2 or min(even, odd) > len(sample) * 0.02:
+        return None
+    try:
+        text = data.decode("utf-16-le" if odd > even else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL.search(text[:65536]) else text
 
 
 def decode(data: bytes) -> tuple[str, str]:
