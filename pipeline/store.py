@@ -8,6 +8,7 @@ baseline__value ...), and `load_result` rebuilds the same models, so export equa
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import json
 import types
 import typing
@@ -379,13 +380,28 @@ def agency_ref(db: sqlite_utils.Database, name: str, kind: str | None, key: str 
                level: str | None = None, successor: str | None = None) -> int:
     """Stable id of an agency, keyed by its folded canonical name; kind/level/successor filled when known."""
     key = fold(key or name)
-    row = next(db.query("select id, kind, level from agencies where name_key = ?", [key]), None)
+    row = next(db.query("select id, name, kind, level from agencies where name_key = ?", [key]), None)
     if row:
-        if (kind and not row["kind"]) or (level and not row["level"]):
-            db["agencies"].update(row["id"], {"kind": row["kind"] or kind, "level": row["level"] or level})
+        # The same agency is written several ways (Uỷ/Ủy, case): keep the least of every value seen,
+        # so the row does not depend on the order in which files were stored (workers finish in any order).
+        merged = {"name": row["name"] if key in _vocabulary_keys() else min(row["name"], name),
+                  "kind": _least(row["kind"], kind), "level": _least(row["level"], level)}
+        if any(merged[k] != row[k] for k in merged):
+            db["agencies"].update(row["id"], merged)
         return row["id"]
     return db["agencies"].insert({"id": agency_id(key), "name": name, "kind": kind, "name_key": key,
                                   "level": level, "successor": successor}).last_pk
+
+
+@lru_cache(maxsize=None)
+def _vocabulary_keys() -> frozenset[str]:
+    """Agencies of the vocabulary keep their canonical name."""
+    from extractors.agencies import known_agencies
+    return frozenset(a.key for a in known_agencies())
+
+
+def _least(a: str | None, b: str | None) -> str | None:
+    return min(x for x in (a, b) if x) if (a or b) else None
 
 
 def _seed_agencies(db: sqlite_utils.Database) -> None:
