@@ -247,9 +247,9 @@ def test_pdf_without_text_is_empty(tmp_path):
         read_pdf(path)
 
 
-def test_page_limit(monkeypatch):
-    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 3)
-    with pytest.raises(LimitExceeded, match="MAX_PAGES"):
+def test_page_limit():
+    from pipeline import limits
+    with limits.applied(limits.Limits(max_pages=3)), pytest.raises(LimitExceeded, match="max-pages"):
         read_pdf(shared_file(BINHDUONG))
 
 

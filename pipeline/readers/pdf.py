@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from pipeline import limits
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
 from pipeline.readers import pdf_layout as lay
 from pipeline.readers.pdf_layout import Glyph, Row
 from schemas import RawText
 
-MAX_PAGES = 500  # per file; OCR takes seconds a page
 OCR_DPI = 300
 OCR_TIMEOUT = 180  # seconds per page
 OCR_PACKAGES = "tesseract-ocr tesseract-ocr-vie"
@@ -96,8 +96,9 @@ def _read(path: Path, doc) -> RawText:
     import pypdfium2 as pdfium
 
     n = len(doc)
-    if n > MAX_PAGES:
-        raise LimitExceeded(f"the PDF has {n} pages; the limit is {MAX_PAGES} (MAX_PAGES)")
+    max_pages = limits.current().max_pages  # refused before a page is read: OCR takes seconds a page
+    if n > max_pages:
+        raise LimitExceeded(f"the PDF has {n} pages; the limit is {max_pages} (--max-pages)")
     if n == 0:
         raise EmptyDocument("the PDF has no pages")
     warnings: list[str] = []
@@ -157,8 +158,6 @@ def _display_size(page) -> tuple[float, float]:
 
 def _text_layer(page, number: int) -> tuple[_Page | None, bool]:
     """The page's glyphs as rows, or None when the page is a scan to OCR; and whether it has widgets."""
-    import pypdfium2.raw as c
-
     widgets = _has_widget(page)
     textpage = page.get_textpage()
     try:
