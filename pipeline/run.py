@@ -1,8 +1,8 @@
 """The stages wired together: parse(path) -> ParseResult.
 
 read -> normalise -> split into documents -> segment (metadata zones, sections) -> extract.
-Each stage is a plain function; errors of one stage become a ParseResult with status
-'failure' in `parse_safe`, so a batch never stops on one file.
+Each stage is a plain function. `parse` raises an InputError subclass on bad input;
+`pipeline.ingest.parse_safe` turns any error into a FileError record, so a batch never stops on one file.
 """
 from __future__ import annotations
 
