@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
 from pipeline.readers.docx import is_encrypted_ole, read_docx
+from pipeline.readers.text import decode, single_text
 from schemas import RawText
 
 MAX_DOC_BYTES = 100 * 1024 * 1024
@@ -86,21 +87,13 @@ def read_doc(path: Path) -> RawText:
 
 def _read_plain_text(path: Path) -> RawText:
     """Plain text saved under a .doc name (some systems export text so): read it as text."""
-    from pipeline.readers.text import decode
     try:
         text, encoding = decode(path.read_bytes())
     except InputError:
         raise InputError("not a Word document: neither Word 97-2003 (OLE2), RTF, DOCX, Word-saved HTML "
                          "nor plain text") from None
-    from pipeline.legacy import fix_legacy
-    text, legacy = fix_legacy(text)
-    warnings = ["the .doc file is plain text; read as text"]
-    if legacy:
-        encoding = f"{encoding}+{legacy}"
-        warnings.append(f"converted from {legacy} to Unicode")
-    if not text.strip():
-        raise EmptyDocument("the file holds only whitespace")
-    return RawText(format="doc", pages=[text], paged=False, encoding=encoding, warnings=warnings)
+    return single_text("doc", text, encoding, ["the .doc file is plain text; read as text"],
+                       empty="the file holds only whitespace")
 
 
 # --- LibreOffice --------------------------------------------------------------------------
@@ -247,13 +240,6 @@ def _read_html(data: bytes) -> RawText:
     parser.feed(html)
     parser.close()
     text = parser.text()
-    warnings = ["the .doc file is really HTML (a Word \"Web Page\"); read as HTML"]
-    encoding = charset
-    from pipeline.legacy import fix_legacy  # HTML from the ABC/VNI era keeps the font encodings
-    text, legacy = fix_legacy(text)
-    if legacy:
-        encoding = f"{charset}+{legacy}"
-        warnings.append(f"converted from {legacy} to Unicode")
-    if not text.strip():
-        raise EmptyDocument("the HTML document holds no text")
-    return RawText(format="doc", pages=[text], paged=False, encoding=encoding, warnings=warnings)
+    # HTML from the ABC/VNI era keeps the font encodings: single_text converts them
+    return single_text("doc", text, charset, ["the .doc file is really HTML (a Word \"Web Page\"); read as HTML"],
+                       empty="the HTML document holds no text")

@@ -66,16 +66,19 @@ def _read(path: Path, fmt: str) -> RawText:
     warnings = []
     if encoding == "cp1258":
         warnings.append("decoded as Windows-1258 (not valid UTF-8)")
-    try:  # legacy 8-bit font encodings (TCVN3, VNI) hidden in text that decoded fine
-        from pipeline.legacy import fix_legacy
-        text, legacy = fix_legacy(text)
-        if legacy:
-            encoding = f"{encoding}+{legacy}"
-            warnings.append(f"converted from {legacy} to Unicode")
-    except ImportError:
-        pass
+    return single_text(fmt, text, encoding, warnings, empty="the file holds only whitespace")
+
+
+def single_text(fmt: str, text: str, encoding: str, warnings: list[str], empty: str) -> RawText:
+    """RawText of an unpaged reader, with legacy 8-bit font encodings (TCVN3, VNI) hidden in text that
+    decoded fine converted to Unicode and reported."""
+    from pipeline.legacy import fix_legacy
+    text, legacy = fix_legacy(text)
+    if legacy:
+        encoding = f"{encoding}+{legacy}"
+        warnings = [*warnings, f"converted from {legacy} to Unicode"]
     if not text.strip():
-        raise EmptyDocument("the file holds only whitespace")
+        raise EmptyDocument(empty)
     return RawText(format=fmt, pages=[text], paged=False, encoding=encoding, warnings=warnings)
 
 
