@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +11,9 @@ from extractors import agencies, assignments, deadlines, vocab
 from extractors.base import phrase_view
 from pipeline.errors import ConfigError
 from pipeline.textutil import fold
-from tests.test_deadlines import SHARED, case_params, load_cases
+from tests.casefiles import load_cases, source_text
+from tests.conftest import SHARED
+from tests.test_deadlines import case_params
 
 
 def run(phrase: str, doc_date: str = "", section_title: str = ""):
@@ -43,15 +44,9 @@ def test_case_file_covers_enough():
     assert len({c["id"] for c in cases}) == len(cases)
 
 
-@lru_cache(maxsize=None)
-def _source_text(name: str) -> str:
-    from pipeline.run import parse
-    return " ".join(parse(SHARED / "corpus" / "real" / name).text.split())
-
-
 @pytest.mark.parametrize("name", sorted({c["source"] for c in load_cases("assignments.csv")}))
 def test_items_are_verbatim(name):
-    text = _source_text(name)
+    text = source_text(name)
     for c in load_cases("assignments.csv"):
         if c["source"] == name:
             assert " ".join(c["phrase"].split()) in text, c["id"]

@@ -1,10 +1,7 @@
 """Deadlines: real phrases (tests/cases/deadlines.csv), constructed forms, gold, and robustness."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
-from functools import lru_cache
 
 import pytest
 from hypothesis import given, settings
@@ -13,25 +10,13 @@ from hypothesis import strategies as st
 from extractors import deadlines
 from extractors.base import phrase_view
 
-from tests.conftest import ROOT, SHARED
+from tests import casefiles
+from tests.casefiles import load_cases, source_text
 
-CASES = ROOT / "tests" / "cases"
-
-
-def load_cases(name: str) -> list[dict]:
-    """Rows of a case file after its `#` header comment (quoted fields may hold blank lines)."""
-    text = (CASES / name).read_text(encoding="utf-8")
-    while text.startswith("#"):
-        text = text.split("\n", 1)[1]
-    return list(csv.DictReader(io.StringIO(text)))
 
 
 def case_params(name: str):
-    out = []
-    for c in load_cases(name):
-        marks = [pytest.mark.xfail(strict=True, reason=c["note"])] if c["status"] == "xfail" else []
-        out.append(pytest.param(c, id=c["id"], marks=marks))
-    return out
+    return casefiles.case_params(load_cases(name), lambda c: c["note"] if c["status"] == "xfail" else None)
 
 
 def run(phrase: str, doc_date: str = "", section_title: str = ""):
@@ -62,16 +47,10 @@ def test_case_file_covers_enough():
     assert len({c["id"] for c in cases}) == len(cases)
 
 
-@lru_cache(maxsize=None)
-def _source_text(name: str) -> str:
-    from pipeline.run import parse
-    return " ".join(parse(SHARED / "corpus" / "real" / name).text.split())
-
-
 @pytest.mark.parametrize("name", sorted({c["source"] for c in load_cases("deadlines.csv")}))
 def test_phrases_are_verbatim(name):
     """Every phrase is copied from the normalised text of its source document."""
-    text = _source_text(name)
+    text = source_text(name)
     for c in load_cases("deadlines.csv"):
         if c["source"] == name:
             assert " ".join(c["phrase"].split()) in text, c["id"]

@@ -6,11 +6,8 @@ the test until the row's xfail cell is cleared.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
-from functools import lru_cache
 
 import pytest
 from hypothesis import given, settings
@@ -20,24 +17,17 @@ from extractors.base import phrase_view
 from extractors.references import (extract, find_citations, issuer_key, issuer_of_number, number_key,
                                    resolve_short, type_of_number)
 from pipeline import parse
-from pipeline.normalise import normalise
-from pipeline.readers import read
-from tests.conftest import GOLD, ROOT, shared_file
-
-CASES = ROOT / "tests" / "cases" / "references.csv"
+from tests.conftest import GOLD, shared_file
+from tests import casefiles
+from tests.casefiles import load_cases, source_text
 
 
-def load_cases() -> list[dict]:
-    lines = [l for l in CASES.read_text(encoding="utf-8").splitlines() if not l.startswith("#")]
-    return list(csv.DictReader(io.StringIO("\n".join(lines))))
 
-
-ROWS = load_cases()
+ROWS = load_cases("references.csv")
 
 
 def case_params() -> list:
-    return [pytest.param(row, id=row["id"], marks=[pytest.mark.xfail(strict=True, reason=row["xfail"])] if row["xfail"] else [])
-            for row in ROWS]
+    return casefiles.case_params(ROWS, lambda row: row["xfail"] or None)
 
 
 def references_of(text: str, context_issuer: str | None = None, own_number: str | None = None):
@@ -69,16 +59,10 @@ def test_case(row: dict):
     assert row["text"][ref.span[0]:ref.span[1]] == ref.text
 
 
-@lru_cache(maxsize=None)
-def normalised_source(relative: str) -> str:
-    text, _ = normalise(read(shared_file(relative)))
-    return " ".join(text.split())
-
-
 @pytest.mark.parametrize("source", sorted({r["source"] for r in ROWS}))
 def test_case_phrases_are_in_their_source(source: str):
     """Every phrase is copied from the normalised text of the real document it names."""
-    text = normalised_source(source)
+    text = source_text(source)
     missing = [r["id"] for r in ROWS if r["source"] == source and " ".join(r["text"].split()) not in text]
     assert not missing
 

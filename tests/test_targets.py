@@ -5,8 +5,6 @@ a case that starts passing must lose its xfail reason in tests/cases/targets.csv
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
@@ -18,29 +16,23 @@ from extractors import targets
 from extractors.base import phrase_view
 from pipeline.run import parse
 from pipeline.textutil import fold, parse_number
+from tests import casefiles
+from tests.casefiles import load_cases
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared"
 CORPUS = SHARED / "corpus"
-CASES = REPO / "tests" / "cases" / "targets.csv"
 
 
 def _source(name: str) -> Path:
     return CORPUS / ("seeds" if (CORPUS / "seeds" / name).exists() else "real") / name
 
 
-def _load_cases() -> list[dict]:
-    lines = [l for l in CASES.read_text(encoding="utf-8").splitlines() if not l.startswith("#")]
-    return list(csv.DictReader(io.StringIO("\n".join(lines))))
-
-
-CASE_ROWS = _load_cases()
+CASE_ROWS = load_cases("targets.csv")
 
 
 def _params():
-    for row in CASE_ROWS:
-        marks = [pytest.mark.xfail(reason=row["xfail"], strict=True)] if row["xfail"] else []
-        yield pytest.param(row, id=row["id"], marks=marks)
+    return casefiles.case_params(CASE_ROWS, lambda row: row["xfail"] or None)
 
 
 def _same(a: float, b: float) -> bool:
@@ -81,7 +73,7 @@ def test_cases_cover_many_documents_and_rules():
     # every rule but the ones listed shows on more than one document
     # (carry-indicator and modifier-splice: only the Bến Tre seed writes `xuống dưới 22,5% và xuống còn 20%` /
     # `ở cấp tiểu học là 99% và ở cấp trung học cơ sở là 95%` among targets; the Sóc Trăng seed's situation uses
-    # the splice for its baselines, checked by test_gold_targets)
+    # the splice for its baselines, checked by the gold bars in test_accuracy)
     single = {"carry-indicator", "modifier-splice", "word-number", "target-word-governs-sentence", "tro-len-is-not-len", "condition-label-is-not-condition", "glued-unit", "chiem",
               "nested-count", "no-year-from-comparison-base", "year-range", "citation-not-title", "tu",
               "count-needs-opener", "after-comparator", "underthesea-noun", "no-more-than-100", "count-list",
