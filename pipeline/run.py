@@ -64,6 +64,8 @@ def build_documents(text: str, page_starts: list[int], raw: RawText,
         view = DocView(text=text, document=doc, body=meta.body, page_starts=page_starts,
                        paged=raw.paged, ocr_pages=raw.ocr_pages, annexes=meta.annexes)
         doc.page = view.page_of(start)
+        for section in view.sections:
+            section.page = view.page_of(section.span[0])
         docs.append((doc, view))
     _fill_from_cover_letter([d for d, _ in docs], text)
     _fill_from_issuing_decision([d for d, _ in docs], text)

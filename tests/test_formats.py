@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from extractors.base import iter_sections
 from pipeline import parse
 from tests.conftest import OUR_CORPUS
 from tests.sample_formats import build_docx, build_pdf
@@ -65,3 +66,6 @@ def test_pdf_facts_carry_their_page(sample, tmp_path):
                 assert bounds[page - 1] <= fact.span[0] < bounds[page], (kind, fact.text, page)
                 seen_pages.add(page)
     assert len(seen_pages) > 1
+    for doc in result.documents:
+        for section in iter_sections(doc.sections):
+            assert bounds[section.page - 1] <= section.span[0] < bounds[section.page], section.path
