@@ -169,8 +169,10 @@ def search(query: str, db_path: str, limit: int) -> None:
     from pipeline import store
     db = store.open_db(db_path)
     for row in store.search(db, query, limit):
-        click.echo(f"{Path(row['source']).name}  {row['number'] or '-'}  §{row['path']}  {row['title'] or ''}")
-        click.echo(f"    {row['snippet']}")
+        page = f" p.{row['page']}" if row["page"] else ""
+        click.echo(f"{Path(row['source']).name}{page}  {row['number'] or '-'}  §{row['path']}  {row['title'] or ''}")
+        click.echo("    " + " ".join(row["excerpt"].split())[:200])
+        click.echo(f"    match: {row['snippet']}")
 
 
 @cli.command("eval")

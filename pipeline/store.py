@@ -466,15 +466,17 @@ def load_result(db: sqlite_utils.Database, path: str) -> ParseResult:
 
 
 def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
-    """Full-text search over section text; diacritics optional (`ke hoach` finds `kế hoạch`)."""
+    """Full-text search over section text; diacritics optional (`ke hoach` finds `kế hoạch`).
+    Each hit has the folded `snippet` the index matched and the `excerpt` of the section as written."""
     words = fold(query).split()
     if not words:
         return []
     fts_query = " ".join(f'"{w}"' for w in words)
     sql = """
-        select d.source, d.number, d.doc_type, s.path, s.title, s.span_start, s.span_end,
-               snippet(sections_fts, 1, '[', ']', '…', 12) as snippet
+        select d.source, d.number, d.doc_type, s.path, s.title, s.span_start, s.span_end, s.page,
+               snippet(sections_fts, 1, '[', ']', '…', 12) as snippet,
+               substr(src.text, s.span_start + 1, min(s.span_end - s.span_start, 240)) as excerpt
         from sections_fts join sections s on s.rowid = sections_fts.rowid
-        join documents d on d.id = s.document_id
+        join documents d on d.id = s.document_id join sources src on src.path = d.source
         where sections_fts match ? order by rank limit ?"""
     return list(db.query(sql, [fts_query, limit]))
