@@ -192,11 +192,20 @@ def label_units(view: DocView, mtext: str) -> Iterator[Unit]:
         subjects, end = match_list(mtext, m.end())
         if not subjects:
             continue
-        sec = view.section_at(m.start())
+        sec = _labelled_item(view, mtext, m.start())
         task = _item_task(mtext, sec, m.start()) if sec else trim(mtext, *sentence_span(mtext, m.start(), lo, hi))
         scope = sec.span if sec else sentence_span(mtext, m.start(), lo, hi)
         role = LABEL_ROLE[" ".join(m.group("role").lower().split())]
         yield Unit(subjects, task, scope, role)
+
+
+def _labelled_item(view: DocView, mtext: str, label_at: int) -> Section | None:
+    """The item a label belongs to. `- Cơ quan thực hiện: X` is a bullet of its own under the numbered
+    item that states the duty: the labels describe that item, not the bullet."""
+    chain = view.ancestors_at(label_at)
+    while len(chain) > 1 and chain[-1].marker in ("dash", "plus") and LABEL.match(mtext, chain[-1].span[0]):
+        chain.pop()
+    return chain[-1] if chain else None
 
 
 def _item_task(mtext: str, sec: Section, label_at: int) -> tuple[int, int]:

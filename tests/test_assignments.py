@@ -163,3 +163,17 @@ def test_random_text_never_raises_and_spans_slice_back(parts, title):
     for a in run(phrase, "2025-01-02", title or ""):
         assert phrase[a.span[0]:a.span[1]] == a.text
         assert a.agency and a.role in ("lead", "support", "implement")
+
+
+def test_label_bullets_take_the_duty_of_their_item(tmp_path):
+    """`- Cơ quan thực hiện: X` under `2. Rà soát văn bản ...`: X's task is the item's duty, not the label
+    (the layout of laichau_2025_KH_7360 and other plans drafted with labelled bullets)."""
+    from pipeline import parse
+    path = tmp_path / "plan.txt"
+    path.write_text("II. NỘI DUNG KẾ HOẠCH\n"
+                    "2. Rà soát văn bản quy phạm pháp luật có liên quan đến Luật.\n"
+                    "- Cơ quan thực hiện: Sở Tư pháp.\n"
+                    "- Cơ quan phối hợp: Sở Tài chính.\n", encoding="utf-8")
+    rows = [(a.agency, a.role, a.task) for d in parse(path).documents for a in d.assignments]
+    assert rows == [("Sở Tư pháp", "implement", "Rà soát văn bản quy phạm pháp luật có liên quan đến Luật"),
+                    ("Sở Tài chính", "support", "Rà soát văn bản quy phạm pháp luật có liên quan đến Luật")]
