@@ -70,22 +70,39 @@ def test_cases_are_real_phrases():
 def test_cases_cover_many_documents_and_rules():
     assert len(CASE_ROWS) >= 60
     assert len({r["source"] for r in CASE_ROWS}) >= 10
-    # every rule but the ones listed shows on more than one document
-    # (carry-indicator and modifier-splice: only the Bến Tre seed writes `xuống dưới 22,5% và xuống còn 20%` /
-    # `ở cấp tiểu học là 99% và ở cấp trung học cơ sở là 95%` among targets; the Sóc Trăng seed's situation uses
-    # the splice for its baselines, checked by the gold bars in test_accuracy)
-    single = {"carry-indicator", "modifier-splice", "word-number", "target-word-governs-sentence", "tro-len-is-not-len", "condition-label-is-not-condition", "glued-unit", "chiem",
-              "nested-count", "no-year-from-comparison-base", "year-range", "citation-not-title", "tu",
-              "count-needs-opener", "after-comparator", "underthesea-noun", "no-more-than-100", "count-list",
-              "heading-period-year", "share-after", "year-in-window", "run-on", "khoang", "duy-tri", "wordseg",
-              "value-after-preposition", "leading-zero", "from-to", "not-unit", "measure-unit", "situation-is-baseline",
-              "target-word-outside-objectives", "result-word", "condition", "share", "ratio", "range"}
+    # Every rule fires (a row that passes, not a known miss) on two documents or more, or says here why not.
+    # The list must name exactly the rules that are single today: a rule that gains a second document leaves it.
+    single = {
+        "carry-indicator": "only the Bến Tre seed chains milestones of one indicator (`xuống dưới 22,5% và xuống còn 20%`)",
+        "modifier-splice": "only the Bến Tre seed splits one indicator by a modifier among targets (`ở cấp tiểu học là 99% và "
+                           "ở cấp trung học cơ sở là 95%`); the Sóc Trăng seed's baselines use it, checked in test_accuracy",
+        "condition-label-is-not-condition": "only the Hà Tĩnh plan labels a group with `Đối với ...:` before a figure",
+        "count-list": "only the Đồng Tháp innovation plan lists counts after an explicit one; the Đồng Tháp urban "
+                      "programme's list opens with a bare `có 23 đô thị`",
+        "count-needs-opener": "the other counts with no opener word (Long An `15m2`, Hà Nội `2.305 nhà`) are targets "
+                              "the rule loses: xfail rows la-wordseg-glued-m2 and hn77-wordseg-count",
+        "duy-tri": "no other document writes `duy trì N%`",
+        "from-to": "only the HCM plan states a target as `từ A xuống B`; the Sóc Trăng seed's `tăng từ 45 trẻ ... lên "
+                   "62 trẻ` is a past change",
+        "glued-unit": "the only other glued unit (Long An `15m2`) is missed for want of an opener: xfail row "
+                      "la-wordseg-glued-m2",
+        "heading-period-year": "no other document heads a target list with `Giai đoạn A - B`; Cà Mau's `giai đoạn "
+                               "2026 – 2028` heads a table",
+        "no-year-from-comparison-base": "no other document compares a target with a base year (`gấp 2 lần năm 2010`)",
+        "word-number": "no other document writes a target's number as a word (`ít nhất một cơ sở`); a known miss",
+        "wordseg": "the Hà Nội KH 77 plan, the only other word-segmented text with a target, is missed (xfail row "
+                   "hn77-wordseg-count); the HCM district text states no figure",
+    }
     docs: dict[str, set] = {}
     for row in CASE_ROWS:
         for rule in row["rule"].split(";"):
-            docs.setdefault(rule, set()).add(row["source"])
-    lonely = sorted(r for r, d in docs.items() if len(d) < 2 and r not in single)
-    assert not lonely, f"rules seen on one document only: {lonely}"
+            docs.setdefault(rule, set())
+            if not row["xfail"]:
+                docs[rule].add(row["source"])
+    lonely = {r for r, d in docs.items() if len(d) < 2}
+    assert lonely - set(single) == set(), f"rules firing on one document only, with no reason: {sorted(lonely - set(single))}"
+    assert set(single) - lonely == set(), f"rules now on two documents, drop their reason: {sorted(set(single) - lonely)}"
+    assert all(reason.strip() for reason in single.values())
 
 
 def test_comparator_vocabulary_is_valid():
