@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors.vocab import type_by_abbr, type_by_name
-from pipeline.segment import AUTHORITY, Line, heading_of, is_closing_line, is_header_start, is_type_title, lines_of
+from extractors.vocab import type_by_name
+from extractors.references import type_of_number
+from pipeline.segment import (AUTHORITY, MOTTO, ORG_HEAD, SIGNER_ROLE, Line, heading_of, is_closing_line,
+                              is_header_start, is_type_title, lines_of)
 from pipeline.textutil import fold, is_upper_line, parse_date, tone_key
 from schemas import Signer
 
@@ -19,15 +21,8 @@ _NUMBER = re.compile(r"^Số\s*(?:,?\s*ký hiệu)?\s*[:.]?\s*(.*)$", re.IGNOREC
 _DATE_LINE = re.compile(
     r"^(?P<place>[^,\d]{2,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})", re.IGNORECASE
 )
-_MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 _BODY_START = re.compile(r"^(?:Kính gửi|Căn cứ|Thực hiện|Triển khai|Theo|Xét|Nhằm|Để|Quán triệt|Ngày|Sau khi)\b")
 _SUBJECT_PREFIX = re.compile(r"^(?:V/v|V/V|v/v)\s*[:.]?\s*")
-_SIGNER_ROLE = re.compile(r"^(?:PHÓ |CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|TỔNG|CHỦ NHIỆM|UỶ VIÊN|ỦY VIÊN)")
-_ORG_HEADS = re.compile(
-    r"^(?:ỦY BAN|UBND|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|QUẬN ỦY|ĐẢNG ỦY|ĐẢNG BỘ|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BAN CÁN SỰ|ĐẢNG ĐOÀN|"
-    r"HỘI ĐỒNG|HĐND|SỞ|BỘ|BAN|VĂN PHÒNG|CÔNG AN|CHÍNH PHỦ|CỤC|TỔNG CỤC|CHI CỤC|PHÒNG|TRUNG TÂM|THANH TRA|KHO BẠC|"
-    r"LIÊN ĐOÀN|HỘI|ĐOÀN|BỘ CHỈ HUY|TRƯỜNG|VIỆN|BẢO HIỂM|BQL|BAN QUẢN LÝ)\b"
-)
 # Names of administrative units: the words after them are a place name, capitalised syllable by syllable.
 _UNITS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu")
 # Multi-word organ and office names whose first syllable is capitalised (Ủy ban nhân dân, Ban Thường vụ).
@@ -122,19 +117,6 @@ def _clean_number(raw: str) -> str | None:
     return re.sub(r"\s+", "", m.group(0)).rstrip(".,;-") if m else None
 
 
-def type_from_number(number: str | None) -> str | None:
-    """`3042/KH-UBND` -> ke_hoach, `61-CTr/TU` -> chuong_trinh, `3452/UBND-VX` (no type code) -> cong_van."""
-    if not number:
-        return None
-    parts = re.split(r"[/\-]", number)
-    codes = type_by_abbr()
-    for part in parts[1:]:
-        key = fold(part).upper().replace(" ", "")
-        if key in codes:
-            return codes[key]
-    return "cong_van" if len(parts) >= 2 else None
-
-
 def _type_of_title(text: str) -> str | None:
     return type_by_name().get(fold(text.strip(" .")))
 
@@ -163,7 +145,7 @@ def _bodies(lines: list[str]) -> list[str]:
     bodies: list[list[str]] = []
     for text in lines:
         key = tone_key(text)
-        if _ORG_HEADS.match(key) or not bodies:
+        if ORG_HEAD.match(key) or not bodies:
             bodies.append([text])
         else:
             bodies[-1].append(text)
@@ -187,7 +169,7 @@ def is_person_name(text: str) -> bool:
 
 def is_signer_role(text: str) -> bool:
     """`PHÓ GIÁM ĐỐC`, `CHỦ TỊCH`: a signer's title in capitals (`Phó` is also a family name)."""
-    return is_upper_line(text) and bool(_SIGNER_ROLE.match(tone_key(text)))
+    return is_upper_line(text) and bool(SIGNER_ROLE.match(tone_key(text)))
 
 
 def _signer(closing: list[Line]) -> Signer | None:
@@ -208,7 +190,7 @@ def _signer(closing: list[Line]) -> Signer | None:
             break  # what follows the name (annexes, tables) is not the signature
     if not (title or authority or name):
         return None
-    if title is None and authority and _SIGNER_ROLE.match(tone_key(AUTHORITY.sub("", authority))):
+    if title is None and authority and SIGNER_ROLE.match(tone_key(AUTHORITY.sub("", authority))):
         title = AUTHORITY.sub("", authority)  # "KT. CHỦ TỊCH" alone: the title is the role signed for
     if authority:
         m = AUTHORITY.match(authority)
@@ -282,12 +264,12 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             in_vv = True
             subject_parts.append(t)
             continue
-        if text[max(start, l.start - 2):l.start] == "\n\n" or _MOTTO.search(t):
+        if text[max(start, l.start - 2):l.start] == "\n\n" or MOTTO.search(t):
             in_vv = False  # the V/v block ends at a blank line or where the other column begins
         if in_vv and not is_upper_line(t):
             subject_parts.append(t)
             continue
-        if _MOTTO.search(t):
+        if MOTTO.search(t):
             continue
         if is_upper_line(t) and len(t) < 120:
             issuer_lines.append(t)
@@ -313,7 +295,7 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             if taken and not is_upper_line(l.text) and not l.text[:1].islower() and (
                     len(l.text) > 120 or l.text[-1] in ".:;"):
                 break  # a sentence: the body has begun
-            if taken and is_header_start(l.text) and _ORG_HEADS.match(tone_key(l.text)):
+            if taken and is_header_start(l.text) and ORG_HEAD.match(tone_key(l.text)):
                 break
             taken.append(l)
         parts = [l.text for l in taken]
@@ -328,7 +310,7 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
         rest = [l for l in nonblank if last < l.start < close_at]
         # The enacting authority under the title ("ỦY BAN NHÂN DÂN TỈNH SƠN LA", "HỘI ĐỒNG NHÂN DÂN TỈNH ...").
         for l in rest[:3]:
-            if is_upper_line(l.text) and _ORG_HEADS.match(tone_key(l.text)):
+            if is_upper_line(l.text) and ORG_HEAD.match(tone_key(l.text)):
                 authority_line = authority_line or l.text
                 last = l.end
                 break
@@ -348,7 +330,7 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
     elif authority_line:
         meta.issuer = expand(vn_case(re.split(r"\s+KHÓA\s|\s+KHOÁ\s", authority_line)[0]))
     if meta.doc_type is None:
-        meta.doc_type = type_from_number(meta.number) or ("cong_van" if subject_parts else None)
+        meta.doc_type = (type_of_number(meta.number) if meta.number else None) or ("cong_van" if subject_parts else None)
 
     # Recipients: "Kính gửi: X" or a list of "- X;" lines after it.
     body_lines = [l for l in nonblank if body_from <= l.start < close_at]

@@ -19,13 +19,13 @@ figures agree with it (tests/test_eval.py checks this); users run them without t
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Callable, Iterable
 
-from pipeline.store import number_key
 from pipeline.textutil import fold as _fold_text
 
 FACTS = ("targets", "deadlines", "assignments", "references")
@@ -41,7 +41,10 @@ def fold(value) -> str:
 
 
 def fold_number(value) -> str:
-    return number_key(unicodedata.normalize("NFC", str(value))) or "" if value else ""
+    """The shared scorer's number key, exactly (an en dash stays an en dash there)."""
+    if not value:
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", str(value))).upper().replace("Đ", "D")
 
 
 def _words(text) -> set[str]:

@@ -37,12 +37,15 @@ def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
 
 
 AUTHORITY = re.compile(r"^(KT|TM|T/M|TL|TUQ|Q)\s*\.?\s+(?=\S)")
-_ORG_START = re.compile(
+# Words that start the name of an issuing body in a header (`ỦY BAN NHÂN DÂN`, `SỞ Y TẾ`, `BQL ...`).
+ORG_HEAD = re.compile(
     r"^(?:ỦY BAN|UBND|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|QUẬN ỦY|ĐẢNG ỦY|ĐẢNG BỘ|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BAN CÁN SỰ|ĐẢNG ĐOÀN|"
-    r"HỘI ĐỒNG NHÂN DÂN|HĐND|SỞ|BỘ|BAN|VĂN PHÒNG|CÔNG AN|CHÍNH PHỦ|THỦ TƯỚNG|CỤC|TỔNG CỤC|CHI CỤC|PHÒNG|"
-    r"TRUNG TÂM|THANH TRA|KHO BẠC|LIÊN ĐOÀN|HỘI|ĐOÀN|BỘ CHỈ HUY|TRƯỜNG|VIỆN|BẢO HIỂM)\b"
+    r"HỘI ĐỒNG|HĐND|SỞ|BỘ|BAN|VĂN PHÒNG|CÔNG AN|CHÍNH PHỦ|CỤC|TỔNG CỤC|CHI CỤC|PHÒNG|"
+    r"TRUNG TÂM|THANH TRA|KHO BẠC|LIÊN ĐOÀN|HỘI|ĐOÀN|BỘ CHỈ HUY|TRƯỜNG|VIỆN|BẢO HIỂM|BQL|BAN QUẢN LÝ)\b"
 )
-_MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
+# The signer's office under the authority line (`PHÓ CHỦ TỊCH`, `GIÁM ĐỐC`).
+SIGNER_ROLE = re.compile(r"^(?:PHÓ |CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|TỔNG|CHỦ NHIỆM|UỶ VIÊN|ỦY VIÊN)")
+MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 
 
 def is_closing_line(text: str) -> bool:
@@ -55,7 +58,7 @@ def is_type_title(text: str) -> bool:
 
 def is_header_start(text: str) -> bool:
     key = tone_key(text)
-    return is_upper_line(key) and (bool(_ORG_START.match(key)) or bool(_MOTTO.search(key)))
+    return is_upper_line(key) and (bool(ORG_HEAD.match(key)) or bool(MOTTO.search(key)))
 
 
 def split_documents(text: str) -> list[tuple[int, int]]:
@@ -68,7 +71,7 @@ def split_documents(text: str) -> list[tuple[int, int]]:
             continue
         if is_closing_line(line.text):
             closed = True
-        elif closed and (is_header_start(line.text) or is_type_title(line.text)) and not _is_signer_title(line.text):
+        elif closed and (is_header_start(line.text) or is_type_title(line.text)) and not SIGNER_ROLE.match(tone_key(line.text)):
             starts.append(line.start)
             closed = False
     ends = starts[1:] + [len(text)]
@@ -84,10 +87,6 @@ def _first_start(lines: list[Line]) -> int:
         if is_header_start(line.text):
             return line.start
     return 0
-
-
-def _is_signer_title(text: str) -> bool:
-    return bool(re.match(r"^(PHÓ |CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG|CHÁNH|THỦ TRƯỞNG)", tone_key(text)))
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

@@ -19,7 +19,7 @@ from typing import Iterator
 import sqlite_utils
 from pydantic import BaseModel
 
-from extractors.references import issuer_key
+from extractors.references import issuer_key, number_key
 from pipeline.textutil import fold
 import schemas
 from schemas import Document, FileError, ParseResult, Section
@@ -129,13 +129,6 @@ def _ensure_model_columns(table: sqlite_utils.db.Table, model: type[BaseModel]) 
     for name, kind in _model_columns(model).items():
         if name not in have:
             table.add_column(name, kind)
-
-
-def number_key(number: str | None) -> str | None:
-    """Key for matching document numbers: no spaces, upper case, Đ as D (`24-CTR/TU` == `24-CTr/TU`)."""
-    if not number:
-        return None
-    return "".join(number.split()).upper().replace("Đ", "D")
 
 
 def _doc_id(path: str, ord_: int) -> str:
