@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.vocab import type_by_name
-from extractors.references import type_of_number
+from extractors.references import expand_abbreviations, type_of_number
 from pipeline.segment import (AUTHORITY, MOTTO, ORG_HEAD, SIGNER_ROLE, Line, heading_of, is_closing_line,
                               is_header_start, is_type_title, lines_of)
 from pipeline.textutil import fold, is_upper_line, parse_date, tone_key
@@ -32,7 +32,6 @@ _COMPOUNDS = (
     "tuyên giáo", "dân vận", "tổ chức", "kiểm tra", "nội chính", "mặt trận", "tổ quốc", "việt nam", "chính phủ",
     "thủ tướng", "trưởng", "phó", "cán sự", "chấp hành",
 )
-_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "MTTQ": "Mặt trận Tổ quốc", "TP": "thành phố"}
 # Organs whose name after the head word is capitalised part by part: Sở Kế hoạch và Đầu tư.
 _PART_HEADS = ("sở", "bộ", "ban", "cục", "chi cục", "tổng cục", "phòng", "trung tâm", "hội", "viện", "trường")
 
@@ -99,12 +98,6 @@ def _place_case(word: str) -> str:
     if re.search(r"\d", word):
         return word
     return "-".join(p[:1] + p[1:].lower() for p in word.split("-"))
-
-
-def expand(name: str) -> str:
-    for abbr, full in _ABBREVIATIONS.items():
-        name = re.sub(rf"\b{abbr}\b", full, name)
-    return name
 
 
 _NUMBER_TOKEN = re.compile(r"\d[\w.]*(?:\s*[/\-&]\s*[\w.]+)*-?")
@@ -324,11 +317,11 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
 
     bodies = _bodies(issuer_lines)
     if bodies:
-        meta.issuer = expand(vn_case(bodies[-1]))
+        meta.issuer = expand_abbreviations(vn_case(bodies[-1]))
         if len(bodies) > 1:
-            meta.parent_issuer = expand(vn_case(bodies[-2]))
+            meta.parent_issuer = expand_abbreviations(vn_case(bodies[-2]))
     elif authority_line:
-        meta.issuer = expand(vn_case(re.split(r"\s+KHÓA\s|\s+KHOÁ\s", authority_line)[0]))
+        meta.issuer = expand_abbreviations(vn_case(re.split(r"\s+KHÓA\s|\s+KHOÁ\s", authority_line)[0]))
     if meta.doc_type is None:
         meta.doc_type = (type_of_number(meta.number) if meta.number else None) or ("cong_van" if subject_parts else None)
 

@@ -208,6 +208,13 @@ _ORG_HEAD = re.compile(r"^(?:Ủy|Uỷ|UBND|Hội|HĐND|Sở|Bộ|Ban|Văn|Tỉn
 _TOKEN = re.compile(r"[^\s_,;:.()\[\]“”\"'*|]+|[,;:.()\[\]“”\"'*|]")
 
 
+def expand_abbreviations(name: str) -> str:
+    """`UBND tỉnh` -> `Ủy ban nhân dân tỉnh`: the contract wants names written in full."""
+    for abbr, full in _ABBREVIATIONS:
+        name = re.sub(rf"(?<!\w){abbr}(?!\w)", full, name)
+    return name
+
+
 _fold_word = lru_cache(maxsize=1 << 16)(fold)  # words repeat: fold each once
 
 
@@ -363,9 +370,7 @@ def normalise_issuer(name: str | None, context: str | None = None) -> str | None
     if not name:
         return None
     name = " ".join(name.replace("_", " ").split()).strip(" ,.-")
-    for abbr, full in _ABBREVIATIONS:
-        name = re.sub(rf"(?<!\w){abbr}(?!\w)", full, name)
-    name = tone_key(name)
+    name = tone_key(expand_abbreviations(name))
     name = re.sub(r"^Hội nghị lần thứ \w+ (?:của )?", "", name)  # the plenum of a committee issues in its name
     if context:
         name = _complete_place(name, tone_key(" ".join(context.split())))
