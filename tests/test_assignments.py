@@ -116,7 +116,7 @@ def test_generic_bodies_are_flagged():
 README_SQL = {
     "leads": """
         SELECT a.name, a.kind, COUNT(*) AS tasks
-        FROM assignments s JOIN agencies a ON a.id = s.agency_ref
+        FROM assignments s JOIN agencies a ON a.id = s.agency_id
         WHERE s.role = 'lead' AND s."generic" = 0
         GROUP BY a.id ORDER BY tasks DESC, a.name LIMIT 10""",
     "due": """
