@@ -14,7 +14,8 @@ from pathlib import Path
 from extractors import run_extractors
 from extractors.base import DocView
 from extractors.metadata import read_metadata
-from extractors.references import enclosed_citations, issuer_key
+from extractors.orgnames import issuer_key
+from extractors.references import enclosed_citations
 from extractors.vocab import type_by_name
 from pipeline.errors import EmptyDocument
 from pipeline.limits import check_pages, check_size

@@ -19,7 +19,8 @@ from typing import Iterator
 import sqlite_utils
 from pydantic import BaseModel
 
-from extractors.references import issuer_key, number_key
+from extractors.numbers import number_key
+from extractors.orgnames import issuer_key
 from pipeline.textutil import fold
 import schemas
 from schemas import Document, FileError, ParseResult, Section
