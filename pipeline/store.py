@@ -23,7 +23,8 @@ from typing import Iterator
 import sqlite_utils
 from pydantic import BaseModel
 
-from extractors.references import issuer_key, number_key
+from extractors.numbers import number_key
+from extractors.orgnames import issuer_key
 from pipeline.textutil import fold, nfc
 import schemas
 from schemas import Document, FileError, ParseResult, Section
