@@ -19,13 +19,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from extractors.agencies import Mention, match_list
 from extractors.base import DocView
 from extractors.textscan import content_start, match_text, own_end, sentence_span, trim
 from pipeline.textutil import fold
-from schemas import Assignment, Section
+from schemas import Assignment, Deadline, Section
 
 I = re.IGNORECASE
 SKIP_KINDS = {"basis", "situation", "objectives", "purpose"}
@@ -70,10 +70,11 @@ class Unit:
     role: Optional[str] = None  # set by a label
 
 
-def extract(view: DocView) -> Iterator[Assignment]:
+def extract(view: DocView, *, deadlines: Sequence[Deadline]) -> Iterator[Assignment]:
+    """`deadlines`: the deadline extractor's facts of this document (a dated one ties to the duty around it)."""
     text, mtext = view.text, match_text(view.text)
     issuer = fold(view.document.issuer) if view.document.issuer else None
-    deadlines = Deadlines(d for d in view.facts.get("deadlines", []) if d.date)
+    deadlines = Deadlines(d for d in deadlines if d.date)
     rows: dict[tuple[int, str, int], Assignment] = {}
     for unit in units(view, mtext):
         for mention, role, task in rows_of(unit, mtext):

@@ -29,7 +29,6 @@ class DocView:
 
     Extractors read `text[body[0]:body[1]]` (or any part of `span`) and build facts with
     `provenance(start, end)`, so that span, page, section path and text never drift apart.
-    `facts` holds what earlier extractors of the EXTRACTORS tuple found (assignments read deadlines).
     """
 
     text: str
@@ -38,7 +37,6 @@ class DocView:
     page_starts: list[int] = field(default_factory=list)
     paged: bool = False
     ocr_pages: list[int] = field(default_factory=list)
-    facts: dict[str, list] = field(default_factory=dict)
     annexes: list[tuple[str, tuple[int, int]]] = field(default_factory=list)  # (label, span) after the signature
     _flat: list[Section] = field(default_factory=list, repr=False)
     # The file's layers: the documents of one file share them (layers_of keeps the last file's).

@@ -19,11 +19,11 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from extractors.base import DocView, SpanSet
 from extractors.textscan import clause_span, match_text, sentence_span
-from schemas import Deadline
+from schemas import Deadline, Reference
 
 I = re.IGNORECASE
 YEAR = r"(?:19|20)\d{2}"
@@ -102,11 +102,12 @@ class Candidate:
     range_start: Optional[int] = None  # the end of a range (`Quý IV/2025 - Quý II/2026`) remembers its start
 
 
-def extract(view: DocView) -> Iterator[Deadline]:
+def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadline]:
+    """`references`: the references extractor's facts of this document (a cited text's date is not a limit)."""
     text = view.text
     mtext = match_text(text)
     doc_date = view.doc_date or header_date(view, mtext)
-    in_reference = SpanSet(f.span for f in view.facts.get("references", []) if getattr(f, "span", None))
+    in_reference = SpanSet(f.span for f in references if f.span)
     found: list[tuple[int, int, dict]] = []
     for lo, hi in view.regions():  # the body, then annexes (tables of tasks with their time limits)
         region_found = []

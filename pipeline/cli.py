@@ -145,8 +145,14 @@ def export(db_path: str, out_dir: Path) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the export (one source file's JSON)."""
+@click.option("--tables", is_flag=True, help="Print the data dictionary of the database instead: every table, "
+                                             "view and column, and the values of every enum.")
+def schema(tables: bool) -> None:
+    """Print the JSON Schema of the export (one source file's JSON), or with --tables the database's."""
+    if tables:
+        from pipeline.dictionary import format_tables
+        click.echo(format_tables())
+        return
     from schemas import ParseResult
     click.echo(json.dumps(ParseResult.model_json_schema(), ensure_ascii=False, indent=2))
 
@@ -164,15 +170,29 @@ def stats(db_path: str) -> None:
 @click.argument("query")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
 @click.option("--limit", default=20, show_default=True)
-def search(query: str, db_path: str, limit: int) -> None:
-    """Full-text search over section text; accents optional (`ke hoach` finds `kế hoạch`)."""
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON (one list).")
+def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
+    """Full-text search over every paragraph (header, preamble, sections, signature, annexes).
+
+    FTS5 syntax: words (all must match), "a phrase", prefix*, OR, NOT, NEAR(a b, 5), parentheses.
+    A word with diacritics matches that spelling (`số` is not `sở`); without them every spelling
+    (`ke hoach` finds `kế hoạch`). Exit status 1 when nothing matched.
+    """
     from pipeline import store
-    db = store.open_db(db_path)
-    for row in store.search(db, query, limit):
+    try:
+        hits = store.search(store.open_db(db_path), query, limit)
+    except store.SearchSyntaxError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+    for row in [] if as_json else hits:
         page = f" p.{row['page']}" if row["page"] else ""
-        click.echo(f"{Path(row['source']).name}{page}  {row['number'] or '-'}  §{row['path']}  {row['title'] or ''}")
-        click.echo("    " + " ".join(row["excerpt"].split())[:200])
-        click.echo(f"    match: {row['snippet']}")
+        where = f"§{row['section']}" if row["section"] else row["kind"]
+        click.echo(f"{Path(row['source']).name}{page}  {row['number'] or '-'}  {where}")
+        click.echo(f"    {row['excerpt']}")
+    if not hits:
+        click.echo(f"no match for {query!r} in {db_path}", err=True)
+        sys.exit(1)
 
 
 @cli.command("eval")
@@ -236,17 +256,17 @@ def refs(number: str, db_path: str) -> None:
         click.echo(f"{number}: not in the database")
     for d in found["documents"]:
         click.echo(f"{d['number']}  {d['doc_type'] or '-'}  {d['issuer'] or '-'}  {d['issued_date'] or '-'}"
-                   f"  ({Path(d['source']).name} #{d['ord'] + 1})")
+                   f"  ({Path(d['source']).name}, ord {d['ord']})")
     click.echo(f"cites ({len(found['cites'])}):")
     for r in found["cites"]:
-        where = f"{Path(r['cited_source']).name} #{r['cited_ord'] + 1}" if r["resolved"] else "not in the database"
+        where = f"{Path(r['cited_source']).name}, ord {r['cited_ord']}" if r["resolved"] else "not in the database"
         click.echo(f"  -> {r['cited_number'] or r['cited_title']}  {r['cited_doc_type'] or '-'}  {r['cited_date'] or '-'}"
                    f"  {r['cited_issuer'] or '-'}  [{where}]")
     click.echo(f"cited by ({len(found['cited_by'])}):")
     for r in found["cited_by"]:
         link = "" if r["resolved"] else "  [names the number, not matched to a stored document]"
         click.echo(f"  <- {r['citing_number'] or '(no number)'}  {r['citing_doc_type'] or '-'}  {r['citing_issuer'] or '-'}"
-                   f"  ({Path(r['citing_source']).name} #{r['citing_ord'] + 1}){link}")
+                   f"  ({Path(r['citing_source']).name}, ord {r['citing_ord']}){link}")
 
 
 def main() -> None:
