@@ -137,11 +137,83 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
 @cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
 @click.option("--out", "out_dir", default="output/export", show_default=True, type=click.Path(path_type=Path))
-def export(db_path: str, out_dir: Path) -> None:
-    """Write one <source stem>.json per source and a documents.jsonl from the database."""
-    from pipeline.export import export_db
-    n_sources, n_docs = export_db(db_path, out_dir)
-    click.echo(f"{n_sources} sources, {n_docs} documents -> {out_dir}")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "spacy"]), default="json", show_default=True,
+              help="json: the export contract, one file per source and documents.jsonl; csv: one file per table "
+                   "(UTF-8 with BOM); spacy: vanban.spacy, a DocBin with a span group per fact type.")
+def export(db_path: str, out_dir: Path, fmt: str) -> None:
+    """Write the database as contract JSON (one <source stem>.json per source and a documents.jsonl), as CSV
+    (documents.csv, targets.csv, deadlines.csv, assignments.csv, citations.csv) or as a spaCy DocBin."""
+    from pipeline import export as ex
+    if fmt == "csv":
+        counts = ex.export_csv(db_path, out_dir)
+        click.echo(", ".join(f"{name} {n} rows" for name, n in counts.items()) + f" -> {out_dir}")
+    elif fmt == "spacy":
+        n_docs, n_spans = ex.export_spacy(db_path, out_dir / "vanban.spacy")
+        click.echo(f"{n_docs} docs, {n_spans} fact spans -> {out_dir / 'vanban.spacy'}")
+    else:
+        n_sources, n_docs = ex.export_db(db_path, out_dir)
+        click.echo(f"{n_sources} sources, {n_docs} documents -> {out_dir}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "db_path", type=click.Path(exists=True),
+              help="Review the files stored in this database (all of them, or those of --source).")
+@click.option("--source", "sources", multiple=True, help="With --db: a stored source path (repeatable).")
+@click.option("--out", "out_dir", default="output/review", show_default=True, type=click.Path(path_type=Path))
+def review(files: tuple[Path, ...], db_path: str | None, sources: tuple[str, ...], out_dir: Path) -> None:
+    """Write a static HTML page per file with every fact highlighted in its text (colour per fact type,
+    fields on hover, a fact list that jumps to each fact, page numbers), and an index.html."""
+    from pipeline.review import write_pages
+    if bool(files) == bool(db_path):
+        raise click.UsageError("give FILES to parse, or --db DB to review what it stores")
+    if db_path:
+        from pipeline import store
+        db = store.open_db(db_path)
+        paths = list(sources) or [r["path"] for r in db.query("select path from sources order by path")]
+        unknown = [p for p in paths if not db["sources"].count_where("path = ?", [p])]
+        if unknown:
+            raise click.UsageError(f"not stored in {db_path}: {', '.join(unknown)}")
+        results = (store.load_result(db, p) for p in paths)
+    else:
+        from pipeline.run import parse as parse_file
+
+        def parsed():
+            for f in files:
+                try:
+                    yield parse_file(f)
+                except VanbanError as exc:
+                    raise click.ClickException(f"{f}: {exc}") from exc
+        results = parsed()
+    pages = write_pages(results, out_dir)
+    click.echo(f"{len(pages)} pages -> {out_dir / 'index.html'}")
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--metadata", "metadata_path", type=click.Path(path_type=Path),
+              help="Where to write the datasette metadata  [default: beside the database]")
+@click.option("--write-metadata", is_flag=True, help="Only write the metadata file, do not start datasette.")
+def serve(db_path: str, host: str, port: int, metadata_path: Path | None, write_metadata: bool) -> None:
+    """Browse the database in datasette, with descriptions of every table and column, facets and search
+    (needs the extra: pip install 'vanban[serve]')."""
+    import subprocess
+
+    from pipeline import serve as srv
+    metadata_path = metadata_path or Path(db_path).with_name(Path(db_path).stem + ".metadata.json")
+    srv.write_metadata(metadata_path, Path(db_path).stem)
+    if write_metadata:
+        click.echo(f"metadata -> {metadata_path}")
+        return
+    if not srv.available():
+        raise click.ClickException("datasette is not installed: pip install 'vanban[serve]'")
+    click.echo(f"serving {db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    try:
+        sys.exit(subprocess.call(srv.command(db_path, metadata_path, host, port)))
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 @cli.command()
