@@ -14,32 +14,25 @@ from schemas import RawText
 
 Reader = Callable[[Path], RawText]
 
+
+def _deferred(module: str, name: str) -> Reader:
+    """The reader `name` of `module`, imported on its first call: a text file never loads the PDF and Word
+    readers (start-up of `vanban parse` on a text file)."""
+    def reader(path: Path) -> RawText:
+        from importlib import import_module
+        return getattr(import_module(module), name)(path)
+    reader.__name__ = reader.__qualname__ = name
+    return reader
+
+
+# Paged and Word formats live in their own modules; they import heavy libraries lazily.
 READERS: dict[str, Reader] = {
     ".txt": read_text,
     ".md": read_markdown,
+    ".pdf": _deferred("pipeline.readers.pdf", "read_pdf"),
+    ".docx": _deferred("pipeline.readers.docx", "read_docx"),
+    ".doc": _deferred("pipeline.readers.doc", "read_doc"),
 }
-
-
-def _register_optional() -> None:
-    # Paged and Word formats live in their own modules; they import heavy libraries lazily.
-    try:
-        from pipeline.readers.pdf import read_pdf
-        READERS[".pdf"] = read_pdf
-    except ImportError:
-        pass
-    try:
-        from pipeline.readers.docx import read_docx
-        READERS[".docx"] = read_docx
-    except ImportError:
-        pass
-    try:
-        from pipeline.readers.doc import read_doc
-        READERS[".doc"] = read_doc
-    except ImportError:
-        pass
-
-
-_register_optional()
 
 
 def reader_for(path: Path) -> Reader:
