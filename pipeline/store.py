@@ -62,8 +62,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["sources"].create({
         "path": str, "sha256": str, "format": str, "size": int, "pages": int, "encoding": str, "status": str,
         "warnings": str, "text": str, "page_starts": str, "ocr_pages": str, "version": str, "pipeline_version": str,
-        "ingested_at": str,
+        "ingested_at": str, "blocks": str,
     }, pk="path", if_not_exists=True)
+    if "blocks" not in db["sources"].columns_dict:  # a database from before layout blocks
+        db["sources"].add_column("blocks", str)
     db["documents"].create({
         "id": str, "source": str, "ord": int, "doc_type": str, "number": str, "number_key": str, "issuer": str,
         "parent_issuer": str, "issued_date": str, "place": str, "subject": str, "signer_name": str,
@@ -225,6 +227,7 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
             **src, "status": result.status, "warnings": json.dumps(result.warnings, ensure_ascii=False),
             "text": result.text, "page_starts": json.dumps(result.page_starts),
             "ocr_pages": json.dumps(result.ocr_pages), "version": result.version,
+            "blocks": json.dumps([b.model_dump(exclude_defaults=True) for b in result.blocks], ensure_ascii=False),
             "pipeline_version": PIPELINE_VERSION, "ingested_at": _now(),
         })
         for i, doc in enumerate(result.documents):
@@ -455,6 +458,7 @@ def load_result(db: sqlite_utils.Database, path: str) -> ParseResult:
         source={k: src[k] for k in ("path", "sha256", "format", "size", "pages", "encoding")},
         status=src["status"], warnings=json.loads(src["warnings"]), text=src["text"],
         page_starts=json.loads(src["page_starts"]), ocr_pages=json.loads(src["ocr_pages"]), documents=docs,
+        blocks=json.loads(src.get("blocks") or "[]"),
     )
 
 
