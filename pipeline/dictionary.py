@@ -28,8 +28,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
                "`schema_version`", "value": "its value"}),
     "sources": ("One row per distinct input file content (sha256); the same bytes at another path are listed in "
                 "source_paths", {
-        "path": "the file, relative to meta.root when it lies under it (as given, symlinks not resolved), "
-                "else absolute",
+        "path": "the file: relative to meta.root when it lies below it, else absolute; symlinks not resolved",
         "sha256": "SHA-256 of the file's bytes (unique)", "format": "reader used: txt, md, pdf, docx, doc",
         "size": "bytes", "pages": "page count of paged formats (PDF), else null",
         "encoding": "detected byte encoding or legacy font encoding (utf-8, utf-16, windows-1258, tcvn3, vni ...)",
@@ -39,12 +38,15 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "page_starts": "JSON list: offset in text where each page starts (paged formats)",
         "ocr_pages": "JSON list of the 1-based pages whose text came from OCR",
         "version": "version of the export contract", "pipeline_version": "digest of the code that parsed the file",
-        "ingested_at": "UTC time the file was stored"}),
+        "ingested_at": "UTC time the file was stored",
+        "layout": "JSON list of the layout blocks (ParseResult.blocks, in reading order): kind (paragraph, heading, "
+                  "header_cell, signature, table, table_cell, footnote), start and end in text, page; table cells "
+                  "also table (ordinal in the file), row, col, row_span, col_span (defaults 1 left out)"}),
     "source_paths": ("Every path at which a stored content was found (the source's own path included)", {
         "path": "a file path, stored like sources.path", "sha256": "its content (sources.sha256)",
         "source": "the source row holding that content (sources.path)", "seen_at": "UTC time last seen there"}),
     "documents": ("One row per document in a file (a cover letter and the plan it forwards are two)", {
-        "id": "row key: <hash of the source path>-<ord>", "source": "the file (sources.path)",
+        "id": "row key: <first 12 hex digits of the source's sha256>-<ord>", "source": "the file (sources.path)",
         "ord": "0-based order of the document in its file", "doc_type": "document type (enum doc_type)",
         "number": "number as printed (3042/KH-UBND)", "number_key": "number folded for matching (references)",
         "issuer": "issuing body", "parent_issuer": "the body above the issuer in the header",
