@@ -392,7 +392,7 @@ def growth(source: Path, factors: Iterable[int] = GROWTH_FACTORS, repeat: int = 
     """CPU seconds of parsing synthetic documents `factors` times the body of source (best of `repeat`)."""
     from pipeline.normalise import normalise
     from pipeline.readers import read
-    text, _ = normalise(read(source))
+    text = normalise(read(source))[0]
     out = Growth(source=source)
     with tempfile.TemporaryDirectory() as tmp:
         for factor in factors:
