@@ -15,24 +15,31 @@ from schemas import RawText
 Reader = Callable[[Path], RawText]
 
 
-def _deferred(module: str, name: str) -> Reader:
-    """The reader `name` of `module`, imported on its first call: a text file never loads the PDF and Word
-    readers (start-up of `vanban parse` on a text file)."""
-    def reader(path: Path) -> RawText:
-        from importlib import import_module
-        return getattr(import_module(module), name)(path)
-    reader.__name__ = reader.__qualname__ = name
-    return reader
+class _Readers(dict):
+    """suffix -> reader. A reader named "module:function" is imported on its first lookup and replaces its
+    name: a text file never loads the PDF and Word readers (start-up of `vanban parse` on a text file)."""
+
+    def __getitem__(self, suffix: str) -> Reader:
+        reader = super().__getitem__(suffix)
+        if isinstance(reader, str):
+            from importlib import import_module
+            module, name = reader.split(":")
+            reader = getattr(import_module(module), name)
+            self[suffix] = reader
+        return reader
+
+    def get(self, suffix: str, default=None):
+        return self[suffix] if suffix in self else default
 
 
 # Paged and Word formats live in their own modules; they import heavy libraries lazily.
-READERS: dict[str, Reader] = {
+READERS: dict[str, Reader] = _Readers({
     ".txt": read_text,
     ".md": read_markdown,
-    ".pdf": _deferred("pipeline.readers.pdf", "read_pdf"),
-    ".docx": _deferred("pipeline.readers.docx", "read_docx"),
-    ".doc": _deferred("pipeline.readers.doc", "read_doc"),
-}
+    ".pdf": "pipeline.readers.pdf:read_pdf",
+    ".docx": "pipeline.readers.docx:read_docx",
+    ".doc": "pipeline.readers.doc:read_doc",
+})
 
 
 def reader_for(path: Path) -> Reader:
