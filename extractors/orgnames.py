@@ -486,7 +486,11 @@ class _Reader:
                     return _replace(inner, start=first.start, title=text)
                 if known is None:
                     return None  # `Giám đốc` alone is a person
-        found = [r for r in (known, self._headed(i), self._prefixed(i), self._grouped(i) if groups else None) if r]
+        headed = self._headed(i)
+        if known and headed and headed[0] > known[0] and (self.caps or not any(
+                ts[j].cap for j in range(known[0], headed[0]))):
+            headed = None  # a known body goes on only with capitalised words (`Ban Quản lý Khu kinh tế Đông Nam`)
+        found = [r for r in (known, headed, self._prefixed(i), self._grouped(i) if groups else None) if r]
         if not found:
             return None
         end, org = max(found, key=lambda r: (r[0], r[1].group is None))
@@ -793,6 +797,77 @@ def _vocab_case(text: str) -> str:
         out.append(t.text if t.text in ("T/M",) or not t.word else _word_case(t.text, False))
         k += 1
     return _join(toks, out)
+
+
+_NUMBERED = {"điều", "khoản", "chương", "phần", "mục", "khóa", "khoá", "kỳ", "lần", "đợt"}
+
+
+def title_case(caps: str) -> str:
+    """A title set in capitals in sentence case, with what running text capitalises restored: the body after
+    `của` and known bodies (`... CỦA THỦ TƯỚNG CHÍNH PHỦ` -> `... của Thủ tướng Chính phủ`), places after a unit
+    (`tỉnh Bắc Ninh`), a type name before its number (`Quyết định số`), `Điều 1`, Roman numerals (`khóa XI`),
+    codes as printed. Mixed-case text is returned as it is."""
+    if not is_upper_line(caps):
+        return caps
+    ts = Tokens(caps, 0, lines=True)
+    reader = _Reader(ts, True)
+    toks: list[Tok] = []
+    out: list[str] = []
+    k = 0
+    while ts[k] is not None:
+        t, prev = ts[k], ts[k - 1] if k else None
+        in_code = prev is not None and prev.key in ("-", "/", "&") and not ts.spaced(k)  # `NQ-HĐND`
+        if t.word and not in_code and (prev is not None and prev.key == "của" or reader.known(k)):
+            org = reader.read(k, groups=False)
+            if org is not None:
+                j = reader._index_after(k, org.end)
+                toks.append(Tok(t.start, org.end, org.name, t.key))
+                out.append(org.name if org.title is None else f"{_vocab_case(org.title)} {org.name}")
+                k = j
+                continue
+        u = reader.unit(k) if t.word else None
+        if u:
+            end = reader.place(k + u[0])
+            if end > k + u[0]:
+                span = [ts[j] for j in range(k, end)]
+                toks.extend(span)
+                out.extend([x.text.lower() for x in span[:u[0]]]
+                           + [_word_case(x.text, True) if x.word else x.text for x in span[u[0]:]])
+                k = end
+                continue
+        n = next((m for m in (3, 2, 1) if ts.keys(k, m) and fold(" ".join(ts.keys(k, m))) in type_by_folded_name()),
+                 1 if t.key in ("điều", "khoản", "chương", "phần", "mục") else 0)
+        after = ts[k + n] if n else None
+        if t.word and after is not None and (after.key == "số" or after.text.isdigit() or _ROMAN.fullmatch(after.text)):
+            span = [ts[j] for j in range(k, k + n)]  # `Quyết định số`, `Nghị quyết 214`, `Điều 1`
+            toks.extend(span)
+            out.extend(_word_case(x.text, j == 0) for j, x in enumerate(span))
+            k += n
+            continue
+        toks.append(t)
+        roman = prev is not None and prev.key in _NUMBERED and re.fullmatch(r"[IVXLC]+", t.text)
+        nxt = ts[k + 1]
+        code = in_code or nxt is not None and nxt.key in ("-", "/", "&") and not ts.spaced(k + 1) and ts[k + 2] \
+            is not None and not ts.spaced(k + 2)  # a part of a number's code: `24-CTr/TU`
+        out.append(t.text if roman or code or not t.word else _word_case(t.text, False))
+        k += 1
+    return _join(toks, out)
+
+
+def title_at(text: str) -> int:
+    """Length in characters of a person's office at the start of text (`PHÓ CHỦ TỊCH`, `Giám đốc`), 0 if none."""
+    ts = Tokens(text, len(text) - len(text.lstrip()), lines=True)
+    m = _lexicons()["titles"].match(ts, 0)
+    return ts[m[0] - 1].end if m else 0
+
+
+def org_line_start(text: str) -> Optional[OrgName]:
+    """The body a header line set in capitals starts with (`ỦY BAN NHÂN DÂN`, `SỞ Y TẾ`, `THỦ TƯỚNG CHÍNH PHỦ`),
+    or None (`CỘNG HÒA ...`, `BAN HÀNH ...`, `PHÓ CHỦ TỊCH`)."""
+    start = len(text) - len(text.lstrip(" .*"))
+    if not is_upper_line(text[start:start + 60]):
+        return None
+    return read_org(text, start, groups=False, titles=False, caps=True)
 
 
 # --- issuers (header and citations) ---------------------------------------------------------------
