@@ -58,6 +58,7 @@ def known_agencies() -> list[Agency]:
 
 
 PAREN = re.compile(r"[ \t]*\([^()\n]{0,200}\)")
+UNDER = re.compile(r"[ \t]+(?:trực[ \t]+)?thuộc[ \t]+(?=\w)", I)
 
 
 def match_agency(text: str, pos: int, continuing: bool = False) -> Optional[Mention]:
@@ -68,6 +69,11 @@ def match_agency(text: str, pos: int, continuing: bool = False) -> Optional[Ment
     if org is None:
         return None
     end = org.end
+    under = UNDER.match(text, end)
+    if under and not org.generic:
+        parent = read_org(text, under.end(), groups=False)
+        if parent is not None:
+            end = parent.end  # `Chi cục Bảo vệ môi trường thuộc Sở ...`: the parent is part of the mention, not the name
     paren = PAREN.match(text, end)
     if paren and not re.match(r"\s*\((?:qua|thông\s+qua)\b", text[end:paren.end()], I):
         end = paren.end()  # `Sở Nội vụ (Cơ quan thường trực ...)`: a note on the agency
@@ -105,7 +111,9 @@ def merge_groups(text: str, mentions: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
-        if prev and prev.group and m.group and (
+        # `;` separates bodies, and a title starts a new one (`các tổ chức thành viên, Thủ trưởng sở, ban, ngành`)
+        apart = ";" in text[prev.end:m.start] if prev else True
+        if prev and prev.group and m.group and not apart and m.name_start == m.start and (
                 (prev.agency.generic and m.agency.generic) or prev.group == m.group):
             out[-1] = Mention(prev.start, m.end, prev.agency, prev.group, prev.related or m.related,
                               prev.name_start, m.name_end)

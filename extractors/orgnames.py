@@ -91,11 +91,22 @@ class Tokens:
         gap = self.text[self.pos:m.start()]
         if self.items and "\n" in gap:
             para = gap.count("\n") > 1
-            if para or not (self.lines or m.group()[0].islower()):
+            if para or not (self.lines or m.group()[0].islower() or self._unfinished()):
                 self.done = True
                 return
         self.pos = m.end()
         self.items.append(Tok(m.start(), m.end(), m.group(), key_of(m.group())))
+
+    def _unfinished(self) -> bool:
+        """Whether what was read so far cannot end a name, so a line break goes on with it: a connector
+        (`Sở Tài nguyên và` / `Môi trường`) or a head word alone (`Phòng` / `Tài nguyên và Môi trường ...`)."""
+        last = self.items[-1]
+        if last.key in ("và", "-", "&"):
+            return True
+        lexicon = _lexicons()["heads"]
+        probe = Tokens(self.text, self.items[0].start, self.items[-1].end, lines=True)
+        m = lexicon.match(probe, 0)
+        return bool(m) and m[0] == len(self.items) and m[1].name and m[1].kind != "-"
 
     def keys(self, i: int, n: int) -> tuple[str, ...] | None:
         toks = [self[k] for k in range(i, i + n)]
@@ -321,7 +332,8 @@ class _Reader:
                 if not parts or nxt is None or not nxt.word:
                     break
                 if t.key == "-" and (nxt.cap or self.caps or self.word(k + 1)) and not self.starts_body(k + 1) \
-                        and not self.stop(k + 1):
+                        and not self.lex["stops"].match(ts, k + 1) and not self._group(k + 1):
+                    # ` - Đánh giá ...`, ` - Là cơ quan ...`, ` - Cơ quan thường trực` start a clause or a note
                     k, spare, joined = k + 1, 0, True  # `Kinh tế - Ngân sách`, `Tài chính – Kế hoạch`
                     continue
                 if t.key == "&" and not ts.spaced(k + 1) or t.key == "&" and nxt.upper:
@@ -353,9 +365,12 @@ class _Reader:
                     break  # a parent body or the next one, a cited text (`của Tỉnh ủy và Kế hoạch số ...`)
                 if not parts and self.stop(k):
                     break
-                k, parts, spare, joined = k + 1, parts + 1, 1, False
+                after_cap = k > i and ts[k - 1].word and ts[k - 1].cap
+                # a capitalised word takes the next small syllable (`Tài chính`); a proper name of capitalised
+                # words does not (`Báo Cần Thơ chậm nhất ...`)
+                k, parts, spare, joined = k + 1, parts + 1, 0 if after_cap else 1, False
                 continue
-            if t.lower and spare and not self.stop(k) and not self._group(k) and t.text.isalpha():
+            if t.lower and spare and not self.stop(k) and t.text.isalpha():
                 k, spare = k + 1, 0  # the second syllable of a capitalised word: `Tài chính`
                 continue
             break
@@ -374,11 +389,14 @@ class _Reader:
         return k
 
     def _comma_part(self, i: int) -> bool:
-        """After a comma, a capitalised part belongs to the name when the name goes on to `và` (`Văn hóa, Thể
-        thao và Du lịch`) or it ends the name's enumeration of two parts (`Phát thanh, Truyền hình`)."""
-        end = self.name_part(i)
-        nxt = self.ts[end]
-        return end > i and (nxt is None or not nxt.word or nxt.key != "," and not (nxt.cap and not self.caps))
+        """After a comma, a capitalised part belongs to the name when `và` and a last part follow it (`Văn hóa,
+        Thể thao và Du lịch`, `Lao động, Thương binh và Xã hội`); a list of bodies after a head (`Hội Phụ nữ,
+        Công đoàn, Cựu chiến binh`) is not one name."""
+        ts, k = self.ts, i
+        while ts[k] is not None and ts[k].word and ts[k].key != "và" and not self.stop(k) and k < i + 4:
+            k += 1
+        return k > i and ts[k] is not None and ts[k].key == "và" and ts[k + 1] is not None and ts[k + 1].word \
+            and (ts[k + 1].cap or self.caps) and not self.starts_body(k + 1)
 
     def _body_word(self, i: int) -> bool:
         """A group word that names bodies by itself (`cơ quan`, `sở`), not one that is also a common word (`cấp`)."""
@@ -396,7 +414,7 @@ class _Reader:
             t = ts[k]
             if t is None:
                 break
-            if t.word and (t.cap or self.caps) and not self.stop(k) and not self.starts_body(k) \
+            if t.word and (t.cap or self.caps) and not self._place_stop(k) and not self.starts_body(k) \
                     and not _type_word_at(ts, k) and not (words and self.unit(k)) and words < 5:
                 k, words = k + 1, words + 1
                 continue
@@ -412,6 +430,15 @@ class _Reader:
                 return i  # `Thành phố Chỉ đạo ...`: one capitalised word before a small one starts the next clause
         return k
 
+    def _place_stop(self, k: int) -> bool:
+        """A word that ends a place name. In capitals only the words that end a name in any case do (`... CẦN
+        THƠ` is a place, `cần` a small word), `và`, and a word before a number (`... NĂM 2025`)."""
+        if not self.caps:
+            return bool(self.stop(k))
+        m = self.lex["stops"].match(self.ts, k)
+        nxt = self.ts[k + 1]
+        return bool(m and m[1]) or self.ts[k].key == "và" or (nxt is not None and nxt.text[0].isdigit())
+
     def unit_list(self, i: int) -> tuple[int, str] | None:
         """`xã, phường, đặc khu`, `huyện, thị xã và thành phố`: end and the level of the first unit."""
         u = self.unit(i)
@@ -420,13 +447,15 @@ class _Reader:
         k, level = i + u[0], u[1]
         while True:
             t = self.ts[k]
-            if t is not None and t.key in (",", "/", "và") or t is not None and t.key == "," and self.ts[k + 1] \
-                    and self.ts[k + 1].key == "và":
-                j = k + 1 + (self.ts[k + 1] is not None and self.ts[k + 1].key == "và" and t.key == ",")
-                nu = self.unit(j)
-                if nu:
-                    k = j + nu[0]
-                    continue
+            if t is None:
+                break
+            j = k
+            if t.key in (",", "/", "và"):
+                j = k + 1 + (t.key == "," and self.ts[k + 1] is not None and self.ts[k + 1].key == "và")
+            nu = self.unit(j)  # `xã, phường và đặc khu`; `các phường xã` (a comma left out)
+            if nu and (j > k or t.lower):
+                k = j + nu[0]
+                continue
             break
         return k, level
 
@@ -479,7 +508,7 @@ class _Reader:
         known = self._known(i)
         if titles:
             m = self.lex["titles"].match(ts, i)
-            if m and (first.cap or self.caps):
+            if m:
                 inner = self.read(i + m[0], groups=groups, titles=False)
                 if inner is not None and not (known and ts[known[0] - 1].end >= inner.end):
                     text = m[1].text if self.caps else _tidy(ts.text[first.start:ts[i + m[0] - 1].end])
@@ -504,8 +533,8 @@ class _Reader:
         k = i + n
         if entry.scope == "party":
             parent = self._parent(k)
-            if parent is None:
-                return None
+            if parent is None or parent[1].kind != "party":
+                return None  # `Ban Tuyên giáo Tỉnh ủy`; `Văn phòng Chủ tịch nước` is not the Party's
             end, org = parent
             return end, OrgName(0, 0, f"{self._known_text(i, k, entry)} {org.name}", entry.kind,
                                 entry.level or org.level, successor=entry.successor, known=True)
@@ -583,10 +612,20 @@ class _Reader:
             if ts.keys(i, len(keys)) == keys:
                 cac, k = phrase, i + len(keys)
                 break
+        if cac is not None:
+            named = self._headed(k) or self._known(k)
+            if named:  # `các Phòng Giáo dục và Đào tạo các quận, huyện`: the plural of a named kind of body
+                end, org = named
+                g = self.lex["groups"].match(ts, k)
+                if end > k + (g[0] if g else 0):
+                    return end, _replace(org, name=f"{_tidy(ts.text[ts[i].start:ts[k - 1].end])} {org.name}")
         m = self.lex["groups"].match(ts, k)
         if m is None:
             return None
         n, group = m
+        not_head = self.lex["heads"].match(ts, k)
+        if not_head and not_head[1].kind == "-" and not_head[0] > n:
+            return None  # `Sở hữu trí tuệ`, `các Hội nghị`: a word that only starts like a body
         if group.requires_cac and cac is None:
             after = ts[k + n]
             if not self.continuing or not (after is None or after.key in (",", ";", ".", "và", "liên", "có")):
@@ -689,6 +728,26 @@ def read_org(text: str, pos: int, end: int | None = None, *, groups: bool = True
     return _Reader(Tokens(text, pos, end, lines), caps, continuing).read(0, groups, titles)
 
 
+_VAGUE = {"các", "những", "mọi", "tất", "cả", "toàn", "bộ", "thể", "có", "liên", "quan", "khác", "và", "cùng", ",", ";"}
+
+
+def is_unspecified(name: str) -> bool:
+    """Whether a group names no body in particular: group words and `(có) liên quan`, `khác` only
+    (`các đơn vị liên quan`, `các sở, ngành`; not `các doanh nghiệp viễn thông`, `các sở, ban, ngành tỉnh`)."""
+    ts = Tokens(name, 0, lines=True)
+    lex = _lexicons()["groups"]
+    k = 0
+    while ts[k] is not None:
+        m = lex.match(ts, k)
+        if m:
+            k += m[0]
+        elif ts[k].key in _VAGUE:
+            k += 1
+        else:
+            return False
+    return True
+
+
 def is_org_line(text: str) -> bool:
     """Whether a whole line (or block of lines) is one body's name: `HỘI ĐỒNG NHÂN DÂN TỈNH HÀ GIANG`,
     `THỦ TƯỚNG CHÍNH PHỦ` (not `BAN HÀNH CHÍNH SÁCH ...`, `SỞ DỮ LIỆU QUỐC GIA VỀ QUY HOẠCH`)."""
@@ -765,8 +824,11 @@ def vn_case(caps: str) -> str:
         return caps
     text = " ".join(caps.split())
     org = read_org(text, 0, lines=True, groups=False, caps=True)
-    if org is not None and not text[org.end:].strip(" .*"):
+    if org is not None:
         name = org.name if org.title is None else f"{_vocab_case(org.title)} {org.name}"
+        rest = text[org.end:].strip()
+        if rest and rest.strip(" .*"):
+            name = f"{name} {title_case(rest)}"  # `... TỈNH ĐỒNG THÁP KHOÁ IX` -> `... tỉnh Đồng Tháp khoá IX`
         return name[:1].upper() + name[1:]
     out = _vocab_case(text)
     return out[:1].upper() + out[1:]

@@ -136,6 +136,10 @@ def _title(rest: str) -> str | None:
     return sentence_case(head.strip()) if ":" in rest and len(head) <= 100 else None
 
 
+# The closing formula of a plan or directive after its last section (`Trên đây là Kế hoạch ...`, `Trên là nội dung ...`).
+_CLOSING_FORMULA = re.compile(r"^\W*Trên\s+(?:đây\s+)?là\s")
+
+
 def segment_sections(text: str, start: int, end: int) -> list[Section]:
     """The section tree of the body text[start:end]."""
     roots: list[Section] = []
@@ -149,6 +153,10 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
 
     for line in lines_of(text, start, end):
         if not line.text:
+            continue
+        if _CLOSING_FORMULA.match(line.text):
+            while stack:  # `Trên đây là Kế hoạch ...`: the closing paragraph belongs to no section
+                close(stack.pop()[1], line.start)
             continue
         found = heading_of(line.text)
         if not found:
