@@ -317,10 +317,15 @@ def schema(tables: bool) -> None:
 
 @cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
-def stats(db_path: str) -> None:
-    """Counts of sources, documents, sections, facts and errors in the database."""
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as a JSON object.")
+def stats(db_path: str, as_json: bool) -> None:
+    """Counts of sources, documents, sections, blocks, facts and errors in the database."""
     from pipeline.export import db_stats
-    for name, value in db_stats(db_path).items():
+    counts = db_stats(db_path)
+    if as_json:
+        click.echo(json.dumps(counts))
+        return
+    for name, value in counts.items():
         click.echo(f"{name:<14} {value}")
 
 
@@ -411,13 +416,18 @@ def bench(paths: tuple[Path, ...], workers: tuple[int, ...], max_size_mb: float,
 @cli.command()
 @click.argument("number")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
-def refs(number: str, db_path: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print documents, cites and cited_by as JSON "
+                                                       "(rows of the view citation_graph).")
+def refs(number: str, db_path: str, as_json: bool) -> None:
     """What the document NUMBER cites and what cites it (`vanban refs 61-CTr/TU`).
 
     Exit status 1 when no document has that number and nothing cites it.
     """
     from pipeline import store
     found = store.citations(store.open_db(db_path), number)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        sys.exit(0 if found["documents"] or found["cited_by"] else 1)
     if not found["documents"] and not found["cited_by"]:
         click.echo(f"{number}: no document and no reference with this number in {db_path}")
         sys.exit(1)
