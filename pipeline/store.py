@@ -662,14 +662,28 @@ _BAREWORD = re.compile(r"[\w\u0080-\U0010ffff]+\*?")
 
 
 def fts_query(query: str) -> str:
-    """The user's query in FTS5 syntax, meaning kept: phrases in double quotes, prefix `*`, AND, OR,
-    NOT, NEAR and parentheses as FTS5 reads them. A word FTS5 would refuse as a bareword (`3042/KH-UBND`,
+    """The user's query in FTS5 syntax, meaning kept: phrases in double quotes, prefix `*`, AND, OR, NOT,
+    `NEAR(a b, 5)` and parentheses as FTS5 reads them. A word FTS5 would refuse as a bareword (`3042/KH-UBND`,
     `(2025)`) becomes the phrase of its parts. NFC, so a query typed decomposed finds the stored text."""
-    out, i, q = [], 0, nfc(query)
-    for m in re.finditer(r'"[^"]*"\*?|[()]|[^\s()"]+|"[^"]*$', q):
+    out: list[str] = []
+    near = 0  # depth inside NEAR( ... ), where `, N` is FTS5 syntax
+    depth = 0
+    for m in re.finditer(r'"[^"]*"\*?|"[^"]*$|[(),]|[^\s(),"]+', nfc(query)):
         tok = m.group(0)
         if tok.startswith('"') and not (tok.endswith('"') or tok.endswith('"*')) or tok == '"':
             raise SearchSyntaxError(f"unclosed quote in {query!r}")
+        if tok == "(":
+            depth += 1
+            if out and out[-1] == "NEAR":
+                out[-1], near = "NEAR(", depth
+                continue
+        elif tok == ")":
+            near = 0 if depth == near else near
+            depth -= 1
+        elif tok == ",":
+            if near and depth == near:
+                out.append(",")
+            continue
         if tok.startswith('"') or tok in "()" or tok in _OPERATORS or _BAREWORD.fullmatch(tok):
             out.append(tok)
         else:
@@ -677,7 +691,7 @@ def fts_query(query: str) -> str:
             words = re.findall(r"[\w\u0080-\U0010ffff]+", tok.rstrip("*"))
             if words:
                 out.append('"' + " ".join(words) + '"' + star)
-    return " ".join(out)
+    return " ".join(out).replace("NEAR( ", "NEAR(").replace(" ,", ",")
 
 
 def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:

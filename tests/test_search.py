@@ -99,6 +99,10 @@ def test_fts5_syntax_phrases_prefix_or_not(corpus_db):
     assert len(without) < len(hits(corpus_db, "kế hoạch"))
     # lower-case `or` is a word, as in FTS5
     assert fts_query("ke or hoach") == "ke or hoach"
+    near = hits(corpus_db, "NEAR(sở chủ trì, 3)")
+    assert near and all({"sở", "chủ", "trì"} <= set(words(h["text"])) for h in near)
+    assert len(near) < len(hits(corpus_db, "sở chủ trì"))
+    assert hits(corpus_db, "kế hoạch, chương trình")  # a comma outside NEAR is punctuation, not an error
 
 
 def test_numbers_and_punctuation_are_phrases():
