@@ -814,11 +814,12 @@ def _flat_sections(sections: list[Section]) -> Iterator[Section]:
 def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int]) -> Iterator[dict]:
     """Every non-empty line of the document (normalisation joined wrapped lines, so a line is a paragraph),
     with the innermost section around it."""
-    flat = list(_flat_sections(doc.sections))
+    flat = list(_flat_sections(doc.sections))  # preorder: by start, a parent before its children
     first = min((s.span[0] for s in flat), default=None)
-    last = max((s.span[1] for s in flat), default=None)
     start, end = doc.span
     pos = start
+    nxt = 0
+    open_: list[Section] = []  # the chain of sections begun so far that have not ended
     for line in text[start:end].split("\n"):
         s, e = pos, pos + len(line)
         pos = e + 1
@@ -826,10 +827,15 @@ def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int]) -
         s, e = s + lead, s + len(line.rstrip())
         if s >= e:
             continue
-        inner = None
-        for sec in flat:  # preorder: the last section that holds the line is the innermost
-            if sec.span[0] <= s < sec.span[1]:
-                inner = sec
+        while nxt < len(flat) and flat[nxt].span[0] <= s:
+            while open_ and open_[-1].span[1] <= flat[nxt].span[0]:
+                open_.pop()
+            open_.append(flat[nxt])
+            nxt += 1
+        while open_ and open_[-1].span[1] <= s:
+            open_.pop()
+        # the innermost section holding the line: the last begun that has not ended (nested spans)
+        inner = next((sec for sec in reversed(open_) if sec.span[0] <= s < sec.span[1]), None)
         if inner is not None:
             kind = "section"
         elif first is None:
