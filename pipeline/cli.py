@@ -55,16 +55,32 @@ def parse(file: Path, no_text: bool) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def text(file: Path) -> None:
-    """Print the normalised text of FILE, the text every span points into; pages marked."""
+@click.option("--pages", is_flag=True, help="Mark where each page starts (`--- page 2 ---` lines); offsets then no longer match spans.")
+@click.option("--blocks", is_flag=True, help="List the layout blocks instead: kind, page, [start, end), table cell, text.")
+def text(file: Path, pages: bool, blocks: bool) -> None:
+    """Print the normalised text of FILE: the text every span points into.
+
+    A span [start, end) of `vanban parse` counts characters (Unicode code points, NFC) from the first
+    character printed here: Python's text[start:end]. Nothing else is printed, in every format; with
+    --pages, page markers are inserted for reading (page starts are also in `parse`'s page_starts).
+    """
     from pipeline.normalise import normalise
     from pipeline.readers import read
     try:
         raw = read(file)
     except VanbanError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
-    body, page_starts = normalise(raw)
-    if raw.paged:
+    body, page_starts, found = normalise(raw)
+    if blocks:
+        for b in found:
+            cell = f"t{b.table}" if b.table is not None else ""
+            if b.row is not None:
+                cell += f" r{b.row}c{b.col}"
+                cell += f" {b.row_span}x{b.col_span}" if (b.row_span, b.col_span) != (1, 1) else ""
+            excerpt = " ".join(body[b.start:b.end].split())
+            excerpt = excerpt if len(excerpt) <= 70 else excerpt[:69] + "…"
+            click.echo(f"{b.kind:<11} {b.page or '-':>3} {b.start:>7}-{b.end:<7} {cell:<16} {excerpt}")
+    elif pages and raw.paged:
         bounds = page_starts + [len(body)]
         for i in range(len(page_starts)):
             ocr = " (OCR)" if i + 1 in raw.ocr_pages else ""

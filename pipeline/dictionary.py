@@ -38,7 +38,10 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "page_starts": "JSON list: offset in text where each page starts (paged formats)",
         "ocr_pages": "JSON list of the 1-based pages whose text came from OCR",
         "version": "version of the export contract", "pipeline_version": "digest of the code that parsed the file",
-        "ingested_at": "UTC time the file was stored"}),
+        "ingested_at": "UTC time the file was stored",
+        "layout": "JSON list of the layout blocks (ParseResult.blocks, in reading order): kind (paragraph, heading, "
+                  "header_cell, signature, table, table_cell, footnote), start and end in text, page; table cells "
+                  "also table (ordinal in the file), row, col, row_span, col_span (defaults 1 left out)"}),
     "source_paths": ("Every path at which a stored content was found (the source's own path included)", {
         "path": "a file path, stored like sources.path", "sha256": "its content (sources.sha256)",
         "source": "the source row holding that content (sources.path)", "seen_at": "UTC time last seen there"}),

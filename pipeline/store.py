@@ -71,8 +71,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["sources"].create({
         "path": str, "sha256": str, "format": str, "size": int, "pages": int, "encoding": str, "status": str,
         "warnings": str, "text": str, "page_starts": str, "ocr_pages": str, "version": str, "pipeline_version": str,
-        "ingested_at": str,
+        "ingested_at": str, "layout": str,
     }, pk="path", if_not_exists=True)
+    if "layout" not in db["sources"].columns_dict:  # a database from before layout blocks
+        db["sources"].add_column("layout", str)
     db["documents"].create({
         "id": str, "source": str, "ord": int, "doc_type": str, "number": str, "number_key": str, "issuer": str,
         "parent_issuer": str, "issued_date": str, "place": str, "subject": str, "signer_name": str,
@@ -416,6 +418,7 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
             **src, "status": result.status, "warnings": json.dumps(result.warnings, ensure_ascii=False),
             "text": result.text, "page_starts": json.dumps(result.page_starts),
             "ocr_pages": json.dumps(result.ocr_pages), "version": result.version,
+            "layout": json.dumps([b.model_dump(exclude_defaults=True) for b in result.blocks], ensure_ascii=False),
             "pipeline_version": PIPELINE_VERSION, "ingested_at": _now(),
         })
         db["source_paths"].insert({"path": path, "sha256": sha, "source": path, "seen_at": _now()}, replace=True)
@@ -650,6 +653,7 @@ def load_result(db: sqlite_utils.Database, path: str) -> ParseResult:
         source={k: src[k] for k in ("path", "sha256", "format", "size", "pages", "encoding")},
         status=src["status"], warnings=json.loads(src["warnings"]), text=src["text"],
         page_starts=json.loads(src["page_starts"]), ocr_pages=json.loads(src["ocr_pages"]), documents=docs,
+        blocks=json.loads(src.get("layout") or "[]"),
     )
 
 
