@@ -367,6 +367,8 @@ def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
     for row in [] if as_json else hits:
         page = f" p.{row['page']}" if row["page"] else ""
         where = f"§{row['section']}" if row["section"] else row["kind"]
+        if row["layout"] == "table_cell":
+            where += f"  table {row['table_no']} row {row['row']} col {row['col']}"
         click.echo(f"{Path(row['source']).name}{page}  {row['number'] or '-'}  {where}")
         click.echo(f"    {row['excerpt']}")
     if not hits:
