@@ -142,10 +142,12 @@ class Lexicon:
         t = ts[i]
         if t is None or t.key not in self.longest:
             return None
-        for n in range(self.longest[t.key], 0, -1):
-            keys = ts.keys(i, n)
-            if keys is not None and keys in self.table:
-                return n, self.table[keys]
+        longest = self.longest[t.key]
+        ts[i + longest - 1]  # read as far as the longest phrase could go; the keys once, then their prefixes
+        keys = tuple(tok.key for tok in ts.items[i:i + longest])
+        for n in range(len(keys), 0, -1):
+            if keys[:n] in self.table:
+                return n, self.table[keys[:n]]
         return None
 
 

@@ -35,6 +35,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BOLD = re.compile(r"\*\*|__")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_TABLE_RULE = re.compile(r":?-{3,}:?")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _TERMINAL = ".;:!?"
 # Header fields stay on lines of their own: the number line and the place-and-date line.
@@ -56,22 +57,32 @@ class _Line:
 def _clean(line: str) -> tuple[list[str], bool]:
     """Return the cell texts of one raw line (table rows give several) and whether it toggles emphasis."""
     line = line.translate(_INVISIBLE)
-    line = _HTML_TAG.sub(" ", line)
-    line = _LINK.sub(r"\1", line)
-    line = _ESCAPE.sub(r"\1", line)
+    # Each pattern needs its character: most lines have none of them, and skip the substitutions.
+    if "<" in line:
+        line = _HTML_TAG.sub(" ", line)
+    if "[" in line:
+        line = _LINK.sub(r"\1", line)
+    if "\\" in line:
+        line = _ESCAPE.sub(r"\1", line)
     if line.strip() == "*":  # a lone star under a Party header is decoration
         return [""], False
-    bold = len(_BOLD.findall(line))
-    line = _BOLD.sub("", line)
-    italic = len(_ITALIC.findall(line))
-    # Stars are decoration in these documents: a leading "* " is a bullet, any other star goes.
-    line = re.sub(r"^(\s*)\*\s+", r"\1- ", line).replace("*", "")
-    line = _FOOTNOTE.sub("", _HEADING.sub("", line))
+    bold = italic = 0
+    if "*" in line or "__" in line:
+        bold = len(_BOLD.findall(line))
+        line = _BOLD.sub("", line)
+    if "*" in line:
+        italic = len(_ITALIC.findall(line))
+        # Stars are decoration in these documents: a leading "* " is a bullet, any other star goes.
+        line = re.sub(r"^(\s*)\*\s+", r"\1- ", line).replace("*", "")
+    if "#" in line:
+        line = _HEADING.sub("", line)
+    if "[" in line:
+        line = _FOOTNOTE.sub("", line)
     cells = [c for c in line.split("|")] if "|" in line else [line]
     out = []
     for cell in cells:
         cell = _SPACES.sub(" ", cell).strip()
-        if re.fullmatch(r":?-{3,}:?", cell):  # Markdown table separator row
+        if "-" in cell and _TABLE_RULE.fullmatch(cell):  # Markdown table separator row
             cell = ""
         out.append("" if _RULE.fullmatch(cell) else cell)
     if len(out) > 1:  # cells become blocks of their own

@@ -775,7 +775,9 @@ BLOCK_KINDS = {
 def fold_chars(text: str) -> str:
     """Diacritics removed character by character (`Kế hoạch` -> `Ke hoach`, đ -> d), the length kept, so
     a match in the folded column is at the same offsets as in the text."""
-    return "".join(_fold_char(c) for c in text)
+    if text.isascii():
+        return text
+    return text.translate({ord(c): _fold_char(c) for c in set(text) if not c.isascii()})
 
 
 @lru_cache(maxsize=4096)

@@ -16,8 +16,17 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# In NFC text, old style needs a bare o/u followed by a precomposed a/e/y whose first mark is a tone: a text
+# without that pair has nothing to move, and its tone key is the text itself (the fast path of tone_key).
+_TONED_SECOND = "".join(c for c in map(chr, range(0xC0, 0x1F00))
+                        if len(d := unicodedata.normalize("NFD", c)) > 1 and d[0] in "aAeEyY" and d[1] in _TONES)
+_MAYBE_OLD = re.compile(f"[oOuU][{_TONED_SECOND}]")
+
+
 def tone_key(text: str) -> str:
     """NFC text with old-style tone placement moved to the new style: `Uỷ` -> `Ủy`, `hoà` -> `hòa`."""
+    if text.isascii() or (not _MAYBE_OLD.search(text) and unicodedata.is_normalized("NFC", text)):
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     return nfc(_OLD_STYLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
 
@@ -33,14 +42,34 @@ def fold(text: str | None) -> str:
     """ASCII key without diacritics (đ -> d), lowercase, words separated by single spaces."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    if not text.isascii():
+        table = _FOLD_TABLE
+        for c in set(text).difference(_FOLD_SEEN):
+            _FOLD_SEEN.add(c)
+            folded = _fold_one(c)
+            if folded != c:
+                table[ord(c)] = folded
+        text = text.translate(table)
+    return " ".join(_WORD.findall(text.lower()))
+
+
+# fold, a character at a time (decomposition, marks and case are all per character): each character's
+# folded form, found once per process.
+_FOLD_TABLE: dict[int, str] = {}
+_FOLD_SEEN: set[str] = set()
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _fold_one(c: str) -> str:
+    d = unicodedata.normalize("NFD", c.replace("đ", "d").replace("Đ", "D"))
+    return "".join(x for x in d if unicodedata.category(x) != "Mn")
 
 
 def is_upper_line(text: str) -> bool:
     """All letters are capitals (a heading or header line), and there are some letters."""
-    letters = [c for c in text if c.isalpha()]
+    if text.isascii():
+        return text.isupper()  # ASCII letters are exactly its cased characters
+    letters = [c for c in set(text) if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
 

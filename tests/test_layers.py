@@ -141,3 +141,45 @@ def test_span_set_equals_the_scan(pairs, x, width):
     assert got.holds(x) == any(s <= x < e for s, e in spans)
     assert got.overlaps(x, x + width) == any(s < x + width and x < e for s, e in spans)
     assert got.starts_within(x, x + width) == any(x <= s < x + width for s, _ in spans)
+
+
+# --- the fast paths of pipeline.textutil answer what the plain definitions answer -----------------------
+
+import unicodedata as _ud
+
+from pipeline import textutil
+
+_VIET = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵiìíỉĩịđ"
+viet_text = st.text(alphabet=_VIET + _VIET.upper() + "qQ \n.,-1_\u0300\u0301\u0303\u0309\u0323\u0302İﬁKΣ", max_size=40)
+
+
+def _tone_key_def(text):
+    decomposed = _ud.normalize("NFD", text)
+    return _ud.normalize("NFC", textutil._OLD_STYLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
+
+
+def _fold_def(text):
+    if not text:
+        return ""
+    text = _ud.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if _ud.category(c) != "Mn").lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def _is_upper_def(text):
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(viet_text)
+def test_text_keys_equal_their_definitions(text):
+    for t in (text, _ud.normalize("NFC", text), _ud.normalize("NFD", text)):
+        assert textutil.tone_key(t) == _tone_key_def(t)
+        assert textutil.fold(t) == _fold_def(t)
+        assert textutil.is_upper_line(t) == _is_upper_def(t)
+
+
+def test_tone_key_still_moves_old_style_tones():
+    assert textutil.tone_key("Uỷ ban, hoà bình, Thuận") == "Ủy ban, hòa bình, Thuận"
+    assert textutil.fold("Ủy ban nhân dân TỈNH Đồng Tháp") == "uy ban nhan dan tinh dong thap"
