@@ -208,6 +208,8 @@ def _group(table: Table, r: int, content_cols: set[int]) -> Optional[str]:
     own = [c for c in table.row_cells(r) if c.row == r and table.cell_text(c)]
     if not own or len(own) > 2:
         return None
+    if any(table.grid[r][k] is not None and table.grid[r][k].row < r for k in content_cols):
+        return None  # a cell merged from the row above runs through it: a row of the same group
     if any(c.col in content_cols and c.col > 1 for c in own) and not any(c.col_span > 1 for c in own):
         return None
     first = table.cell_text(own[0])

@@ -268,5 +268,5 @@ def _blocks(carried: list[_Open], paragraphs: list[list], page_starts: list[int]
               for c in carried if c.start is not None and c.end is not None and c.end >= 0]
     blocks += [Block(kind=kind or "paragraph", start=a, end=b, page=page(a))
                for a, b, kind, inside in paragraphs if not inside]
-    blocks.sort(key=lambda b: (b.start, _KIND_ORDER.get(b.kind, 1), -b.end))
+    blocks.sort(key=lambda b: (b.start, _KIND_ORDER.get(b.kind, 1)))  # stable: cells stay in reading order
     return blocks
