@@ -219,17 +219,27 @@ def test_indicator_table_with_two_header_rows():
                                                        ("27.500", 2027, False), ("30.000", 2030, False)])
 
 
-@pytest.mark.parametrize("name", ["tw_2025_QD_2629-QD-TTg_chinh-phu-so.md", "hcm_2025_QD_2820-QD-UBND.md",
-                                  "dongthap_2025_KH_617-KH-UBND.md", "sonla_2025_QD_2954-QD-UBND_ban-hanh-KH-xuat-khau.md"])
+@pytest.mark.parametrize("name", ["real/tw_2025_QD_2629-QD-TTg_chinh-phu-so.md", "real/hcm_2025_QD_2820-QD-UBND.md",
+                                  "real/dongthap_2025_KH_617-KH-UBND.md",
+                                  "real/sonla_2025_QD_2954-QD-UBND_ban-hanh-KH-xuat-khau.md",
+                                  "real/hanoi_2025_QD_11-2025-QD-UBND_SGDDT-chuc-nang.pdf",
+                                  "real/hanoi_2025_NQ_11-2025-NQ-HDND_phan-cap-ngan-sach.pdf",
+                                  "real-converted/phutho_2011_KH_STTTT_trien-khai-phan-mem-QLVB.docx",
+                                  "real-converted/phutho_2011_KH_STTTT_trien-khai-phan-mem-QLVB.pdf",
+                                  "real/phutho_2011_LichLamViec_HTML-saved-as-doc.doc"])
 def test_blocks_are_well_formed(name):
-    """Every block lies in the text, in reading order; cells lie in their table and tile its grid once."""
-    result = parse(CORPUS / "real" / name)
+    """Every block lies in the text, in reading order, on its page; cells lie in their table and tile its
+    grid once."""
+    result = parse(CORPUS / name)
     text, blocks = result.text, result.blocks
     assert blocks and [b.start for b in blocks] == sorted(b.start for b in blocks)
     tables = {b.table: b for b in blocks if b.kind == "table"}
     seen: dict[int, set] = {}
+    bounds = result.page_starts + [len(text)]
     for b in blocks:
         assert 0 <= b.start <= b.end <= len(text)
+        if result.page_starts:
+            assert bounds[b.page - 1] <= b.start <= bounds[b.page], b
         if b.row is not None:
             t = tables[b.table]
             assert t.start <= b.start and b.end <= t.end

@@ -245,6 +245,7 @@ class _HTMLText(HTMLParser):
         self._close_cell()
         table = self.tables.pop()
         self._close(table["block"])
+        table["block"].line_end = max([table["block"].line_end, *(b.line_end for b in table["cells"])])
         rows = {b.row for b in table["cells"]}
         for b in table["cells"]:  # a rowspan past the last row covers nothing
             b.row_span = max(1, min(b.row_span, max(rows, default=0) + 1 - b.row))

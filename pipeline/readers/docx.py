@@ -456,6 +456,7 @@ class _Extractor:
                 above[col] = block
                 col += span
         self._close(table)
+        table.line_end = max([table.line_end, *(b.line_end for b in cells)])  # an empty last cell stays inside
         kind = table_kind(["\n".join(self.lines[b.line_start:b.line_end]) for b in cells])
         for b in cells:
             b.kind = kind
