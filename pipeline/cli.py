@@ -272,7 +272,9 @@ def review(files: tuple[Path, ...], db_path: str | None, sources: tuple[str, ...
     if db_path:
         from pipeline import store
         db = store.open_db(db_path)
-        paths = list(sources) or [r["path"] for r in db.query("select path from sources order by path")]
+        def stored_as(p: str) -> str:  # as stored, or as a path from here (stored relative to the root)
+            return p if db["sources"].count_where("path = ?", [p]) else store.path_key(db, p)
+        paths = [stored_as(p) for p in sources] or [r["path"] for r in db.query("select path from sources order by path")]
         unknown = [p for p in paths if not db["sources"].count_where("path = ?", [p])]
         if unknown:
             raise click.UsageError(f"not stored in {db_path}: {', '.join(unknown)}")
@@ -333,10 +335,15 @@ def schema(tables: bool) -> None:
 
 @cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
-def stats(db_path: str) -> None:
-    """Counts of sources, documents, sections, facts and errors in the database."""
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as a JSON object.")
+def stats(db_path: str, as_json: bool) -> None:
+    """Counts of sources, documents, sections, blocks, facts and errors in the database."""
     from pipeline.export import db_stats
-    for name, value in db_stats(db_path).items():
+    counts = db_stats(db_path)
+    if as_json:
+        click.echo(json.dumps(counts))
+        return
+    for name, value in counts.items():
         click.echo(f"{name:<14} {value}")
 
 
@@ -362,6 +369,8 @@ def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
     for row in [] if as_json else hits:
         page = f" p.{row['page']}" if row["page"] else ""
         where = f"§{row['section']}" if row["section"] else row["kind"]
+        if row["layout"] == "table_cell":
+            where += f"  table {row['table_no']} row {row['row']} col {row['col']}"
         click.echo(f"{Path(row['source']).name}{page}  {row['number'] or '-'}  {where}")
         click.echo(f"    {row['excerpt']}")
     if not hits:
@@ -427,13 +436,18 @@ def bench(paths: tuple[Path, ...], workers: tuple[int, ...], max_size_mb: float,
 @cli.command()
 @click.argument("number")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
-def refs(number: str, db_path: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print documents, cites and cited_by as JSON "
+                                                       "(rows of the view citation_graph).")
+def refs(number: str, db_path: str, as_json: bool) -> None:
     """What the document NUMBER cites and what cites it (`vanban refs 61-CTr/TU`).
 
     Exit status 1 when no document has that number and nothing cites it.
     """
     from pipeline import store
     found = store.citations(store.open_db(db_path), number)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        sys.exit(0 if found["documents"] or found["cited_by"] else 1)
     if not found["documents"] and not found["cited_by"]:
         click.echo(f"{number}: no document and no reference with this number in {db_path}")
         sys.exit(1)

@@ -66,13 +66,16 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
                 "order among its siblings; ~N is added when a list restarts its numbering (2~2)",
         "span_start": "start in sources.text", "span_end": "end in sources.text (children included)",
         "page": "1-based page of the heading (paged formats)"}),
-    "blocks": ("One row per paragraph of every document (header, preamble, sections, signature, annexes); "
-               "the full-text index blocks_fts covers text and text_folded", {
+    "blocks": ("One row per paragraph or table cell of every document (header, preamble, sections, signature, "
+               "annexes); the full-text index blocks_fts covers text and text_folded", {
         "id": "row key (integer, the index's rowid)", "document_id": "the document (documents.id)",
         "section_id": "the innermost section around it (sections.id), null outside sections",
         "kind": "where it sits (enum block_kind)", "section": "the innermost section's path",
-        "page": "1-based page (paged formats)", "span_start": "start in sources.text",
-        "span_end": "end in sources.text", "text": "the paragraph as written",
+        "page": "1-based page (paged formats)",
+        "layout": "the reader's block kind (enum layout_kind); null for a line of a format without layout (text)",
+        "table_no": "for a table cell: the table's 0-based ordinal in the file", "row": "for a table cell: its 0-based row",
+        "col": "for a table cell: its 0-based column", "span_start": "start in sources.text",
+        "span_end": "end in sources.text", "text": "the paragraph or cell as written",
         "text_folded": "the paragraph without diacritics, same length (Kế hoạch -> Ke hoach): a word typed "
                        "without accents finds every spelling"}),
     "targets": ("One row per numeric target (chỉ tiêu)", {
@@ -146,13 +149,16 @@ def enums() -> dict[str, tuple[tuple[str, ...], str]]:
         "section_kind": (_literal("SectionKind"), "sections.kind"),
         "marker": (("part", "chapter", "roman", "article", "arabic", "decimal", "paren", "letter", "dash", "plus"),
                    "sections.marker"),
+        "layout_kind": (_literal("BlockKind"), "blocks.layout (a table itself is indexed as its cells)"),
         "block_kind": (tuple(BLOCK_KINDS), "blocks.kind: " + "; ".join(f"{k}: {v}" for k, v in BLOCK_KINDS.items())),
         "comparator": (comparators, "targets.comparator"),
         "recurrence": (_literal("Recurrence"), "deadlines.recurrence"),
         "role": (_literal("Role"), "assignments.role: lead (chủ trì), support (phối hợp), implement (thực hiện)"),
-        "agency_kind": (tuple(sorted({*_csv_column("agencies.csv", "kind"), *_csv_column("agency_groups.csv", "kind")})),
+        "agency_kind": (tuple(sorted({*_csv_column("agencies.csv", "kind"), *_csv_column("agency_groups.csv", "kind"),
+                                      *_csv_column("org_heads.csv", "kind")} - {"title", "-"})),
                         "agencies.kind, assignments.agency_kind"),
-        "agency_level": (("central", "province", "district", "commune"),
+        "agency_level": (tuple(dict.fromkeys(("central", "province", "district", "commune",
+                                              *_csv_column("admin_units.csv", "level")))),
                          "agencies.level, assignments.agency_level"),
         "status": (_literal("Status"), "sources.status"),
         "format": (_literal("Format"), "sources.format"),

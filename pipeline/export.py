@@ -33,7 +33,8 @@ def export_db(db_path: str | Path, out_dir: str | Path) -> tuple[int, int]:
 
 def db_stats(db_path: str | Path) -> dict[str, int]:
     db = store.open_db(db_path)
-    out = {t: db[t].count for t in ("sources", "documents", "sections", *store.FACT_TABLES, "agencies", "errors")}
+    out = {t: db[t].count for t in ("sources", "source_paths", "documents", "sections", "blocks", *store.FACT_TABLES,
+                                    "agencies", "errors")}
     return out
 
 

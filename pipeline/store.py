@@ -432,7 +432,7 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                 "signer_authority": signer.get("authority"), "span_start": doc.span[0], "span_end": doc.span[1],
             })
             db["sections"].insert_all(_section_rows(doc_id, doc.sections, result.text))
-            db["blocks"].insert_all(_block_rows(doc_id, doc, result.text, result.page_starts))
+            db["blocks"].insert_all(_block_rows(doc_id, doc, result.text, result.page_starts, result.blocks))
             for table in FACT_TABLES:
                 rows = []
                 for j, fact in enumerate(getattr(doc, table)):
@@ -666,14 +666,28 @@ _BAREWORD = re.compile(r"[\w\u0080-\U0010ffff]+\*?")
 
 
 def fts_query(query: str) -> str:
-    """The user's query in FTS5 syntax, meaning kept: phrases in double quotes, prefix `*`, AND, OR,
-    NOT, NEAR and parentheses as FTS5 reads them. A word FTS5 would refuse as a bareword (`3042/KH-UBND`,
+    """The user's query in FTS5 syntax, meaning kept: phrases in double quotes, prefix `*`, AND, OR, NOT,
+    `NEAR(a b, 5)` and parentheses as FTS5 reads them. A word FTS5 would refuse as a bareword (`3042/KH-UBND`,
     `(2025)`) becomes the phrase of its parts. NFC, so a query typed decomposed finds the stored text."""
-    out, i, q = [], 0, nfc(query)
-    for m in re.finditer(r'"[^"]*"\*?|[()]|[^\s()"]+|"[^"]*$', q):
+    out: list[str] = []
+    near = 0  # depth inside NEAR( ... ), where `, N` is FTS5 syntax
+    depth = 0
+    for m in re.finditer(r'"[^"]*"\*?|"[^"]*$|[(),]|[^\s(),"]+', nfc(query)):
         tok = m.group(0)
         if tok.startswith('"') and not (tok.endswith('"') or tok.endswith('"*')) or tok == '"':
             raise SearchSyntaxError(f"unclosed quote in {query!r}")
+        if tok == "(":
+            depth += 1
+            if out and out[-1] == "NEAR":
+                out[-1], near = "NEAR(", depth
+                continue
+        elif tok == ")":
+            near = 0 if depth == near else near
+            depth -= 1
+        elif tok == ",":
+            if near and depth == near:
+                out.append(",")
+            continue
         if tok.startswith('"') or tok in "()" or tok in _OPERATORS or _BAREWORD.fullmatch(tok):
             out.append(tok)
         else:
@@ -681,7 +695,7 @@ def fts_query(query: str) -> str:
             words = re.findall(r"[\w\u0080-\U0010ffff]+", tok.rstrip("*"))
             if words:
                 out.append('"' + " ".join(words) + '"' + star)
-    return " ".join(out)
+    return " ".join(out).replace("NEAR( ", "NEAR(").replace(" ,", ",")
 
 
 def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
@@ -696,7 +710,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]
         return []
     sql = """
         select b.id as block_id, b.document_id, d.source, d.number, d.doc_type, b.kind, b.section, b.page,
-               b.span_start, b.span_end, b.text,
+               b.layout, b.table_no, b.row, b.col, b.span_start, b.span_end, b.text,
                highlight(blocks_fts, 0, char(2), char(3)) as marked, highlight(blocks_fts, 1, char(2), char(3)) as marked_folded
         from blocks_fts join blocks b on b.id = blocks_fts.rowid join documents d on d.id = b.document_id
         where blocks_fts match ? order by rank limit ?"""
@@ -786,9 +800,13 @@ def _ensure_blocks(db: sqlite_utils.Database) -> None:
             db["sections"].transform(drop={col})
     db["blocks"].create({
         "id": int, "document_id": str, "section_id": str, "kind": str, "section": str, "page": int,
+        "layout": str, "table_no": int, "row": int, "col": int,
         "span_start": int, "span_end": int, "text": str, "text_folded": str,
     }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("section_id", "sections", "id")],
         if_not_exists=True)
+    for col, kind in (("layout", str), ("table_no", int), ("row", int), ("col", int)):
+        if col not in db["blocks"].columns_dict:  # a database from before layout blocks
+            db["blocks"].add_column(col, kind)
     db["blocks"].create_index(["document_id"], if_not_exists=True)
     if "blocks_fts" not in db.table_names():
         db["blocks"].enable_fts(["text", "text_folded"], create_triggers=True,
@@ -801,32 +819,74 @@ def _flat_sections(sections: list[Section]) -> Iterator[Section]:
         yield from _flat_sections(sec.children)
 
 
-def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int]) -> Iterator[dict]:
-    """Every non-empty line of the document (normalisation joined wrapped lines, so a line is a paragraph),
-    with the innermost section around it."""
-    flat = list(_flat_sections(doc.sections))
-    first = min((s.span[0] for s in flat), default=None)
-    last = max((s.span[1] for s in flat), default=None)
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _units(doc: Document, text: str, layout: list) -> list[tuple[int, int, object]]:
+    """The pieces of the document's text to index, in order: each layout block the reader found (paragraph,
+    heading, header cell, signature, table cell, footnote; a table is its cells), then every non-empty line
+    no block covers (text readers give no layout). Whitespace trimmed; none overlaps another."""
     start, end = doc.span
+    units: list[tuple[int, int, object]] = []
+    for b in layout:
+        if b.kind == "table" or not (start <= b.start < end):
+            continue
+        s, e = _trimmed(text, b.start, min(b.end, end))
+        if s < e:
+            units.append((s, e, b))
+    units.sort(key=lambda u: (u[0], -u[1]))
+    kept: list[tuple[int, int, object]] = []
+    for u in units:
+        if not kept or u[0] >= kept[-1][1]:
+            kept.append(u)
+    starts = [u[0] for u in kept]
     pos = start
     for line in text[start:end].split("\n"):
-        s, e = pos, pos + len(line)
-        pos = e + 1
-        lead = len(line) - len(line.lstrip())
-        s, e = s + lead, s + len(line.rstrip())
+        s, e = _trimmed(text, pos, pos + len(line))
+        pos += len(line) + 1
         if s >= e:
             continue
-        inner = None
-        for sec in flat:  # preorder: the last section that holds the line is the innermost
-            if sec.span[0] <= s < sec.span[1]:
-                inner = sec
+        k = bisect.bisect_right(starts, s) - 1  # the block starting at or before the line
+        if (k >= 0 and kept[k][1] > s) or (k + 1 < len(kept) and kept[k + 1][0] < e):
+            continue  # inside a block, or a block begins within the line
+        kept.append((s, e, None))
+    kept.sort(key=lambda u: u[0])
+    return kept
+
+
+def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int], layout: list = ()) -> Iterator[dict]:
+    """The search rows of a document: each layout block, else each non-empty line (normalisation joined
+    wrapped lines, so a line is a paragraph), with the innermost section around it."""
+    flat = list(_flat_sections(doc.sections))  # preorder: by start, a parent before its children
+    first = min((s.span[0] for s in flat), default=None)
+    nxt = 0
+    open_: list[Section] = []  # the chain of sections begun so far that have not ended
+    for s, e, block in _units(doc, text, list(layout)):
+        while nxt < len(flat) and flat[nxt].span[0] <= s:
+            while open_ and open_[-1].span[1] <= flat[nxt].span[0]:
+                open_.pop()
+            open_.append(flat[nxt])
+            nxt += 1
+        while open_ and open_[-1].span[1] <= s:
+            open_.pop()
+        # the innermost section holding the line: the last begun that has not ended (nested spans)
+        inner = next((sec for sec in reversed(open_) if sec.span[0] <= s < sec.span[1]), None)
         if inner is not None:
             kind = "section"
         elif first is None:
             kind = "body"
         else:
             kind = "front" if s < first else "back"
+        cell = block is not None and block.kind == "table_cell"
         yield {"document_id": doc_id, "section_id": f"{doc_id}:{inner.path}" if inner else None, "kind": kind,
                "section": inner.path if inner else None,
                "page": bisect.bisect_right(page_starts, s) if page_starts else None,
+               "layout": block.kind if block is not None else None,
+               "table_no": block.table if cell else None, "row": block.row if cell else None,
+               "col": block.col if cell else None,
                "span_start": s, "span_end": e, "text": text[s:e], "text_folded": fold_chars(text[s:e])}
