@@ -79,9 +79,12 @@ class Tokens:
         self.done = False
 
     def __getitem__(self, i: int) -> Tok | None:
-        while len(self.items) <= i and not self.done:
+        items = self.items
+        if i < len(items):
+            return items[i]
+        while len(items) <= i and not self.done:
             self._read()
-        return self.items[i] if i < len(self.items) else None
+        return items[i] if i < len(items) else None
 
     def _read(self) -> None:
         m = _TOK.search(self.text, self.pos, self.end)
@@ -109,10 +112,12 @@ class Tokens:
         return bool(m) and m[0] == len(self.items) and m[1].name and m[1].kind != "-"
 
     def keys(self, i: int, n: int) -> tuple[str, ...] | None:
-        toks = [self[k] for k in range(i, i + n)]
-        if any(t is None for t in toks):
+        if n <= 0 or i < 0:
+            toks = [self[k] for k in range(i, i + n)]
+            return None if any(t is None for t in toks) else tuple(t.key for t in toks)
+        if self[i + n - 1] is None:  # reads up to the last one; tokens come in order, so all before it are read
             return None
-        return tuple(t.key for t in toks)
+        return tuple(t.key for t in self.items[i:i + n])
 
     def spaced(self, i: int) -> bool:
         """Whether white space stands before token i."""

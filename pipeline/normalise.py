@@ -110,7 +110,7 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
         return " "  # "kinh tế" / "- xã hội": a hyphenated word wrapped, not a bullet
     if MARKER.match(nxt):
         return None
-    if _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}")):
+    if cur[:1] in "cCđĐ" and _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}")):  # (every motto starts so)
         return " "  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"
     if re.search(r"\w-$", cur) and re.match(r"[A-ZĐ][\wĐđ&]*/", nxt):  # 28- / CT/TW
         return ""
@@ -157,10 +157,13 @@ def _line_events(raw: RawText) -> dict[tuple[int, int], tuple[list[int], list[in
     """(page, raw line) -> (blocks opening there, blocks closed before it); a block without lines
     (an empty cell) closes where it opens."""
     events: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+    lines_of_page: dict[int, int] = {}  # counted once per page, not once per block
     for i, b in enumerate(raw.blocks):
         if not 0 <= b.page < len(raw.pages):
             continue
-        n = raw.pages[b.page].count("\n") + 1
+        n = lines_of_page.get(b.page)
+        if n is None:
+            n = lines_of_page[b.page] = raw.pages[b.page].count("\n") + 1
         start, end = min(max(b.line_start, 0), n), min(max(b.line_end, b.line_start), n)
         events.setdefault((b.page, start), ([], []))[0].append(i)
         events.setdefault((b.page, end), ([], []))[1].append(i)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Iterator
 
 import sqlite_utils
+from sqlite_utils.db import jsonify_if_needed
 from pydantic import BaseModel
 
 from extractors.numbers import number_key
@@ -188,6 +190,7 @@ def _model_names(table: str, row: dict) -> dict:
     return out
 
 
+@lru_cache(maxsize=None)
 def _is_model_field(model: type[BaseModel], name: str) -> bool:
     kind = model.model_fields[name].annotation
     if typing.get_origin(kind) in (typing.Union, types.UnionType):
@@ -392,6 +395,29 @@ def delete_source(db: sqlite_utils.Database, path: str) -> None:
     db["sources"].delete_where("path = ?", [path])
 
 
+def insert_rows(db: sqlite_utils.Database, table: str, rows, alter: bool = False) -> None:
+    """What `db[table].insert_all(rows, alter=alter)` does, in one executemany when every row has the same
+    keys and the table has those columns (values converted as sqlite_utils converts them); other rows go
+    through insert_all. insert_all's per-value work was most of the time a file took to store."""
+    rows = list(rows)
+    if not rows:
+        return
+    keys = list(rows[0])
+    columns = {c.name for c in db[table].columns}
+    if not keys or not columns.issuperset(keys) or any(list(r) != keys for r in rows):
+        db[table].insert_all(rows, alter=alter)
+        return
+    sql = (f"INSERT INTO [{table}] ({', '.join(f'[{k}]' for k in keys)}) "
+           f"VALUES ({', '.join('?' for _ in keys)})")
+    values = [tuple(r.values()) for r in rows]
+    if not _PLAIN.issuperset(map(type, itertools.chain.from_iterable(values))):
+        values = [tuple(v if type(v) in _PLAIN else jsonify_if_needed(v) for v in row) for row in values]
+    db.conn.executemany(sql, values)
+
+
+_PLAIN = frozenset((str, int, float, type(None)))  # stored as they are; sqlite_utils converts the rest
+
+
 def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
     """Store one parsed file, replacing what was stored for its path, in one transaction."""
     path = result.source.path
@@ -431,8 +457,8 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                 "signer_name": signer.get("name"), "signer_title": signer.get("title"),
                 "signer_authority": signer.get("authority"), "span_start": doc.span[0], "span_end": doc.span[1],
             })
-            db["sections"].insert_all(_section_rows(doc_id, doc.sections, result.text))
-            db["blocks"].insert_all(_block_rows(doc_id, doc, result.text, result.page_starts, result.blocks))
+            insert_rows(db, "sections", _section_rows(doc_id, doc.sections, result.text))
+            insert_rows(db, "blocks", _block_rows(doc_id, doc, result.text, result.page_starts, result.blocks))
             for table in FACT_TABLES:
                 rows = []
                 for j, fact in enumerate(getattr(doc, table)):
@@ -445,8 +471,7 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                         row.update(number_key=number_key(fact.number), issuer_key=issuer_key(fact.issuer),
                                    cited_document_id=None)
                     rows.append(row)
-                if rows:
-                    db[table].insert_all(rows, alter=True)
+                insert_rows(db, table, rows, alter=True)
         new_ids = [_doc_id(sha, i) for i in range(len(result.documents))]
         new_keys = {number_key(d.number) for d in result.documents}
         # Both directions: the new references, and older references to the numbers this file added or removed.
@@ -777,7 +802,16 @@ def fold_chars(text: str) -> str:
     a match in the folded column is at the same offsets as in the text."""
     if text.isascii():
         return text
-    return text.translate({ord(c): _fold_char(c) for c in set(text) if not c.isascii()})
+    table, seen = _FOLD_TABLE, _FOLD_SEEN
+    for c in set(text).difference(seen):  # each character's fold found once per process
+        seen.add(c)
+        if not c.isascii():
+            table[ord(c)] = _fold_char(c)
+    return text.translate(table)
+
+
+_FOLD_TABLE: dict[int, str] = {}
+_FOLD_SEEN: set[str] = set()
 
 
 @lru_cache(maxsize=4096)
