@@ -129,6 +129,12 @@ def phrase_keys(phrase: str) -> tuple[str, ...]:
     return tuple(key_of(m.group()) for m in _TOK.finditer(phrase))
 
 
+@lru_cache(maxsize=None)
+def _cac_keys() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The plural words (`các`, `tất cả các`) longest first, with their keys: computed once."""
+    return tuple((phrase, phrase_keys(phrase)) for phrase in sorted(_CAC, key=len, reverse=True))
+
+
 class Lexicon:
     """Phrases (as token keys) -> value; `match` gives the longest phrase at a token."""
 
@@ -615,8 +621,7 @@ class _Reader:
     def _grouped(self, i: int) -> tuple[int, OrgName] | None:
         ts, k = self.ts, i
         cac = None
-        for phrase in sorted(_CAC, key=len, reverse=True):
-            keys = phrase_keys(phrase)
+        for phrase, keys in _cac_keys():
             if ts.keys(i, len(keys)) == keys:
                 cac, k = phrase, i + len(keys)
                 break

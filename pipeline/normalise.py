@@ -35,6 +35,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BOLD = re.compile(r"\*\*|__")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_BREAKS = re.compile(r"\r\n?|\r|<br\s*/?>", re.IGNORECASE)
 _TABLE_RULE = re.compile(r":?-{3,}:?")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _TERMINAL = ".;:!?"
@@ -188,7 +189,9 @@ def normalise(raw: RawText) -> Normalised:
             if idx == len(raw_lines):
                 break
             # CR line ends and line breaks inside table cells
-            for part in re.split(r"\r\n?|\r|<br\s*/?>", raw_lines[idx], flags=re.IGNORECASE):
+            raw_line = raw_lines[idx]
+            parts = _BREAKS.split(raw_line) if "\r" in raw_line or "<" in raw_line else [raw_line]
+            for part in parts:
                 kind = "heading" if _HEADING.match(part) else "footnote" if _FOOTNOTE_LINE.match(part) else None
                 cells, toggles = _clean(part)
                 for i, cell in enumerate(cells):
