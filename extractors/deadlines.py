@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date, time as time_of_day
 from typing import Iterator, Optional, Sequence
 
-from extractors.base import DocView
+from extractors.base import DocView, SpanSet
+from extractors.tables import time_cells
 from extractors.textscan import clause_span, match_text, sentence_span
 from pipeline.textutil import is_upper_line
 from schemas import Deadline, Reference
@@ -56,8 +57,6 @@ WEEKDAYS = {"hai": 1, "2": 1, "ba": 2, "3": 2, "tư": 3, "4": 3, "năm": 4, "5":
 # Kinds that count as a cue-less table cell or label value.
 CELL_OK = {"full_num", "full_words", "month_year", "quarter"}
 PERIOD_KINDS = {"year", "year_range", "bare_year_range", "half"}  # the kinds a target horizon takes
-# A task table's time column: `Năm 2026`, `Năm 2025-2030`, `2025 - 2026`, `Tháng 12`.
-ANNEX_CELL_OK = CELL_OK | {"year", "year_range", "bare_year_range", "month_only"}
 
 CUE = re.compile(
     r"(?:(?:hoàn\s+thành|xong|kết\s+thúc)\s+)?"
@@ -114,8 +113,6 @@ REPORT_PERIOD = re.compile(
     # `báo cáo Chủ tịch Ủy ban nhân dân tỉnh kết quả thực hiện hằng năm`: the period closes the reporting clause
     r"|báo\s+cáo\s[^.;:\n]{0,90}?(?:hằng|hàng|mỗi)\s+(?P<p4>năm|quý|quí|tháng|tuần|ngày)(?=\s*(?:[.;,\n]|theo\b|$)))"
     r"(?![\w])(?!\s+\d)", I)
-# A time column's cell that only says how often: `Hằng năm`, `Thường xuyên, hằng năm`, `Định kỳ hằng quý`.
-RECURRING_CELL = re.compile(r"(?:thường\s+xuyên\s*[,;]?\s*)?(?:định\s+kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?P<p>năm|quý|quí|tháng|tuần|ngày)\s*\.?$", I)
 RECUR_PREFIX = re.compile(
     r"(?:(?:định\s+kỳ|báo\s+cáo|tổng\s+kết|sơ\s+kết)\s+)?(?:(?:hằng|hàng|mỗi)\s+)?(?:(?:\d{1,2}|sáu)\s+)?"
     r"(?:năm|tháng|quý|quí|tuần)\s*\(\s*$", I)
@@ -141,7 +138,9 @@ def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadl
     text = view.text
     mtext = match_text(text)
     doc_date = view.doc_date or header_date(view, mtext)
-    ref_spans = [f.span for f in references if f.span]
+    in_reference = SpanSet(f.span for f in references if f.span)
+    cells = [(c.start, c.end) for c in time_cells(view)]  # a task table's time column labels its cells
+    in_cell = SpanSet(cells)
     found: list[tuple[int, int, dict]] = []
     for lo, hi in view.regions():  # the body, then annexes (tables of tasks with their time limits)
         region_found = []
@@ -149,14 +148,16 @@ def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadl
         for cand in candidates(mtext, lo, hi):
             if view.kind_at(cand.start) in SKIP_KINDS:
                 continue
-            if any(s <= cand.start < e for s, e in ref_spans):
+            if in_reference.holds(cand.start):
                 continue
             cand.coordinated = last_end is not None and bool(COORDINATED.fullmatch(mtext[last_end:cand.start]))
-            fields = read_candidate(view, mtext, cand, doc_date, (lo, hi))
+            fields = read_candidate(view, mtext, cand, doc_date, (lo, hi), in_cell.holds(cand.start))
             if fields is not None:
                 region_found.append(fields)
                 last_end = cand.end
         region_found.extend(bare_recurrences(view, mtext, lo, hi, [(s, e) for s, e, _ in region_found]))
+        region_found.extend(cell_recurrences(mtext, [c for c in cells if lo <= c[0] < hi],
+                                             [(s, e) for s, e, _ in region_found]))
         found.extend(region_found)
     found.sort(key=lambda f: f[0])
     for start, end, values in found:
@@ -168,9 +169,11 @@ def candidates(mtext: str, lo: int, hi: int) -> list[Candidate]:
     raw = [Candidate(kind, m.start(), m.end(), m) for kind, rx in PATTERNS.items() for m in rx.finditer(mtext, lo, hi)]
     raw.sort(key=lambda c: (-(c.end - c.start), c.start))
     kept: list[Candidate] = []
+    taken = bytearray(max(0, hi - lo))  # characters a kept candidate covers: an overlap test costs its length
     for c in raw:
-        if all(c.end <= k.start or c.start >= k.end for k in kept):
+        if taken.find(1, c.start - lo, c.end - lo) == -1:
             kept.append(c)
+            taken[c.start - lo:c.end - lo] = b"\x01" * (c.end - c.start)
     kept.sort(key=lambda c: c.start)
     # a range `Quý IV/2025 - Quý II/2026`, `tháng 11 đến tháng 12/2025`: the end is the time limit
     out = []
@@ -197,7 +200,8 @@ def _links(gap: str) -> bool:
 
 
 def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | None,
-                   region: tuple[int, int] | None = None) -> Optional[tuple[int, int, dict]]:
+                   region: tuple[int, int] | None = None, labelled: bool = False) -> Optional[tuple[int, int, dict]]:
+    """labelled: the expression stands in a cell of a time column, which labels it as a `Thời gian:` does."""
     lo, hi = region or view.body
     in_annex = (lo, hi) != tuple(view.body)
     sent_lo, sent_hi = sentence_span(mtext, c.start, lo, hi)
@@ -218,19 +222,18 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     if AS_OF.search(mtext[sent_lo:c.start]) and re.match(r"\s*,", after) and not DUTY.search(mtext, c.end, sent_hi):
         return None  # `Đến 12h00 ngày 21/11/2025, toàn tỉnh ghi nhận ...`: the date the figures are told as of
     cue = CUE.search(before)
-    label = LABEL.search(before)
+    label = LABEL.search(before) or labelled
     cell = _alone_in_paragraph(mtext, c.start if c.range_start is None else c.range_start, c.end) and (
         in_annex or view.section_at(c.start) is not None)  # a table cell, not a stray header line
     if c.range_start is not None and not cue:
         label = label or LABEL.search(range_before)
     if ONGOING.match(after):
         return None  # `Năm 2025 và các năm tiếp theo`: from then on, not by then
-    annex_cell = cell and in_annex and c.kind in ANNEX_CELL_OK and not _year_header(mtext, c, lo, hi)
     if c.kind == "time":
         return _time_limit(view, mtext, c, cue, (sent_lo, sent_hi), (lo, hi))
     if c.kind == "weekday":
         return _weekly_limit(mtext, c, cue, (lo, hi))
-    if c.kind in PERIOD_KINDS and not annex_cell:
+    if c.kind in PERIOD_KINDS:
         if not (label or (cue and PERIOD_CUES.match(cue.group("cue")))):
             return None
         if view.kind_at(c.start) == "objectives" or TARGET_CLAUSE.search(mtext[sent_lo:sent_hi]):
@@ -242,7 +245,7 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
         return None  # `vào tháng 4`: when something happens, not a limit
     if c.kind == "month_only" and c.range_start is not None and not label:
         return None  # `từ tháng 3 đến tháng 10`: a season, every year or none
-    if not (cue or label or c.coordinated or annex_cell or (cell and c.kind in CELL_OK)):
+    if not (cue or label or c.coordinated or (cell and c.kind in CELL_OK)):
         return None
     start = c.start
     if c.range_start is not None:  # the text is the whole range, with its `từ`
@@ -280,38 +283,22 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     return start, end, values
 
 
-YEAR_CELL = re.compile(rf"(?:năm\s+)?{YEAR}(?:\s*[-–]\s*{YEAR})?\.?", I)
-
-
-def _year_header(mtext: str, c: Candidate, lo: int, hi: int) -> bool:
-    """A year cell that is a column heading: next to another year cell (`Năm 2026`, `Năm 2027`, ...), or a line
-    of a capitalised title (`... TRÊN ĐỊA BÀN TỈNH` / `NĂM 2026`)."""
-    if c.kind not in ("year", "year_range", "bare_year_range"):
-        return False
-    line_start = mtext.rfind("\n", lo, c.start) + 1
-    line_end = mtext.find("\n", c.end, hi)
-    line = mtext[line_start:line_end if line_end >= 0 else hi].strip()
-    if is_upper_line(line):
-        return True
-    prev = mtext[lo:line_start].rstrip().rsplit("\n", 1)[-1].strip()
-    nxt = mtext[line_end:hi].lstrip().split("\n", 1)[0].strip() if line_end >= 0 else ""
-    return bool(YEAR_CELL.fullmatch(prev) or YEAR_CELL.fullmatch(nxt))
-
-
 def read_time_cell(text: str, doc_date: date | None = None) -> Optional[dict]:
-    """The time limit a task table's time column states, as Deadline fields (date, recurrence, month, day,
-    time, weekday): `Tháng 3/2026` -> 2026-03-31, `Quý II/2026` -> 2026-06-30, `Năm 2025-2030` -> 2030-12-31,
-    `Hằng năm` -> annual; None for `Thường xuyên`, `Khi có phát sinh`, a start (`Từ năm 2026`) or an open period
-    (`Năm 2025 và các năm tiếp theo`). Read by the same rules as a cell of an annex table in extract()."""
+    """The time limit one cell of a task table's time column states, as Deadline fields (date, recurrence,
+    month, day, time, weekday): `Tháng 3/2026` -> 2026-03-31, `Quý II/2026` -> 2026-06-30, `Năm 2025-2030` ->
+    2030-12-31, `Hằng năm` -> annual; None for `Thường xuyên`, `Khi có phát sinh`, a start (`Từ năm 2026`) or an open
+    period (`Năm 2025 và các năm tiếp theo`). The same reading extract() gives the cells tables.time_cells finds."""
     from schemas import Document
     cell = " ".join(text.split())
-    view = DocView(text=cell, document=Document(span=(0, len(cell)), issued_date=doc_date), body=(0, 0),
-                   annexes=[("cell", (0, len(cell)))])
-    found = list(extract(view, references=[]))
+    view = DocView(text=cell, document=Document(span=(0, len(cell)), issued_date=doc_date), body=(0, len(cell)))
+    mtext = match_text(cell)
+    found = [f for c in candidates(mtext, 0, len(cell))
+             if (f := read_candidate(view, mtext, c, doc_date, (0, len(cell)), labelled=True)) is not None]
+    found += list(cell_recurrences(mtext, [(0, len(cell))], [(s, e) for s, e, _ in found]))
     if not found:
         return None
-    last = found[-1]  # a range's end, or the last of several limits
-    return {k: getattr(last, k) for k in ("date", "recurrence", "month", "day", "time", "weekday")}
+    values = found[-1][2]  # a range's end, or the last of several limits
+    return {k: values.get(k) for k in ("date", "recurrence", "month", "day", "time", "weekday")}
 
 
 def _time_limit(view: DocView, mtext: str, c: Candidate, cue, sentence: tuple[int, int],
@@ -406,42 +393,37 @@ def _values(c: Candidate, doc_date: date | None, recurring: bool, sentence: str,
         return None
 
 
+CELL_RECURRENCE = re.compile(r"\W*(?:(?:thường\s+xuyên|định\s+kỳ)\s*,?\s*)*(?:hằng|hàng|mỗi)\s+(?P<p>năm|quý|quí|tháng|tuần)\W*", I)
+
+
+def cell_recurrences(mtext: str, cells: list[tuple[int, int]], taken: list[tuple[int, int]]):
+    """A time cell that only says how often (`Hằng năm`, `Thường xuyên, hằng quý`): a recurring time limit."""
+    for lo, hi in cells:
+        m = CELL_RECURRENCE.fullmatch(mtext, lo, hi)
+        if m and not any(s < hi and lo < e for s, e in taken):
+            start, end = lo + len(mtext[lo:hi]) - len(mtext[lo:hi].lstrip()), hi
+            while end > start and not mtext[end - 1].isalnum():
+                end -= 1
+            yield start, end, {"date": None, "recurrence": PERIOD_WORD[m.group("p").lower()], "month": None, "day": None}
+
+
 def bare_recurrences(view: DocView, mtext: str, lo: int, hi: int, taken: list[tuple[int, int]]):
-    """`báo cáo định kỳ 6 tháng`, `báo cáo năm`: a reporting period with no due day; in an annex's time
-    column, a cell that only says how often (`Hằng năm`)."""
-    in_annex = (lo, hi) != tuple(view.body)
-    found = [(m, m.group("p1") or m.group("p2") or m.group("p3") or m.group("p4")) for m in REPORT_PERIOD.finditer(mtext, lo, hi)
-             if view.kind_at(m.start()) not in NO_BARE_RECURRENCE]
-    if in_annex:
-        for line in re.finditer(r"[^\n]+", mtext[lo:hi]):
-            cell = RECURRING_CELL.match(line.group().strip())
-            if cell:
-                at = lo + line.start() + len(line.group()) - len(line.group().lstrip())
-                found.append((_Span(at, at + cell.end()), cell.group("p")))
-    yielded: list[tuple[int, int]] = []
-    for m, period in sorted(found, key=lambda f: f[0].start()):
-        if any(s < m.end() and m.start() < e for s, e in taken + yielded):
+    """`báo cáo định kỳ 6 tháng`, `báo cáo năm`, `báo cáo ... kết quả thực hiện hằng năm`: a reporting period with
+    no due day."""
+    spans = SpanSet(taken)
+    yielded: list[tuple[int, int]] = []  # `báo cáo định kỳ 6 tháng, báo cáo năm`: both, once each
+    for m in REPORT_PERIOD.finditer(mtext, lo, hi):
+        if view.kind_at(m.start()) in NO_BARE_RECURRENCE:
+            continue
+        if spans.overlaps(m.start(), m.end()) or any(s < m.end() and m.start() < e for s, e in yielded):
             continue
         sent_lo, sent_hi = sentence_span(mtext, m.start(), lo, hi)
-        if any(sent_lo <= s < sent_hi for s, _ in taken):
+        if spans.starts_within(sent_lo, sent_hi):
             continue  # `Định kỳ hằng năm (trước ngày 15/12)`: the dated deadline says it
-        period = period.lower()
+        period = (m.group("p1") or m.group("p2") or m.group("p3") or m.group("p4")).lower()
         recurrence = "semiannual" if "tháng" in period and period != "tháng" else PERIOD_WORD[period]
         yielded.append((m.start(), m.end()))
         yield m.start(), m.end(), {"date": None, "recurrence": recurrence, "month": None, "day": None}
-
-
-@dataclass
-class _Span:
-    """A found stretch of text, with the two methods bare_recurrences reads of a match."""
-    s: int
-    e: int
-
-    def start(self) -> int:
-        return self.s
-
-    def end(self) -> int:
-        return self.e
 
 
 _HEADER_DATE = re.compile(rf"ngày\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+({YEAR})|ngày\s+(\d{{1,2}})/(\d{{1,2}})/({YEAR})", I)

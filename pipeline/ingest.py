@@ -10,12 +10,16 @@ workers and keeps what was stored; the next run skips files stored unchanged and
 """
 from __future__ import annotations
 
+import fnmatch
 import multiprocessing
 import os
+import sys
 import resource
 import signal
 import time
 import traceback
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -25,16 +29,17 @@ from pipeline import limits as limits_mod
 from pipeline import store
 from pipeline.errors import InputError, VanbanError
 from pipeline.limits import Limits
-from pipeline.readers import reader_for
+from pipeline.readers import READERS, reader_for
 from pipeline.run import parse, sha256_of
 from schemas import FileError, ParseResult
 
 
 @dataclass
 class Summary:
-    files: int = 0  # files taken up; stored + unchanged + failed unless interrupted
+    files: int = 0  # files taken up; stored + unchanged + copies + failed unless interrupted
     stored: int = 0
     unchanged: int = 0
+    copies: int = 0  # files whose bytes are stored under another path (recorded in source_paths)
     failed: int = 0
     documents: int = 0
     pages: int = 0  # pages of the paged files stored
@@ -42,25 +47,55 @@ class Summary:
     interrupted: bool = False
     worker_peak_rss_mb: float = 0.0  # the largest resident memory any worker reached
     errors: list[FileError] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # files in folders of no known format, by suffix
+    partial: list[str] = field(default_factory=list)  # stored files with a document that has no type and no issuer
+    ocr_pages: dict[str, list[int]] = field(default_factory=dict)  # stored file -> its pages read by OCR
+    warnings: dict[str, int] = field(default_factory=dict)  # stored file -> warnings of the file and its documents
+    low_ocr: list[str] = field(default_factory=list)  # stored files with a page of low OCR confidence
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and every file under folders named (sorted; hidden files and README.md, a folder's
-    documentation, skipped), listed lazily."""
+@dataclass(frozen=True)
+class Selection:
+    """Which files of the folders named are taken: `include`/`exclude` globs (`*.pdf`, `2025/**`) matched
+    against the path below the folder and the file name; a file named on its own is always taken."""
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def wants(self, relative: str) -> bool:
+        name = relative.rsplit("/", 1)[-1]
+        def hit(globs):
+            return any(fnmatch.fnmatchcase(relative, g) or fnmatch.fnmatchcase(name, g) for g in globs)
+        return (not self.include or hit(self.include)) and not hit(self.exclude)
+
+
+def iter_files(paths: Iterable[str | Path], selection: Selection = Selection(),
+               skipped: Counter | None = None) -> Iterator[Path]:
+    """Files named, and the files under folders named (sorted; hidden files and README.md, a folder's
+    documentation, left out), listed lazily. In a folder, a file of no known format (MANIFEST.tsv, a
+    spreadsheet) is skipped and counted in `skipped` by suffix; named on its own it is given, and then
+    recorded as an UnsupportedFormat error."""
     for p in map(Path, paths):
         if p.is_dir():
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith(".") and name != "README.md":
-                        yield Path(root) / name
+                    if name.startswith(".") or name == "README.md":
+                        continue
+                    path = Path(root) / name
+                    if not selection.wants(path.relative_to(p).as_posix()):
+                        continue
+                    if path.suffix.lower() not in READERS:
+                        if skipped is not None:
+                            skipped[path.suffix.lower() or "(none)"] += 1
+                        continue
+                    yield path
         else:
             yield p
 
 
-def count_files(paths: Iterable[str | Path]) -> int:
+def count_files(paths: Iterable[str | Path], selection: Selection = Selection()) -> int:
     """How many files iter_files will give (a walk of the folders, nothing kept): the progress bar's total."""
-    return sum(1 for _ in iter_files(paths))
+    return sum(1 for _ in iter_files(paths, selection))
 
 
 def parse_safe(path: Path) -> ParseResult | FileError:
@@ -91,6 +126,26 @@ def _context() -> multiprocessing.context.BaseContext:
         ctx.set_forkserver_preload(["pipeline.warm"])
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start a worker without it importing the caller's main module. multiprocessing runs the main script
+    again in every child it does not fork; a script that calls ingest() at its top level, without an
+    `if __name__ == "__main__":` guard, would start a batch inside each worker, and every file came back as
+    a dead worker. The workers need nothing from __main__ (their loop is _serve, here)."""
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
+    try:
+        for k in saved:
+            if k == "__spec__":
+                main.__spec__ = None
+            else:
+                del main.__dict__[k]
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)
 
 
 def _serve(conn, limits: Limits) -> None:
@@ -126,7 +181,8 @@ class _Worker:
     def _start(self) -> None:
         self.conn, child = self.ctx.Pipe()
         self.process = self.ctx.Process(target=_serve, args=(child, self.limits), daemon=True)
-        self.process.start()
+        with _main_module_hidden():
+            self.process.start()
         child.close()
 
     def give(self, path: Path) -> None:
@@ -179,18 +235,21 @@ class _Worker:
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False, workers: int | None = None,
            limits: Limits | None = None,
-           progress: Callable[[Summary, Path], None] | None = None) -> Summary:
+           progress: Callable[[Summary, Path], None] | None = None,
+           selection: Selection = Selection()) -> Summary:
     """Parse files and folders with `workers` processes (default: the machine's cores) into db_path.
 
-    Files stored unchanged are skipped unless `force`. Returns when every file is accounted for,
-    or on Ctrl-C with `interrupted` set (what was stored stays; run again to finish).
+    Files stored unchanged are skipped unless `force`; `selection` picks files of the folders. Returns when
+    every file is accounted for, or on Ctrl-C with `interrupted` set (what was stored stays; run again to
+    finish). Safe to call from a script without a `__main__` guard.
     """
     limits = limits or limits_mod.current()
     workers = max(1, workers or os.cpu_count() or 1)
     db = store.open_db(db_path)
     summary = Summary()
     started = time.monotonic()
-    todo = _files_to_parse(paths, db, Path(db_path), force, limits, summary, progress)
+    copies: list[tuple[str, str]] = []  # (path, the path with the same bytes given to a worker in this batch)
+    todo = _files_to_parse(paths, db, Path(db_path), force, limits, summary, progress, selection, copies)
     pool: list[_Worker] = []
     try:
         ctx = _context()
@@ -222,6 +281,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
                 _store(db, result, summary)
                 if progress:
                     progress(summary, worker.path)
+        _record_copies(db, copies, summary)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
@@ -232,26 +292,58 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
     return summary
 
 
+def _record_copies(db, copies: list[tuple[str, str]], summary: Summary) -> None:
+    """Files whose bytes another file of the batch has: a copy of its source, or its error."""
+    for key, first in copies:
+        if db["sources"].count_where("path = ?", [first]):
+            store.record_copy(db, key, first)
+            continue
+        error = next(db.query("select stage, error_type, message from errors where path = ?", [first]), None)
+        if error:
+            summary.copies -= 1
+            _store(db, FileError(path=key, stage=error["stage"], error_type=error["error_type"],
+                                 message=f"{error['message']} (same bytes as {first})"), summary)
+
+
 def _files_to_parse(paths, db, db_path: Path, force: bool, limits: Limits, summary: Summary,
-                    progress) -> Iterator[Path]:
+                    progress, selection: Selection = Selection(),
+                    copies: list[tuple[str, str]] | None = None) -> Iterator[Path]:
     """The files that need a worker; files stored unchanged, of an unknown format or over the size
     limit are settled here, without one."""
     own_files = {Path(f"{db_path.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
-    for path in iter_files(paths):
-        path = path.resolve()  # one identity per file, however it was named on the command line
-        if path in own_files:
+    given: dict[str, str] = {}  # sha256 -> the first path of the batch with those bytes
+    for path in iter_files(paths, selection, summary.skipped):
+        path = Path(os.path.abspath(path))  # as given, symlinks kept; stored relative to the root (store.path_key)
+        if path.resolve() in own_files:
             continue  # the database may live inside the folder being ingested
         summary.files += 1
+        key = store.path_key(db, path)
         try:
             reader_for(path)
             limits_mod.check_size(path, limits)
-            if not force and store.is_current(db, str(path), sha256_of(path)):
+            digest = sha256_of(path)
+            if not force and store.is_current(db, key, digest):
                 summary.unchanged += 1
                 if progress:
                     progress(summary, path)
                 continue
+            copy_of = store.stored_copy(db, key, digest)
+            if copy_of is not None and copy_of not in given.values():
+                # the same bytes are stored under another path: recorded, not parsed again
+                store.record_copy(db, key, copy_of)
+                summary.copies += 1
+                if progress:
+                    progress(summary, path)
+                continue
+            first = given.setdefault(digest, key)
+            if first != key and copies is not None:  # a copy of a file being parsed: recorded once it is stored
+                copies.append((key, first))
+                summary.copies += 1
+                if progress:
+                    progress(summary, path)
+                continue
         except InputError as exc:
-            _store(db, FileError(path=str(path), stage=exc.stage, error_type=type(exc).__name__, message=str(exc)),
+            _store(db, FileError(path=key, stage=exc.stage, error_type=type(exc).__name__, message=str(exc)),
                    summary)
             if progress:
                 progress(summary, path)
@@ -262,6 +354,12 @@ def _files_to_parse(paths, db, db_path: Path, force: bool, limits: Limits, summa
 
 
 def _store(db, result: ParseResult | FileError, summary: Summary) -> None:
+    # Workers are given absolute paths; the database names files by their key (relative to its root).
+    if isinstance(result, FileError):
+        result = result.model_copy(update={"path": store.path_key(db, result.path)})
+    else:
+        result = result.model_copy(update={"source": result.source.model_copy(
+            update={"path": store.path_key(db, result.source.path)})})
     if not isinstance(result, FileError):
         try:
             store.save_result(db, result)
@@ -276,6 +374,16 @@ def _store(db, result: ParseResult | FileError, summary: Summary) -> None:
         summary.stored += 1
         summary.documents += len(result.documents)
         summary.pages += result.source.pages or 0
+        path = result.source.path
+        if result.status == "partial":
+            summary.partial.append(path)
+        if result.ocr_pages:
+            summary.ocr_pages[path] = list(result.ocr_pages)
+        n_warnings = len(result.warnings) + sum(len(d.warnings) for d in result.documents)
+        if n_warnings:
+            summary.warnings[path] = n_warnings
+        if any(w.startswith("OCR confidence is low") for w in result.warnings):
+            summary.low_ocr.append(path)
 
 
 def _record_error(db, error: FileError) -> None:

@@ -142,6 +142,7 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
     stack: list[tuple[float, Section]] = []  # (rank, section) of open sections
     counters: dict[str, int] = {}
     used: set[str] = set()  # a list may restart its numbering: paths stay unique
+    suffix: dict[str, int] = {}  # path -> the last ~n given to a repeat of it
 
     def close(sec: Section, at: int) -> None:
         sec.span = (sec.span[0], _rstrip(text, sec.span[0], at))
@@ -163,10 +164,12 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
         counters[key] = counters.get(key, 0) + 1
         label = number if number else f"{style[0]}{counters[key]}"
         path = f"{parent.path}/{label}" if parent else label
-        n = 1
-        while path in used:
-            n += 1
-            path = f"{parent.path}/{label}~{n}" if parent else f"{label}~{n}"
+        if path in used:  # `I/1~2`, `I/1~3`: the next suffix of this path, remembered (30,000 equal headings stay linear)
+            n = suffix.get(path, 1) + 1
+            while f"{path}~{n}" in used:
+                n += 1
+            suffix[path] = n
+            path = f"{path}~{n}"
         used.add(path)
         title = _title(rest)
         kind = classify_section(title) if style not in ("dash", "plus") else "other"

@@ -7,9 +7,14 @@ baseline__value ...), and `load_result` rebuilds the same models, so export equa
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
-from functools import lru_cache
 import json
+import os
+import re
+import sqlite3
+import unicodedata
+from functools import lru_cache
 import types
 import typing
 from datetime import datetime, timezone
@@ -21,12 +26,13 @@ from pydantic import BaseModel
 
 from extractors.numbers import number_key
 from extractors.orgnames import issuer_key
-from pipeline.textutil import fold
+from pipeline.textutil import fold, nfc
 import schemas
 from schemas import Document, FileError, ParseResult, Section
 
 # Modules that run or measure the pipeline without shaping what it stores.
-_NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "warm.py", "limits.py", "export.py"}
+_NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "warm.py", "limits.py", "export.py", "review.py",
+               "serve.py", "spans.py", "dictionary.py"}
 
 
 def _code_version() -> str:
@@ -60,11 +66,15 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
+    new_database = "sources" not in db.table_names()
+    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
     db["sources"].create({
         "path": str, "sha256": str, "format": str, "size": int, "pages": int, "encoding": str, "status": str,
         "warnings": str, "text": str, "page_starts": str, "ocr_pages": str, "version": str, "pipeline_version": str,
-        "ingested_at": str,
+        "ingested_at": str, "layout": str,
     }, pk="path", if_not_exists=True)
+    if "layout" not in db["sources"].columns_dict:  # a database from before layout blocks
+        db["sources"].add_column("layout", str)
     db["documents"].create({
         "id": str, "source": str, "ord": int, "doc_type": str, "number": str, "number_key": str, "issuer": str,
         "parent_issuer": str, "issued_date": str, "place": str, "subject": str, "signer_name": str,
@@ -74,7 +84,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["sections"].create({
         "id": str, "document_id": str, "parent_id": str, "ord": int, "number": str, "title": str, "kind": str,
         "level": int, "marker": str, "path": str, "span_start": int, "span_end": int, "page": int,
-        "title_folded": str, "search_text": str,
     }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("parent_id", "sections", "id")],
         if_not_exists=True)
     db["agencies"].create({"id": int, "name": str, "kind": str, "name_key": str, "level": str, "successor": str},
@@ -84,25 +93,34 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db["agencies"].add_column(col, str)
     db["agencies"].create_index(["name_key"], unique=True, if_not_exists=True)
     _seed_agencies(db)
+    _migrate_fact_tables(db)
     for table in FACT_TABLES:
         cols = {"id": str, "document_id": str, "ord": int, "span_start": int, "span_end": int, "page": int,
                 "section": str, "text": str, "ocr": int}
         fks = [("document_id", "documents", "id")]
         if table == "assignments":
-            cols["agency_ref"] = int
-            fks.append(("agency_ref", "agencies", "id"))
+            cols["agency_id"] = int
+            fks.append(("agency_id", "agencies", "id"))
         db[table].create(cols, pk="id", foreign_keys=fks, if_not_exists=True)
         db[table].create_index(["document_id"], if_not_exists=True)
-        _ensure_model_columns(db[table], getattr(schemas, FACT_TABLES[table]))
+        _ensure_model_columns(db[table], getattr(schemas, FACT_TABLES[table]), COLUMN_NAMES.get(table, {}))
     _ensure_reference_columns(db)
     db["errors"].create({"id": int, "path": str, "stage": str, "error_type": str, "message": str, "time": str},
                         pk="id", if_not_exists=True)
     db["errors"].create_index(["path"], if_not_exists=True)
+    db["source_paths"].create({"path": str, "sha256": str, "source": str, "seen_at": str}, pk="path",
+                              foreign_keys=[("source", "sources", "path")], if_not_exists=True)
+    db["source_paths"].create_index(["source"], if_not_exists=True)
+    db["sources"].create_index(["sha256"], if_not_exists=True)
+    if root_of(db) is None:
+        with db.atomic():
+            db["meta"].insert({"key": "root", "value": os.getcwd()}, replace=True)
+            if not new_database:
+                _relative_paths(db)
     db["documents"].create_index(["source"], if_not_exists=True)
     db["documents"].create_index(["number_key"], if_not_exists=True)
     db["sections"].create_index(["document_id"], if_not_exists=True)
-    if "sections_fts" not in db.table_names():
-        db["sections"].enable_fts(["title_folded", "search_text"], create_triggers=True)
+    _ensure_blocks(db)
 
 
 def _model_columns(model: type[BaseModel], prefix: str = "") -> dict[str, type]:
@@ -122,18 +140,178 @@ def _model_columns(model: type[BaseModel], prefix: str = "") -> dict[str, type]:
     return cols
 
 
-def _ensure_model_columns(table: sqlite_utils.db.Table, model: type[BaseModel]) -> None:
+# Model fields stored under another column name: the integer foreign key to agencies is `agency_id`, so the
+# model's text key (Assignment.agency_id) is the column `agency_key`.
+COLUMN_NAMES = {"assignments": {"agency_id": "agency_key"}}
+
+
+def _ensure_model_columns(table: sqlite_utils.db.Table, model: type[BaseModel], rename: dict[str, str]) -> None:
     """Declare every column of a fact model up front. Left to `insert_all(alter=True)`, a column takes the
     type of the first value stored in it: `year` became TEXT when the first target had none, and then held
     '2030' instead of 2030 in one database and not in another, depending on which file was stored first."""
     have = table.columns_dict
     for name, kind in _model_columns(model).items():
+        name = rename.get(name, name)
         if name not in have:
             table.add_column(name, kind)
 
 
-def _doc_id(path: str, ord_: int) -> str:
-    return f"{hashlib.sha1(path.encode()).hexdigest()[:12]}-{ord_}"
+def _migrate_fact_tables(db: sqlite_utils.Database) -> None:
+    """Databases made before the column names were settled: assignments.agency_ref (the foreign key) becomes
+    agency_id and the text key agency_key; targets.baseline, a column that only ever held null beside
+    baseline__*, goes."""
+    tables = set(db.table_names())
+    if "assignments" in tables and "agency_ref" in db["assignments"].columns_dict:
+        db["assignments"].transform(rename={"agency_id": "agency_key", "agency_ref": "agency_id"})
+    if "targets" in tables and "baseline" in db["targets"].columns_dict:
+        db["targets"].transform(drop={"baseline"})
+
+
+def _fact_row(table: str, fact: BaseModel) -> dict:
+    """The row of one fact: fields flattened, an absent nested model as its null columns (never a column of
+    its own), model fields under their column names."""
+    data = fact.model_dump(mode="json")
+    row = _flatten({k: v for k, v in data.items() if v is not None or not _is_model_field(type(fact), k)})
+    for field, column in COLUMN_NAMES.get(table, {}).items():
+        if field in row:
+            row[column] = row.pop(field)
+    return row
+
+
+def _model_names(table: str, row: dict) -> dict:
+    """A stored row under the model's field names (inverse of the renames of _fact_row); a column that takes
+    a renamed field's name (assignments.agency_id, the foreign key) is not a model field."""
+    renames = COLUMN_NAMES.get(table, {})
+    out = {k: v for k, v in row.items() if k not in renames}
+    for field, column in renames.items():
+        out[field] = out.pop(column, None)
+    return out
+
+
+def _is_model_field(model: type[BaseModel], name: str) -> bool:
+    kind = model.model_fields[name].annotation
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        kind = next(a for a in typing.get_args(kind) if a is not type(None))
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
+
+
+def _doc_id(sha256: str, ord_: int) -> str:
+    """From the content, not the path: a source keeps its ids when it moves to a copy (prune, a changed
+    primary), and one content is one source."""
+    return f"{sha256[:12]}-{ord_}"
+
+
+# --- paths: relative to the root stored once -----------------------------------------------------------
+
+def root_of(db: sqlite_utils.Database) -> str | None:
+    """The folder paths are stored relative to (meta.root): the working directory the database was made in."""
+    row = next(db.query("select value from meta where key = 'root'"), None) if "meta" in db.table_names() else None
+    return row["value"] if row else None
+
+
+def path_key(db: sqlite_utils.Database, path: str | Path) -> str:
+    """How a file is named in the database: below the root, relative to it as a user there types it
+    (`corpus/a.txt`), else absolute; symlinks not resolved. The same file gives the same key from any
+    working directory, and a folder moved with its database keeps its keys."""
+    root = root_of(db) or os.getcwd()
+    full = os.path.abspath(path)
+    relative = os.path.relpath(full, root)
+    return full if relative == ".." or relative.startswith("../") else Path(relative).as_posix()
+
+
+def abs_path(db: sqlite_utils.Database, key: str) -> Path:
+    """The file a stored path names."""
+    return Path(os.path.normpath(os.path.join(root_of(db) or os.getcwd(), key)))
+
+
+def _relative_paths(db: sqlite_utils.Database) -> None:
+    """A database of absolute paths (before the root was stored): each path becomes its key."""
+    for r in list(db.query("select path from sources")):
+        if os.path.isabs(r["path"]):
+            move_source(db, r["path"], path_key(db, r["path"]))
+    for r in list(db.query("select id, path from errors")):
+        if os.path.isabs(r["path"]):
+            db["errors"].update(r["id"], {"path": path_key(db, r["path"])})
+
+
+def move_source(db: sqlite_utils.Database, old: str, new: str) -> None:
+    """Give a stored source another path (its file moved, or only a copy of it is left); call in a transaction."""
+    if old == new:
+        return
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    db["source_paths"].delete_where("path = ?", [new])
+    db.execute("update sources set path = ? where path = ?", [new, old])
+    db.execute("update documents set source = ? where source = ?", [new, old])
+    db.execute("update source_paths set source = ? where source = ?", [new, old])
+    db["source_paths"].delete_where("path = ?", [old])
+    sha = db["sources"].get(new)["sha256"]
+    db["source_paths"].insert({"path": new, "sha256": sha, "source": new, "seen_at": _now()}, replace=True)
+
+
+# --- one source per content ------------------------------------------------------------------------------
+
+def stored_copy(db: sqlite_utils.Database, path: str, sha256: str) -> str | None:
+    """The path of the source that holds this content under another path, parsed by this pipeline version
+    (the file at `path` is then a copy: nothing to parse)."""
+    row = next(db.query("select path from sources where sha256 = ? and path != ? and pipeline_version = ?",
+                        [sha256, path, PIPELINE_VERSION]), None)
+    return row["path"] if row else None
+
+
+def record_copy(db: sqlite_utils.Database, path: str, source: str) -> bool:
+    """Record `path` as another place of the content stored as `source`; returns True when that is news.
+    If `path` was a source of its own (its content since changed to the copy's), that source goes."""
+    sha = db["sources"].get(source)["sha256"]
+    row = next(db.query("select source from source_paths where path = ?", [path]), None)
+    if row and row["source"] == source:
+        return False
+    with db.atomic():
+        if db["sources"].count_where("path = ?", [path]):
+            _remove_source(db, path)
+        db["source_paths"].insert({"path": path, "sha256": sha, "source": source, "seen_at": _now()}, replace=True)
+        db["errors"].delete_where("path = ?", [path])
+    return True
+
+
+def _remove_source(db: sqlite_utils.Database, path: str) -> None:
+    """Delete a source, keeping its content under a copy that still exists; call in a transaction."""
+    copies = [r["path"] for r in db.query("select path from source_paths where source = ? and path != ? "
+                                          "order by path", [path, path])]
+    alive = next((c for c in copies if abs_path(db, c).exists()), None)
+    if alive:
+        move_source(db, path, alive)
+        return
+    keys = {r["number_key"] for r in db.query("select number_key from documents where source = ?", [path])}
+    delete_source(db, path)
+    resolve_references(db, number_keys=keys - {None})
+
+
+def prune(db: sqlite_utils.Database, dry_run: bool = False) -> dict[str, list[str]]:
+    """Forget files that are gone: a source whose file is missing moves to a copy that exists, else goes with
+    everything derived from it; copies and errors of missing files go. Returns what was (or would be) done."""
+    done: dict[str, list[str]] = {"moved": [], "removed": [], "copies": [], "errors": []}
+    with db.atomic():
+        for r in list(db.query("select path from source_paths")):
+            if not abs_path(db, r["path"]).exists():
+                done["copies"].append(r["path"])
+                if not dry_run:
+                    db["source_paths"].delete_where("path = ?", [r["path"]])
+        for r in list(db.query("select path from sources order by path")):
+            if abs_path(db, r["path"]).exists():
+                continue
+            copy = next((c["path"] for c in db.query("select path from source_paths where source = ? order by path",
+                                                     [r["path"]]) if abs_path(db, c["path"]).exists()), None)
+            done["moved" if copy else "removed"].append(f"{r['path']} -> {copy}" if copy else r["path"])
+            if not dry_run:
+                _remove_source(db, r["path"])
+        for r in list(db.query("select id, path from errors")):
+            if not abs_path(db, r["path"]).exists():
+                done["errors"].append(r["path"])
+                if not dry_run:
+                    db["errors"].delete_where("id = ?", [r["id"]])
+        if dry_run:
+            return done
+    return done
 
 
 def is_current(db: sqlite_utils.Database, path: str, sha256: str) -> bool:
@@ -191,12 +369,10 @@ def _unflatten(row: dict, model) -> dict:
 def _section_rows(doc_id: str, sections: list[Section], text: str, parent: str | None = None) -> Iterator[dict]:
     for i, sec in enumerate(sections):
         sid = f"{doc_id}:{sec.path}"
-        own_end = sec.children[0].span[0] if sec.children else sec.span[1]
         yield {
             "id": sid, "document_id": doc_id, "parent_id": parent, "ord": i, "number": sec.number,
             "title": sec.title, "kind": sec.kind, "level": sec.level, "marker": sec.marker, "path": sec.path,
             "span_start": sec.span[0], "span_end": sec.span[1], "page": sec.page,
-            "title_folded": fold(sec.title), "search_text": fold(text[sec.span[0]:own_end]),
         }
         yield from _section_rows(doc_id, sec.children, text, sid)
 
@@ -209,27 +385,45 @@ def delete_source(db: sqlite_utils.Database, path: str) -> None:
         db.execute("update [references] set cited_document_id = null where cited_document_id = ?", [doc_id])
         for table in FACT_TABLES:
             db[table].delete_where("document_id = ?", [doc_id])
+        db["blocks"].delete_where("document_id = ?", [doc_id])
         db["sections"].delete_where("document_id = ?", [doc_id])
     db["documents"].delete_where("source = ?", [path])
+    db["source_paths"].delete_where("source = ?", [path])
     db["sources"].delete_where("path = ?", [path])
 
 
 def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
     """Store one parsed file, replacing what was stored for its path, in one transaction."""
     path = result.source.path
+    sha = result.source.sha256
     with db.atomic():
+        old = db["sources"].get(path) if db["sources"].count_where("path = ?", [path]) else None
+        if old and old["sha256"] != sha:
+            _remove_source(db, path)  # its old content stays stored under a copy that still has it
         old_keys = {r["number_key"] for r in db.query("select number_key from documents where source = ?", [path])}
         delete_source(db, path)
         db["errors"].delete_where("path = ?", [path])
+        db["source_paths"].delete_where("path = ?", [path])
+        # One source per content: another source of the same bytes becomes a copy of this one.
+        for other in [r["path"] for r in db.query("select path from sources where sha256 = ? and path != ?",
+                                                  [sha, path])]:
+            old_keys |= {r["number_key"] for r in db.query("select number_key from documents where source = ?",
+                                                           [other])}
+            db.execute("update source_paths set source = ? where source = ?", [path, other])
+            delete_source(db, other)
+            db["source_paths"].insert({"path": other, "sha256": sha, "source": path, "seen_at": _now()},
+                                      replace=True)
         src = result.source.model_dump(mode="json")
         db["sources"].insert({
             **src, "status": result.status, "warnings": json.dumps(result.warnings, ensure_ascii=False),
             "text": result.text, "page_starts": json.dumps(result.page_starts),
             "ocr_pages": json.dumps(result.ocr_pages), "version": result.version,
+            "layout": json.dumps([b.model_dump(exclude_defaults=True) for b in result.blocks], ensure_ascii=False),
             "pipeline_version": PIPELINE_VERSION, "ingested_at": _now(),
         })
+        db["source_paths"].insert({"path": path, "sha256": sha, "source": path, "seen_at": _now()}, replace=True)
         for i, doc in enumerate(result.documents):
-            doc_id = _doc_id(path, i)
+            doc_id = _doc_id(sha, i)
             signer = doc.signer.model_dump() if doc.signer else {}
             row = _flatten(doc.model_dump(mode="json", include=set(_DOC_FIELDS)))
             db["documents"].insert({
@@ -238,13 +432,14 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                 "signer_authority": signer.get("authority"), "span_start": doc.span[0], "span_end": doc.span[1],
             })
             db["sections"].insert_all(_section_rows(doc_id, doc.sections, result.text))
+            db["blocks"].insert_all(_block_rows(doc_id, doc, result.text, result.page_starts, result.blocks))
             for table in FACT_TABLES:
                 rows = []
                 for j, fact in enumerate(getattr(doc, table)):
-                    row = _flatten(fact.model_dump(mode="json"))
+                    row = _fact_row(table, fact)
                     row.update(id=f"{doc_id}:{table[0]}{j}", document_id=doc_id, ord=j)
                     if table == "assignments":
-                        row["agency_ref"] = agency_ref(db, fact.agency, fact.agency_kind, key=fact.agency_id,
+                        row["agency_id"] = agency_ref(db, fact.agency, fact.agency_kind, key=fact.agency_id,
                                                        level=fact.agency_level, successor=fact.agency_successor)
                     if table == "references":
                         row.update(number_key=number_key(fact.number), issuer_key=issuer_key(fact.issuer),
@@ -252,7 +447,7 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                     rows.append(row)
                 if rows:
                     db[table].insert_all(rows, alter=True)
-        new_ids = [_doc_id(path, i) for i in range(len(result.documents))]
+        new_ids = [_doc_id(sha, i) for i in range(len(result.documents))]
         new_keys = {number_key(d.number) for d in result.documents}
         # Both directions: the new references, and older references to the numbers this file added or removed.
         resolve_references(db, number_keys=(old_keys | new_keys) - {None}, document_ids=new_ids)
@@ -286,6 +481,8 @@ def _ensure_reference_columns(db: sqlite_utils.Database) -> None:
     table.create_index(["number_key"], if_not_exists=True)
     table.create_index(["cited_document_id"], if_not_exists=True)
     db.execute(CITATION_GRAPH_SQL)
+    # `references` is an SQL keyword: every query on the table had to quote it.
+    db.execute("create view if not exists citations as select * from [references]")
 
 
 def _same_body(ref_issuer: str | None, doc_issuer: str | None, citing_issuer: str | None) -> bool:
@@ -449,28 +646,247 @@ def load_result(db: sqlite_utils.Database, path: str) -> ParseResult:
         for table, model_name in FACT_TABLES.items():
             model = getattr(schemas, model_name)
             rows = db.query(f"select * from [{table}] where document_id = ? order by ord", [d["id"]])
-            data[table] = [model(**_unflatten(r, model)) for r in rows]
+            data[table] = [model(**_unflatten(_model_names(table, r), model)) for r in rows]
         docs.append(Document(**data))
     return ParseResult(
         version=src["version"],
         source={k: src[k] for k in ("path", "sha256", "format", "size", "pages", "encoding")},
         status=src["status"], warnings=json.loads(src["warnings"]), text=src["text"],
         page_starts=json.loads(src["page_starts"]), ocr_pages=json.loads(src["ocr_pages"]), documents=docs,
+        blocks=json.loads(src.get("layout") or "[]"),
     )
 
 
+class SearchSyntaxError(ValueError):
+    """A query FTS5 cannot read (an unclosed quote, a dangling operator)."""
+
+
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+_BAREWORD = re.compile(r"[\w\u0080-\U0010ffff]+\*?")
+
+
+def fts_query(query: str) -> str:
+    """The user's query in FTS5 syntax, meaning kept: phrases in double quotes, prefix `*`, AND, OR, NOT,
+    `NEAR(a b, 5)` and parentheses as FTS5 reads them. A word FTS5 would refuse as a bareword (`3042/KH-UBND`,
+    `(2025)`) becomes the phrase of its parts. NFC, so a query typed decomposed finds the stored text."""
+    out: list[str] = []
+    near = 0  # depth inside NEAR( ... ), where `, N` is FTS5 syntax
+    depth = 0
+    for m in re.finditer(r'"[^"]*"\*?|"[^"]*$|[(),]|[^\s(),"]+', nfc(query)):
+        tok = m.group(0)
+        if tok.startswith('"') and not (tok.endswith('"') or tok.endswith('"*')) or tok == '"':
+            raise SearchSyntaxError(f"unclosed quote in {query!r}")
+        if tok == "(":
+            depth += 1
+            if out and out[-1] == "NEAR":
+                out[-1], near = "NEAR(", depth
+                continue
+        elif tok == ")":
+            near = 0 if depth == near else near
+            depth -= 1
+        elif tok == ",":
+            if near and depth == near:
+                out.append(",")
+            continue
+        if tok.startswith('"') or tok in "()" or tok in _OPERATORS or _BAREWORD.fullmatch(tok):
+            out.append(tok)
+        else:
+            star = "*" if tok.endswith("*") else ""
+            words = re.findall(r"[\w\u0080-\U0010ffff]+", tok.rstrip("*"))
+            if words:
+                out.append('"' + " ".join(words) + '"' + star)
+    return " ".join(out).replace("NEAR( ", "NEAR(").replace(" ,", ",")
+
+
 def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
-    """Full-text search over section text; diacritics optional (`ke hoach` finds `kế hoạch`).
-    Each hit has the folded `snippet` the index matched and the `excerpt` of the section as written."""
-    words = fold(query).split()
-    if not words:
+    """Full-text search over every block of text (table `blocks`, index `blocks_fts`), FTS5 syntax.
+
+    A word with diacritics matches that spelling only (`số` is not `sở`); a word without them matches
+    every spelling (`ke hoach` finds `kế hoạch`, `Kế Hoạch`, `ke hoach`): the index has the text as
+    written and a folded column. Each hit gives the block as written with the matched words in [ ].
+    Raises SearchSyntaxError for a query FTS5 cannot read."""
+    fts = fts_query(query)
+    if not fts:
         return []
-    fts_query = " ".join(f'"{w}"' for w in words)
     sql = """
-        select d.source, d.number, d.doc_type, s.path, s.title, s.span_start, s.span_end, s.page,
-               snippet(sections_fts, 1, '[', ']', '…', 12) as snippet,
-               substr(src.text, s.span_start + 1, min(s.span_end - s.span_start, 240)) as excerpt
-        from sections_fts join sections s on s.rowid = sections_fts.rowid
-        join documents d on d.id = s.document_id join sources src on src.path = d.source
-        where sections_fts match ? order by rank limit ?"""
-    return list(db.query(sql, [fts_query, limit]))
+        select b.id as block_id, b.document_id, d.source, d.number, d.doc_type, b.kind, b.section, b.page,
+               b.layout, b.table_no, b.row, b.col, b.span_start, b.span_end, b.text,
+               highlight(blocks_fts, 0, char(2), char(3)) as marked, highlight(blocks_fts, 1, char(2), char(3)) as marked_folded
+        from blocks_fts join blocks b on b.id = blocks_fts.rowid join documents d on d.id = b.document_id
+        where blocks_fts match ? order by rank limit ?"""
+    try:
+        rows = list(db.query(sql, [fts, limit]))
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "syntax" in str(exc) or "no such column" in str(exc):
+            raise SearchSyntaxError(f"cannot read the query {query!r}: {exc}") from exc
+        raise
+    for row in rows:
+        marks = _marks(row.pop("marked")) + _marks(row.pop("marked_folded"))
+        row["excerpt"] = _excerpt(row["text"], marks)
+    return rows
+
+
+def _marks(marked: str) -> list[tuple[int, int]]:
+    """The [start, end) ranges FTS5's highlight() marked with \\x02 ... \\x03, as offsets into the unmarked text."""
+    ranges, pos, start = [], 0, 0
+    for ch in marked:
+        if ch == "\x02":
+            start = pos
+        elif ch == "\x03":
+            ranges.append((start, pos))
+        else:
+            pos += 1
+    return ranges
+
+
+def _excerpt(text: str, marks: list[tuple[int, int]], width: int = 240) -> str:
+    """The block as written around its first match, every match in [ ] (the folded column's matches land on
+    the same characters: fold_chars keeps the length)."""
+    merged: list[list[int]] = []
+    for s, e in sorted(marks):
+        if merged and not text[merged[-1][1]:s].strip(" _\t"):  # `[kế hoạch]`, not `[kế] [hoạch]`
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    lo = max(0, (merged[0][0] if merged else 0) - width // 3)
+    hi = min(len(text), lo + width)
+    out, pos = [], lo
+    for s, e in merged:
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        out += [text[pos:s], "[", text[s:e], "]"]
+        pos = e
+    out.append(text[pos:hi])
+    return ("…" if lo else "") + " ".join("".join(out).split()) + ("…" if hi < len(text) else "")
+
+
+# --- blocks: the search index ---------------------------------------------------------------------
+
+BLOCK_KINDS = {
+    "front": "before the first section: header (issuer, number, place and date), type and subject, "
+             "Kính gửi, preamble (Căn cứ ...)",
+    "section": "inside a numbered section (its `section` column gives the path)",
+    "back": "after the last section: signature, Nơi nhận, unnumbered annexes",
+    "body": "a paragraph of a document without sections",
+}
+
+
+def fold_chars(text: str) -> str:
+    """Diacritics removed character by character (`Kế hoạch` -> `Ke hoach`, đ -> d), the length kept, so
+    a match in the folded column is at the same offsets as in the text."""
+    return "".join(_fold_char(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d" if c == "đ" else "D"
+    if c.isascii():
+        return c
+    base = "".join(x for x in unicodedata.normalize("NFD", c) if unicodedata.category(x) != "Mn")
+    return base if len(base) == 1 else c
+
+
+def _ensure_blocks(db: sqlite_utils.Database) -> None:
+    """Table `blocks` (one row per paragraph) and its FTS5 index `blocks_fts` over the text as written and
+    folded. The tokenizer keeps diacritics (remove_diacritics 0), so `kế hoạch` matches that spelling only
+    and the folded column gives every spelling to `ke hoach`. Named <table>_fts with triggers, datasette's
+    `?_search=` and `sqlite-utils search` use it as it is."""
+    if "sections_fts" in db.table_names():  # databases of the section-only index
+        db["sections"].disable_fts()
+    for col in ("title_folded", "search_text"):
+        if col in db["sections"].columns_dict:
+            db["sections"].transform(drop={col})
+    db["blocks"].create({
+        "id": int, "document_id": str, "section_id": str, "kind": str, "section": str, "page": int,
+        "layout": str, "table_no": int, "row": int, "col": int,
+        "span_start": int, "span_end": int, "text": str, "text_folded": str,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("section_id", "sections", "id")],
+        if_not_exists=True)
+    for col, kind in (("layout", str), ("table_no", int), ("row", int), ("col", int)):
+        if col not in db["blocks"].columns_dict:  # a database from before layout blocks
+            db["blocks"].add_column(col, kind)
+    db["blocks"].create_index(["document_id"], if_not_exists=True)
+    if "blocks_fts" not in db.table_names():
+        db["blocks"].enable_fts(["text", "text_folded"], create_triggers=True,
+                                tokenize="unicode61 remove_diacritics 0")
+
+
+def _flat_sections(sections: list[Section]) -> Iterator[Section]:
+    for sec in sections:
+        yield sec
+        yield from _flat_sections(sec.children)
+
+
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _units(doc: Document, text: str, layout: list) -> list[tuple[int, int, object]]:
+    """The pieces of the document's text to index, in order: each layout block the reader found (paragraph,
+    heading, header cell, signature, table cell, footnote; a table is its cells), then every non-empty line
+    no block covers (text readers give no layout). Whitespace trimmed; none overlaps another."""
+    start, end = doc.span
+    units: list[tuple[int, int, object]] = []
+    for b in layout:
+        if b.kind == "table" or not (start <= b.start < end):
+            continue
+        s, e = _trimmed(text, b.start, min(b.end, end))
+        if s < e:
+            units.append((s, e, b))
+    units.sort(key=lambda u: (u[0], -u[1]))
+    kept: list[tuple[int, int, object]] = []
+    for u in units:
+        if not kept or u[0] >= kept[-1][1]:
+            kept.append(u)
+    starts = [u[0] for u in kept]
+    pos = start
+    for line in text[start:end].split("\n"):
+        s, e = _trimmed(text, pos, pos + len(line))
+        pos += len(line) + 1
+        if s >= e:
+            continue
+        k = bisect.bisect_right(starts, s) - 1  # the block starting at or before the line
+        if (k >= 0 and kept[k][1] > s) or (k + 1 < len(kept) and kept[k + 1][0] < e):
+            continue  # inside a block, or a block begins within the line
+        kept.append((s, e, None))
+    kept.sort(key=lambda u: u[0])
+    return kept
+
+
+def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int], layout: list = ()) -> Iterator[dict]:
+    """The search rows of a document: each layout block, else each non-empty line (normalisation joined
+    wrapped lines, so a line is a paragraph), with the innermost section around it."""
+    flat = list(_flat_sections(doc.sections))  # preorder: by start, a parent before its children
+    first = min((s.span[0] for s in flat), default=None)
+    nxt = 0
+    open_: list[Section] = []  # the chain of sections begun so far that have not ended
+    for s, e, block in _units(doc, text, list(layout)):
+        while nxt < len(flat) and flat[nxt].span[0] <= s:
+            while open_ and open_[-1].span[1] <= flat[nxt].span[0]:
+                open_.pop()
+            open_.append(flat[nxt])
+            nxt += 1
+        while open_ and open_[-1].span[1] <= s:
+            open_.pop()
+        # the innermost section holding the line: the last begun that has not ended (nested spans)
+        inner = next((sec for sec in reversed(open_) if sec.span[0] <= s < sec.span[1]), None)
+        if inner is not None:
+            kind = "section"
+        elif first is None:
+            kind = "body"
+        else:
+            kind = "front" if s < first else "back"
+        cell = block is not None and block.kind == "table_cell"
+        yield {"document_id": doc_id, "section_id": f"{doc_id}:{inner.path}" if inner else None, "kind": kind,
+               "section": inner.path if inner else None,
+               "page": bisect.bisect_right(page_starts, s) if page_starts else None,
+               "layout": block.kind if block is not None else None,
+               "table_no": block.table if cell else None, "row": block.row if cell else None,
+               "col": block.col if cell else None,
+               "span_start": s, "span_end": e, "text": text[s:e], "text_folded": fold_chars(text[s:e])}
