@@ -136,12 +136,17 @@ def _title(rest: str) -> str | None:
     return sentence_case(head.strip()) if ":" in rest and len(head) <= 100 else None
 
 
+# Real documents nest at most 7-8 levels (Phần, Chương, Điều, khoản, điểm, dash, plus); a heading
+# deeper than this is text of its section, so no file can build a tree too deep to store or send.
+MAX_DEPTH = 16
+
+
 def segment_sections(text: str, start: int, end: int) -> list[Section]:
     """The section tree of the body text[start:end]."""
     roots: list[Section] = []
     stack: list[tuple[float, Section]] = []  # (rank, section) of open sections
     counters: dict[str, int] = {}
-    used: set[str] = set()  # a list may restart its numbering: paths stay unique
+    used: dict[str, int] = {}  # a list may restart its numbering: paths stay unique (path -> last ~n given)
 
     def close(sec: Section, at: int) -> None:
         sec.span = (sec.span[0], _rstrip(text, sec.span[0], at))
@@ -155,6 +160,8 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
         style, number, rest, rank = found
         if not stack and style in ("dash", "plus"):
             continue  # bullets before the first heading belong to the preamble, not the outline
+        if len(stack) >= MAX_DEPTH and stack[-1][0] < rank:
+            continue
         while stack and stack[-1][0] >= rank:
             close(stack.pop()[1], line.start)
         parent = stack[-1][1] if stack else None
@@ -162,12 +169,16 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
         key = f"{parent.path if parent else ''}|{style}"
         counters[key] = counters.get(key, 0) + 1
         label = number if number else f"{style[0]}{counters[key]}"
-        path = f"{parent.path}/{label}" if parent else label
-        n = 1
-        while path in used:
-            n += 1
-            path = f"{parent.path}/{label}~{n}" if parent else f"{label}~{n}"
-        used.add(path)
+        base = f"{parent.path}/{label}" if parent else label
+        path, n = base, used.get(base, 0)
+        if n:  # the n-th repeat of a path is base~n+1 unless that is taken (`1~2` may be a real number)
+            while True:
+                n += 1
+                path = f"{base}~{n}"
+                if path not in used:
+                    break
+        used[base] = max(n, 1)
+        used.setdefault(path, 1)
         title = _title(rest)
         kind = classify_section(title) if style not in ("dash", "plus") else "other"
         if kind == "other" and parent is not None:
