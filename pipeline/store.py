@@ -7,7 +7,12 @@ baseline__value ...), and `load_result` rebuilds the same models, so export equa
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import sqlite3
+import urllib.parse
+from contextlib import contextmanager
 from functools import lru_cache
 import json
 import types
@@ -20,12 +25,16 @@ import sqlite_utils
 from pydantic import BaseModel
 
 from extractors.references import issuer_key, number_key
+from pipeline.errors import StoreError
+from pipeline.files import printable
 from pipeline.textutil import fold
 import schemas
 from schemas import Document, FileError, ParseResult, Section
 
 # Modules that run or measure the pipeline without shaping what it stores.
-_NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "warm.py", "limits.py", "export.py"}
+_NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "warm.py", "limits.py", "export.py", "files.py",
+               "forkguard.py",
+               "proc.py"}
 
 
 def _code_version() -> str:
@@ -48,14 +57,108 @@ _DOC_FIELDS = ("doc_type", "number", "issuer", "parent_issuer", "issued_date", "
                "page", "warnings")
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
+# Another `vanban ingest` on the same database holds the write lock for one file's transaction at a
+# time (well under a second; a few seconds for a huge file): wait for it rather than fail.
+BUSY_TIMEOUT = 60.0
+
+
+def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
+    """The database at `path`, created with its schema if needed. `readonly` (the read commands: stats,
+    search, export, refs) never writes, so it works on a database the user may not modify, and never
+    creates one. Raises StoreError with a sentence a user can act on (a folder, not a database, full disk)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA journal_mode = WAL")  # a killed writer leaves the last committed state
-    ensure_schema(db)
-    return db
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file: give a file name with --db")
+    try:
+        if readonly:
+            return _open_readonly(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT))
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")  # a killed writer leaves the last committed state
+        # One transaction that takes the write lock first: a second `vanban ingest` starting at the same
+        # moment waits, then finds the tables made, instead of adding the same column twice.
+        with write_transaction(db):
+            ensure_schema(db)
+        return db
+    except (sqlite3.Error, OSError) as exc:
+        raise storage_error(exc, path) from None
+
+
+def _open_readonly(path: Path) -> sqlite_utils.Database:
+    if not path.exists():
+        raise StoreError(f"there is no database at {path}: `vanban ingest` makes one (or give --db)")
+    uri = "file:" + urllib.parse.quote(os.fsencode(path.resolve())) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+    except sqlite3.OperationalError:
+        # A WAL database in a folder we cannot write has no -shm file to share; nobody can be writing
+        # to it then, so it is read as it stands.
+        conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT)
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+    if "sources" not in tables:
+        raise StoreError(f"{path} is a SQLite database, but not one vanban wrote (it has no sources table)")
+    return sqlite_utils.Database(conn)
+
+
+def storage_error(exc: BaseException, path: str | Path | None = None) -> StoreError:
+    """What a failure of SQLite or of the disk means for the user."""
+    where = f" {path}" if path else ""
+    code = getattr(exc, "sqlite_errorcode", None)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or name == "SQLITE_FULL" or "disk is full" in text:
+        return StoreError(f"the disk holding the database{where} is full: free some space and run the same "
+                          f"command again (what was stored is kept)")
+    if name == "SQLITE_NOTADB" or "file is not a database" in text:
+        return StoreError(f"{path or 'the database'} is not a SQLite database (the file holds something else): "
+                          f"vanban does not overwrite it; give another file with --db")
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text or isinstance(exc, PermissionError):
+        return StoreError(f"the database{where} cannot be written (read-only file or folder)")
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return StoreError(f"the database{where} cannot be opened: its folder is missing or not writable")
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        return StoreError(f"the database{where} is damaged (malformed): restore it or start a new one with --db")
+    if name.startswith("SQLITE_BUSY") or "database is locked" in text:
+        return StoreError(f"the database{where} stayed locked by another process for more than "
+                          f"{BUSY_TIMEOUT:g} s")
+    if name.startswith("SQLITE_IOERR") or isinstance(exc, OSError) or code is not None and code & 0xFF == 10:
+        return StoreError(f"the database{where} could not be written: disk error ({text})")
+    return StoreError(f"the database{where} failed: {text}")
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """A failure of the database or the disk (every later file would fail too), not of one file's data."""
+    if isinstance(exc, OSError):
+        return True
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return isinstance(exc, sqlite3.Error) and (
+        name.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_CORRUPT",
+                         "SQLITE_NOTADB", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_NOMEM", "SQLITE_PERM"))
+        or any(t in str(exc) for t in ("disk is full", "disk I/O error", "readonly database", "locked")))
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that takes the write lock at its start (BEGIN IMMEDIATE), waiting up to BUSY_TIMEOUT
+    for another writer. A deferred one that reads first and writes later fails at once when another
+    process wrote in between (SQLite cannot wait there); inside a transaction, a savepoint."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -216,7 +319,7 @@ def delete_source(db: sqlite_utils.Database, path: str) -> None:
 def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
     """Store one parsed file, replacing what was stored for its path, in one transaction."""
     path = result.source.path
-    with db.atomic():
+    with write_transaction(db):
         old_keys = {r["number_key"] for r in db.query("select number_key from documents where source = ?", [path])}
         delete_source(db, path)
         db["errors"].delete_where("path = ?", [path])
@@ -406,8 +509,9 @@ def _seed_agencies(db: sqlite_utils.Database) -> None:
 
 
 def record_error(db: sqlite_utils.Database, error: FileError) -> None:
-    with db.atomic():
-        db["errors"].insert({**error.model_dump(), "time": _now()})
+    row = {k: printable(v) if isinstance(v, str) else v for k, v in error.model_dump().items()}
+    with write_transaction(db):
+        db["errors"].insert({**row, "time": _now()})
 
 
 def _now() -> str:
