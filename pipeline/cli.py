@@ -11,12 +11,29 @@ from typing import Iterator
 
 import click
 
-from pipeline.errors import VanbanError
+from pipeline.errors import StoreError, VanbanError
 
 DEFAULT_DB = "output/vanban.db"
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
+EXIT_STORE = 3  # the database cannot be opened or written
 
 
-@click.group()
+class _Group(click.Group):
+    """Ctrl-C at any moment (even while the first modules load) exits with 130, never a traceback;
+    a database that cannot be opened or written is one sentence and exit status 3."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except StoreError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(EXIT_STORE)
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="vanban")
 def cli() -> None:
     """Structured data from Vietnamese administrative documents."""
@@ -40,9 +57,11 @@ def parse(file: Path, no_text: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def text(file: Path) -> None:
     """Print the normalised text of FILE, the text every span points into; pages marked."""
+    from pipeline.files import check_regular
     from pipeline.normalise import normalise
     from pipeline.readers import read
     try:
+        check_regular(file)  # a pipe or a device would block or never end
         raw = read(file)
     except VanbanError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
@@ -58,12 +77,17 @@ def text(file: Path) -> None:
 
 
 def limit_options(with_timeout: bool = True):
-    """--max-size-mb, --max-pages and, where files are parsed by workers, --timeout: the limits that
-    protect the machine from one bad file."""
-    from pipeline.limits import DEFAULT
+    """--max-size-mb, --max-pages and, where files are parsed by workers, --timeout and --max-memory-mb:
+    the limits that protect the machine from one bad file."""
+    from pipeline.limits import DEFAULT, MEMORY_CEILING_MB, MEMORY_FLOOR_MB
 
     def add(command):
         if with_timeout:
+            command = click.option(
+                "--max-memory-mb", type=click.FloatRange(min=256), default=None,
+                help=f"Memory (address space) one worker may use; a file that needs more is recorded as "
+                     f"LimitExceeded  [default: 3/4 of the machine's memory shared by the workers, "
+                     f"{MEMORY_FLOOR_MB}-{MEMORY_CEILING_MB} MB each]")(command)
             command = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT.timeout,
                                    show_default=True, help="Seconds one file may take; then its worker is stopped.")(
                 command)
@@ -74,10 +98,11 @@ def limit_options(with_timeout: bool = True):
     return add
 
 
-def _limits(max_size_mb: float, max_pages: int, timeout: float | None = None):
+def _limits(max_size_mb: float, max_pages: int, timeout: float | None = None, max_memory_mb: float | None = None):
     """The limits of the options, active for a `with` block (the command's run)."""
     from pipeline.limits import DEFAULT, Limits, applied
-    return applied(Limits(max_size_mb=max_size_mb, max_pages=max_pages, timeout=timeout or DEFAULT.timeout))
+    return applied(Limits(max_size_mb=max_size_mb, max_pages=max_pages, timeout=timeout or DEFAULT.timeout,
+                          max_memory_mb=max_memory_mb))
 
 
 @contextmanager
@@ -98,28 +123,34 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 @click.option("--force", is_flag=True, help="Re-parse files even when stored unchanged.")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes that parse  [default: the machine's cores]")
+@click.option("--follow-links", is_flag=True,
+              help="Follow symbolic links to folders and to files outside the folders given (recorded, not "
+                   "read, without it).")
 @limit_options()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | None, max_size_mb: float,
-           max_pages: int, timeout: float, quiet: bool) -> None:
+def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | None, follow_links: bool,
+           max_size_mb: float, max_pages: int, timeout: float, max_memory_mb: float | None, quiet: bool) -> None:
     """Parse files and folders into the database; a bad file is recorded in `errors`, never fatal.
 
     Files already stored unchanged are skipped, so an interrupted batch (Ctrl-C, a crash) is
     finished by running the same command again. Exit status 1 when any file failed, 130 when
-    interrupted.
+    interrupted, 3 when the database cannot be opened or written (the disk is full).
     """
     from tqdm import tqdm
 
     from pipeline.ingest import count_files
     from pipeline.ingest import ingest as run_ingest
-    bar = tqdm(total=None if quiet else count_files(paths), unit="file", disable=quiet, file=sys.stderr)
+    with _sigterm_as_interrupt():
+        bar = tqdm(total=None if quiet else count_files(paths, follow_links), unit="file", disable=quiet,
+                   file=sys.stderr)
 
-    def progress(summary, path) -> None:
-        bar.update(1)
-        bar.set_postfix(docs=summary.documents, errors=summary.failed, refresh=False)
+        def progress(summary, path) -> None:
+            bar.update(1)
+            bar.set_postfix(docs=summary.documents, errors=summary.failed, refresh=False)
 
-    with _limits(max_size_mb, max_pages, timeout) as limits, _sigterm_as_interrupt():
-        summary = run_ingest(paths, db_path, force=force, workers=workers, limits=limits, progress=progress)
+        with _limits(max_size_mb, max_pages, timeout, max_memory_mb) as limits:
+            summary = run_ingest(paths, db_path, force=force, workers=workers, limits=limits, progress=progress,
+                                 follow_links=follow_links)
     bar.close()
     click.echo(f"{summary.files} files: {summary.stored} stored, {summary.unchanged} unchanged, "
                f"{summary.failed} failed; {summary.documents} documents in {summary.seconds:.1f} s -> {db_path}")
@@ -128,9 +159,13 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
         click.echo(f"  error {err.path}: [{err.stage}] {err.error_type}: {err.message}", err=True)
     if len(summary.errors) > shown:
         click.echo(f"  ... and {len(summary.errors) - shown} more: select * from errors", err=True)
+    if summary.stopped:
+        click.echo(f"Stopped: {summary.stopped}. What was stored stays; run the same command again to finish "
+                   f"the batch.", err=True)
+        sys.exit(EXIT_STORE)
     if summary.interrupted:
         click.echo("Interrupted: what was stored stays; run the same command again to finish the batch.", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(1 if summary.failed else 0)
 
 
@@ -167,7 +202,7 @@ def stats(db_path: str) -> None:
 def search(query: str, db_path: str, limit: int) -> None:
     """Full-text search over section text; accents optional (`ke hoach` finds `kế hoạch`)."""
     from pipeline import store
-    db = store.open_db(db_path)
+    db = store.open_db(db_path, readonly=True)
     for row in store.search(db, query, limit):
         page = f" p.{row['page']}" if row["page"] else ""
         click.echo(f"{Path(row['source']).name}{page}  {row['number'] or '-'}  §{row['path']}  {row['title'] or ''}")
@@ -209,13 +244,13 @@ def eval_(sources: tuple[Path, ...], gold_dir: Path, pred_dir: Path | None, miss
               help="Worker counts to time the batch runner with (repeatable)  [default: 1 and the machine's cores]")
 @limit_options()
 def bench(paths: tuple[Path, ...], workers: tuple[int, ...], max_size_mb: float, max_pages: int,
-          timeout: float) -> None:
+          timeout: float, max_memory_mb: float | None) -> None:
     """Documents and pages per second, time per stage and peak memory on PATHS, against bare
     pdfplumber text extraction of the same PDFs."""
     from pipeline.bench import bench as run_bench
     from pipeline.bench import format_report
     click.echo(f"vanban bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    with _limits(max_size_mb, max_pages, timeout):
+    with _limits(max_size_mb, max_pages, timeout, max_memory_mb):
         click.echo(format_report(run_bench(paths, workers)))
 
 
@@ -228,7 +263,7 @@ def refs(number: str, db_path: str) -> None:
     Exit status 1 when no document has that number and nothing cites it.
     """
     from pipeline import store
-    found = store.citations(store.open_db(db_path), number)
+    found = store.citations(store.open_db(db_path, readonly=True), number)
     if not found["documents"] and not found["cited_by"]:
         click.echo(f"{number}: no document and no reference with this number in {db_path}")
         sys.exit(1)

@@ -2,37 +2,52 @@
 
 Worker processes parse; this process is the one writer and stores each result in its own
 transaction (store.save_result), so a crash or `kill -9` leaves the database as of the last
-stored file. Files are listed lazily and each worker holds one file at a time, so memory stays
-bounded whatever the size of the batch. Every file ends stored, skipped as stored unchanged, or
-as a row in `errors`: bad input (stage of the pipeline that refused it), a worker that ran past
-the time limit (killed, stage 'timeout'), a worker that died (stage 'crash'). Ctrl-C stops the
-workers and keeps what was stored; the next run skips files stored unchanged and completes the batch.
+stored file. Files are listed lazily (pipeline.files.walk) and each worker holds one file at a time,
+so memory stays bounded whatever the size of the batch. Every file listed ends stored, skipped as
+stored unchanged, or as a row in `errors`: bad input (stage of the pipeline that refused it), an entry
+that is not read (stage 'list': an unreadable folder, a link not followed), a worker that ran past the
+time limit (killed, stage 'timeout'), a worker that died (stage 'crash').
+
+One file cannot take the machine: each worker has an address-space limit (--max-memory-mb) and dies
+with the writer (the kernel's parent-death signal, or a watchdog thread); the tools it runs
+(LibreOffice, tesseract) are killed with their process group and its temporary files removed when
+the worker is stopped. Ctrl-C stops the workers and keeps what was stored; the next run skips files
+stored unchanged and completes the batch. A database that cannot be written (disk full) stops the
+batch with a summary, not a traceback.
 """
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import resource
+import shutil
 import signal
+import sqlite3
+import tempfile
+import threading
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from pipeline import limits as limits_mod
+from pipeline import proc as tools
 from pipeline import store
-from pipeline.errors import InputError, VanbanError
+from pipeline.errors import InputError, StoreError, VanbanError
+from pipeline.files import path_text, printable, sha256_of, walk
 from pipeline.limits import Limits
 from pipeline.readers import reader_for
-from pipeline.run import parse, sha256_of
+from pipeline.run import parse
 from schemas import FileError, ParseResult
 
 
 @dataclass
 class Summary:
-    files: int = 0  # files taken up; stored + unchanged + failed unless interrupted
+    files: int = 0  # entries listed (files, and folders or links not read); stored + unchanged + failed unless stopped
     stored: int = 0
     unchanged: int = 0
     failed: int = 0
@@ -40,47 +55,105 @@ class Summary:
     pages: int = 0  # pages of the paged files stored
     seconds: float = 0.0
     interrupted: bool = False
-    worker_peak_rss_mb: float = 0.0  # the largest resident memory any worker reached
+    stopped: str | None = None  # why the batch stopped before its end: the database could not be written
+    memory_mb: float = 0.0  # the memory limit each worker had
+    worker_peak_rss_mb: float = 0.0  # the largest resident memory any worker (or a tool it ran) reached
     errors: list[FileError] = field(default_factory=list)
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and every file under folders named (sorted; hidden files and README.md, a folder's
-    documentation, skipped), listed lazily."""
-    for p in map(Path, paths):
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith(".") and name != "README.md":
-                        yield Path(root) / name
-        else:
-            yield p
+def iter_files(paths: Iterable[str | Path], follow_links: bool = False) -> Iterator[Path]:
+    """Files named, and every file under folders named (sorted; hidden entries and README.md, a folder's
+    documentation, skipped), listed lazily; entries that are not read are left out (see files.walk)."""
+    return (entry for entry in walk(paths, follow_links) if isinstance(entry, Path))
 
 
-def count_files(paths: Iterable[str | Path]) -> int:
-    """How many files iter_files will give (a walk of the folders, nothing kept): the progress bar's total."""
-    return sum(1 for _ in iter_files(paths))
+def count_files(paths: Iterable[str | Path], follow_links: bool = False) -> int:
+    """How many entries a batch takes up (a walk of the folders, nothing kept): the progress bar's total."""
+    return sum(1 for _ in walk(paths, follow_links))
+
+
+# --- one file, never raising ------------------------------------------------------------------------
+
+_OURS = Path(__file__).resolve().parents[1]
+
+
+def _where(exc: BaseException) -> tuple[str, bool]:
+    """`OverflowError at docx.py:218`, and whether it happened while reading the file (in a reader or
+    in a library a reader called) rather than in the stages after it."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    last = frames[-1] if frames else None
+    spot = f"{type(exc).__name__} at {Path(last.filename).name}:{last.lineno}" if last else type(exc).__name__
+    in_reader = any("readers" in Path(f.filename).parts for f in frames) and not any(
+        Path(f.filename).is_relative_to(_OURS) and {"extractors", "schemas"} & set(Path(f.filename).parts)
+        for f in frames)
+    return spot, in_reader
 
 
 def parse_safe(path: Path) -> ParseResult | FileError:
-    """parse() that never raises: bad input becomes a FileError with the stage and a clear reason."""
+    """parse() that never raises: bad input becomes a FileError with the stage and a reason that says
+    what is wrong with the file; a Python exception name appears only as the detail of a bug."""
+    name = path_text(path)
+
+    def error(stage: str, error_type: str, message: str) -> FileError:
+        return FileError(path=name, stage=stage, error_type=error_type, message=printable(message))
+
     try:
         return parse(path)
     except VanbanError as exc:
-        return FileError(path=str(path), stage=exc.stage, error_type=type(exc).__name__, message=str(exc))
-    except FileNotFoundError as exc:
-        return FileError(path=str(path), stage="read", error_type="FileNotFound", message=str(exc))
-    except RecursionError as exc:  # deeply nested input (XML, PDF objects) that a library walks recursively
-        return FileError(path=str(path), stage="read", error_type="LimitExceeded",
-                         message=f"the file is nested too deeply to read ({exc})")
-    except Exception as exc:  # a bug must not stop the batch; keep the place it happened
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return FileError(path=str(path), stage="pipeline", error_type=type(exc).__name__,
-                         message=f"{exc} (at {Path(where.filename).name}:{where.lineno})")
+        return error(exc.stage, type(exc).__name__, str(exc))
+    except FileNotFoundError:
+        return error("read", "FileNotFound", "the file is gone: moved or deleted after it was listed")
+    except PermissionError:
+        return error("read", "Unreadable", "the file cannot be read: permission denied")
+    except MemoryError:
+        exc = limits_mod.memory_exceeded(limits_mod.current().max_memory_mb)
+        return error("read", "LimitExceeded", str(exc))
+    except RecursionError:  # deeply nested input (XML, PDF objects) that a library walks recursively
+        return error("read", "LimitExceeded", "the file is nested too deeply to read (thousands of levels)")
+    except OSError as exc:
+        return error("read", "Unreadable", f"the file cannot be read: {exc.strerror or exc}")
+    except Exception as exc:  # a bug must not stop the batch; keep the place it happened for the report
+        spot, in_reader = _where(exc)
+        if in_reader:
+            return error("read", "DamagedFile", f"the {path.suffix.lstrip('.').upper() or 'file'}'s content is "
+                         f"damaged or built in a way vanban cannot read ({spot}: {exc})")
+        return error("pipeline", "InternalError", f"vanban failed on this file, a bug to report with the file "
+                     f"({spot}: {exc})")
 
 
 # --- worker processes ---------------------------------------------------------------------------
+
+# BLAS and OpenMP start a thread per core at import, each reserving memory: on a large machine that
+# alone could exceed a worker's address-space limit, and the workers already use every core.
+_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "OMP_THREAD_LIMIT": "1"}
+
+
+@contextmanager
+def _worker_environment() -> Iterator[None]:
+    """While the fork server starts: one thread per library, the writer's pid (pipeline.forkguard), and
+    Ctrl-C kept from it (a Ctrl-C while it imports the pipeline would kill it with a traceback; the writer
+    handles Ctrl-C)."""
+    saved = {k: os.environ.get(k) for k in [*_ONE_THREAD, tools.WRITER_PID_ENV]}
+    for k, v in _ONE_THREAD.items():
+        os.environ.setdefault(k, v)
+    os.environ[tools.WRITER_PID_ENV] = str(os.getpid())
+    # Blocked, not ignored: the fork server starts with it blocked (and never sees it), while a Ctrl-C
+    # meanwhile is only held back and reaches the writer once the fork server is started.
+    mask = hasattr(signal, "pthread_sigmask")
+    if mask:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        if mask:  # last: a Ctrl-C held back is raised here
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
 
 def _context() -> multiprocessing.context.BaseContext:
     # Not fork: a forked child would share this process's open SQLite connection. The fork server
@@ -88,14 +161,54 @@ def _context() -> multiprocessing.context.BaseContext:
     # those pages, and one started again after a timeout is ready in milliseconds.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.warm"])
+        ctx.set_forkserver_preload(["pipeline.forkguard", "pipeline.warm"])
+        from multiprocessing import forkserver
+        with _worker_environment():
+            forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")
 
 
-def _serve(conn, limits: Limits) -> None:
-    """Worker loop: receive a path, send back (ParseResult | FileError, peak RSS in KB); None stops."""
+def _die_with_parent(temp_dir: Path) -> None:
+    """When the process that started this worker dies (the writer, or the fork server, which dies with
+    the writer), the worker dies too: left alone it would go on parsing a file nobody will store. Linux
+    kills it outright (PR_SET_PDEATHSIG, SIGKILL: whatever it is doing, even inside a C library); the
+    tools it runs die with it (proc.run), and the next batch removes its temporary folder. Elsewhere a
+    thread watches the parent. `kill` (SIGTERM) stops it cleanly."""
+    parent = os.getppid()
+
+    def die(signum=None, frame=None) -> None:
+        tools.kill_tools()
+        shutil.rmtree(temp_dir, ignore_errors=True)
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, die)
+    if not tools.arm_parent_death(signal.SIGKILL):
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            die()
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before the signal was armed
+        die()
+
+
+def _resident_mb() -> float:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / limits_mod.MB
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _serve(conn, limits: Limits, temp_dir: Path) -> None:
+    """Worker loop: receive a path, send back (ParseResult | FileError, peak RSS in KB, retire); None stops.
+    `retire` asks for a fresh worker: this one hit its memory limit or still holds half of it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    _die_with_parent(temp_dir)
+    tools.enter_worker(temp_dir)
+    if limits.max_memory_mb:
+        limits_mod.apply_memory_cap(limits.max_memory_mb)
     limits_mod.set_current(limits)
     while True:
         try:
@@ -105,27 +218,44 @@ def _serve(conn, limits: Limits) -> None:
         if path is None:
             return
         result = parse_safe(path)
+        peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        retire = bool(limits.max_memory_mb) and (
+            _resident_mb() > limits.max_memory_mb / 2
+            or isinstance(result, FileError) and result.message.startswith("parsing the file needs more memory"))
         try:
-            conn.send((result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+            conn.send((result, peak, retire))
         except (BrokenPipeError, OSError):
             return
         except Exception as exc:  # a result that cannot be pickled is still an answer
-            conn.send((FileError(path=str(path), stage="pipeline", error_type=type(exc).__name__,
-                                 message=f"the result could not be sent to the writer: {exc}"), 0))
+            if isinstance(exc, MemoryError):
+                why = limits_mod.memory_exceeded(limits.max_memory_mb)
+            elif isinstance(exc, RecursionError):
+                why = "the file's structure is nested too deeply to hand over to the writer"
+            else:
+                why = f"the result could not be handed over to the writer ({type(exc).__name__}: {exc})"
+            conn.send((FileError(path=path_text(path), stage="read" if isinstance(exc, (MemoryError, RecursionError))
+                                 else "pipeline", error_type="LimitExceeded" if isinstance(
+                                     exc, (MemoryError, RecursionError)) else "InternalError",
+                                 message=str(why)), peak, True))
 
 
 class _Worker:
-    """One worker process with its pipe; it parses one file at a time and can be killed and replaced."""
+    """One worker process with its pipe; it parses one file at a time and can be killed and replaced.
+    Its temporary folder (LibreOffice's copies of the input, rendered pages) goes with it."""
 
-    def __init__(self, ctx, limits: Limits) -> None:
+    def __init__(self, ctx, limits: Limits, temp_root: Path, number: int) -> None:
         self.ctx, self.limits = ctx, limits
+        self.temp_root, self.number, self.generation = temp_root, number, 0
         self.path: Path | None = None
         self.deadline = 0.0
         self._start()
 
     def _start(self) -> None:
+        self.generation += 1
+        self.temp_dir = self.temp_root / f"worker-{self.number}-{self.generation}"
         self.conn, child = self.ctx.Pipe()
-        self.process = self.ctx.Process(target=_serve, args=(child, self.limits), daemon=True)
+        self.process = self.ctx.Process(target=_serve, args=(child, self.limits, self.temp_dir), daemon=True)
         self.process.start()
         child.close()
 
@@ -143,13 +273,17 @@ class _Worker:
 
     def outcome(self, now: float) -> tuple[ParseResult | FileError, int] | None:
         """The answer for the file in hand, or None while it is still being parsed."""
-        path = str(self.path)
+        path = path_text(self.path)
         hung_up = False
         if self.conn.poll():
             try:
-                return self.conn.recv()
+                result, peak, retire = self.conn.recv()
             except (EOFError, OSError):
                 hung_up = True  # its end of the pipe closed: the process is exiting
+            else:
+                if retire:
+                    self._restart()
+                return result, peak
         if not hung_up and self.process.is_alive():
             if now < self.deadline:
                 return None
@@ -160,41 +294,72 @@ class _Worker:
         self.process.join(5)
         code = self.process.exitcode
         self._restart()
+        how = f"exit code {code}"
+        if code is not None and code < 0 and -code in signal.valid_signals():
+            how += f", {signal.Signals(-code).name}"
+        cap = f" of {self.limits.max_memory_mb:g} MB (--max-memory-mb)" if self.limits.max_memory_mb else ""
         return FileError(path=path, stage="crash", error_type="WorkerDied",
-                         message=f"the worker parsing this file died (exit code {code}): "
-                                 f"out of memory or a crash in a library"), 0
+                         message=f"the worker parsing this file died ({how}): the file made a library crash, "
+                                 f"or it needs more memory than the limit{cap}"), 0
 
     def _restart(self) -> None:
         self.stop()
         self._start()
 
     def stop(self) -> None:
+        tools.kill_recorded(self.temp_dir)
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        tools.kill_recorded(self.temp_dir)  # a tool started while the worker was being killed
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.conn.close()
+
+
+_TEMP_PREFIX = "vanban-batch-"
+
+
+def _batch_temp_root() -> Path:
+    """A temporary folder for the workers of this batch, after removing those of batches whose writer
+    was killed (`kill -9` leaves them; their workers died with it)."""
+    base = Path(tempfile.gettempdir())
+    for old in base.glob(f"{_TEMP_PREFIX}*"):
+        pid = old.name[len(_TEMP_PREFIX):].split("-")[0]
+        try:
+            if not pid.isdigit() or old.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
+    return Path(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{os.getpid()}-"))
 
 
 # --- the writer -----------------------------------------------------------------------------------
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False, workers: int | None = None,
-           limits: Limits | None = None,
-           progress: Callable[[Summary, Path], None] | None = None) -> Summary:
+           limits: Limits | None = None, progress: Callable[[Summary, Path], None] | None = None,
+           follow_links: bool = False) -> Summary:
     """Parse files and folders with `workers` processes (default: the machine's cores) into db_path.
 
-    Files stored unchanged are skipped unless `force`. Returns when every file is accounted for,
-    or on Ctrl-C with `interrupted` set (what was stored stays; run again to finish).
+    Files stored unchanged are skipped unless `force`. Symbolic links to folders, and to files outside
+    the folders given, are recorded and not read unless `follow_links`. Returns when every file is
+    accounted for, on Ctrl-C with `interrupted` set (what was stored stays; run again to finish), or
+    with `stopped` set when the database cannot be written. Raises StoreError when it cannot be opened.
     """
     limits = limits or limits_mod.current()
     workers = max(1, workers or os.cpu_count() or 1)
-    db = store.open_db(db_path)
-    summary = Summary()
+    memory_mb = limits.memory_mb(workers)
+    limits = dataclasses.replace(limits, max_memory_mb=memory_mb)
+    batch = _Batch(store.open_db(db_path), Path(db_path), Summary(memory_mb=memory_mb), progress)
     started = time.monotonic()
-    todo = _files_to_parse(paths, db, Path(db_path), force, limits, summary, progress)
     pool: list[_Worker] = []
+    temp_root = _batch_temp_root()
+    todo = batch.files_to_parse(list(paths), force, limits, follow_links)
     try:
         ctx = _context()
-        pool = [_Worker(ctx, limits) for _ in range(workers)]
+        pool = [_Worker(ctx, limits, temp_root, n) for n in range(workers)]
         idle, busy = list(pool), []
         more = True
         while True:
@@ -216,70 +381,138 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
                 if answer is None:
                     continue
                 result, rss_kb = answer
-                summary.worker_peak_rss_mb = max(summary.worker_peak_rss_mb, rss_kb / 1024)
+                batch.summary.worker_peak_rss_mb = max(batch.summary.worker_peak_rss_mb, rss_kb / 1024)
                 busy.remove(worker)
                 idle.append(worker)
-                _store(db, result, summary)
-                if progress:
-                    progress(summary, worker.path)
+                batch.store(result, worker.path)
     except KeyboardInterrupt:
-        summary.interrupted = True
+        batch.summary.interrupted = True
+    except StoreError as exc:
+        batch.summary.stopped = str(exc)
     finally:
         todo.close()
         for worker in pool:
             worker.stop()
-        summary.seconds = time.monotonic() - started
-    return summary
+        shutil.rmtree(temp_root, ignore_errors=True)
+        batch.summary.seconds = time.monotonic() - started
+    return batch.summary
 
 
-def _files_to_parse(paths, db, db_path: Path, force: bool, limits: Limits, summary: Summary,
-                    progress) -> Iterator[Path]:
-    """The files that need a worker; files stored unchanged, of an unknown format or over the size
-    limit are settled here, without one."""
-    own_files = {Path(f"{db_path.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
-    for path in iter_files(paths):
-        path = path.resolve()  # one identity per file, however it was named on the command line
-        if path in own_files:
-            continue  # the database may live inside the folder being ingested
-        summary.files += 1
-        try:
-            reader_for(path)
-            limits_mod.check_size(path, limits)
-            if not force and store.is_current(db, str(path), sha256_of(path)):
-                summary.unchanged += 1
-                if progress:
-                    progress(summary, path)
+class _Batch:
+    """The writer's side: what is settled without a worker, and storing each answer."""
+
+    def __init__(self, db, db_path: Path, summary: Summary, progress) -> None:
+        self.db, self.db_path, self.summary, self.progress = db, db_path, summary, progress
+
+    def _storage(self, exc: BaseException) -> StoreError:
+        return store.storage_error(exc, self.db_path)
+
+    def files_to_parse(self, paths: list, force: bool, limits: Limits, follow_links: bool) -> Iterator[Path]:
+        """The files that need a worker; entries not read, files stored unchanged, of an unknown format or
+        over the size limit are settled here, without one."""
+        own_files = {Path(f"{self.db_path.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+        self._clear_listing_errors(paths)
+        for entry in walk(paths, follow_links):
+            if isinstance(entry, FileError):
+                self.summary.files += 1
+                self.store(entry, None)
                 continue
-        except InputError as exc:
-            _store(db, FileError(path=str(path), stage=exc.stage, error_type=type(exc).__name__, message=str(exc)),
-                   summary)
-            if progress:
-                progress(summary, path)
-            continue
-        except OSError:
-            pass  # unreadable or gone: the worker's parse reports it with the reader's words
-        yield path
+            path = entry  # a real path: one identity per file, however it was named
+            if path in own_files:
+                continue  # the database may live inside the folder being ingested
+            self.summary.files += 1
+            try:
+                reader_for(path)
+                limits_mod.check_size(path, limits)
+                if not force and self._is_current(path):
+                    self.summary.unchanged += 1
+                    if self.progress:
+                        self.progress(self.summary, path)
+                    continue
+            except InputError as exc:
+                self.store(FileError(path=path_text(path), stage=exc.stage, error_type=type(exc).__name__,
+                                     message=printable(str(exc))), path)
+                continue
+            except OSError:
+                pass  # unreadable or gone: the worker's parse reports it in the reader's words
+            yield path
 
-
-def _store(db, result: ParseResult | FileError, summary: Summary) -> None:
-    if not isinstance(result, FileError):
+    def _is_current(self, path: Path) -> bool:
+        digest = sha256_of(path)
         try:
-            store.save_result(db, result)
-        except Exception as exc:  # the transaction rolled back; the file is recorded, not lost
-            result = FileError(path=result.source.path, stage="store", error_type=type(exc).__name__,
-                               message=str(exc))
-    if isinstance(result, FileError):
-        summary.failed += 1
-        summary.errors.append(result)
-        _record_error(db, result)
-    else:
-        summary.stored += 1
-        summary.documents += len(result.documents)
-        summary.pages += result.source.pages or 0
+            return store.is_current(self.db, path_text(path), digest)
+        except sqlite3.Error as exc:
+            raise self._storage(exc) from None
 
+    def _clear_listing_errors(self, paths: list) -> None:
+        """Entries under the folders given that were not read last time are listed again now: their old
+        rows go, and the walk records those that are still not read."""
+        roots = []
+        for p in paths:
+            try:
+                real = Path(p).resolve(strict=True)
+            except (OSError, RuntimeError):
+                continue
+            if real.is_dir():
+                roots.append(path_text(real))
+        try:
+            with store.write_transaction(self.db):
+                for root in roots:
+                    prefix = root.rstrip("/") + "/"
+                    self.db.execute("delete from errors where stage = 'list' and (path = ? or substr(path, 1, ?) = ?)",
+                                    [root, len(prefix), prefix])
+        except sqlite3.Error as exc:
+            raise self._storage(exc) from None
 
-def _record_error(db, error: FileError) -> None:
-    """One row per failed path: the latest attempt (a re-run retries failed files)."""
-    with db.atomic():
-        db["errors"].delete_where("path = ?", [error.path])
-        store.record_error(db, error)
+    def store(self, result: ParseResult | FileError, real: Path | None) -> None:
+        """Store one answer (raises StoreError when the database cannot be written: the batch stops)."""
+        if not isinstance(result, FileError):
+            try:
+                store.save_result(self.db, result)
+            except Exception as exc:  # the transaction rolled back; the file is recorded, not lost
+                if store.is_storage_failure(exc):
+                    raise self._storage(exc) from None
+                spot, _ = _where(exc)
+                result = FileError(path=result.source.path, stage="store", error_type="InternalError",
+                                   message=printable(f"the results could not be stored, a bug to report with "
+                                                     f"the file ({spot}: {exc})"))
+        if isinstance(result, FileError):
+            try:
+                result = self._record_error(result, real)
+            except Exception as exc:
+                if store.is_storage_failure(exc):
+                    raise self._storage(exc) from None
+                raise
+            self.summary.failed += 1
+            self.summary.errors.append(result)
+        else:
+            self.summary.stored += 1
+            self.summary.documents += len(result.documents)
+            self.summary.pages += result.source.pages or 0
+        if self.progress:
+            self.progress(self.summary, real or Path(result.path if isinstance(result, FileError)
+                                                     else result.source.path))
+
+    def _record_error(self, error: FileError, real: Path | None) -> FileError:
+        """One row per failed path: the latest attempt (a re-run retries failed files). A file stored
+        earlier whose content changed loses its stale rows in the same transaction; one whose content is
+        what was stored (a timeout under load, a tool missing now) keeps them, and the message says so."""
+        db = self.db
+        stored = next(db.query("select sha256, ingested_at from sources where path = ?", [error.path]), None)
+        drop = False
+        if stored:
+            try:
+                current = sha256_of(real) if real else None
+            except (OSError, InputError):
+                current = None
+            drop = current != stored["sha256"]
+            note = ("the rows stored for this file earlier were removed: they no longer match its content"
+                    if drop else f"the version stored at {stored['ingested_at']} is kept: the file's content "
+                                 f"is unchanged")
+            error = error.model_copy(update={"message": f"{error.message} ({note})"})
+        with store.write_transaction(db):
+            if drop:
+                store.delete_source(db, error.path)
+            db["errors"].delete_where("path = ?", [error.path])
+            store.record_error(db, error)
+        return error
