@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean bench
+.PHONY: run test install clean bench serve review
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q
 
+serve: $(STAMP)
+	$(BIN)/vanban serve --db output/vanban.db
+
+review: $(STAMP)
+	$(BIN)/vanban review --db output/vanban.db --out output/review
+
 bench: $(STAMP)
 	$(BIN)/vanban bench ../shared/corpus
 
 clean:
-	rm -rf $(VENV) output/*.db output/export
+	rm -rf $(VENV) output/*.db output/*.metadata.json output/export output/review

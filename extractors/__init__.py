@@ -1,14 +1,62 @@
-"""Fact extractors: one module per fact type, each with `extract(view: DocView) -> Iterator[Fact]`.
+"""Fact extractors: one module per fact type, each with `extract(view: DocView, *, <needs>) -> Iterator[Fact]`.
 
-EXTRACTORS is the one list the pipeline runs, in order: a later extractor may read the facts of
-an earlier one from `view.facts` (assignments tie deadlines found by the deadline extractor).
+An extractor that needs the facts of another says so in its signature: each keyword-only parameter
+names a fact type (`def extract(view, *, deadlines)` in assignments.py), and `run_extractors` passes
+that type's facts, as found in this document. EXTRACTORS is the one list the pipeline runs; it is
+checked when this module loads: a need that no earlier extractor produces is a ConfigError, so order
+and wiring cannot drift apart silently.
 To add a fact type: write the module, add a field to schemas.Document, add it here.
 """
-from extractors import assignments, deadlines, references, targets
+from __future__ import annotations
 
-EXTRACTORS = (
+import inspect
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from extractors import assignments, deadlines, references, targets
+from pipeline.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Extractor:
+    name: str  # the fact type, also the Document field and the keyword other extractors ask for
+    extract: Callable
+    needs: tuple[str, ...]  # fact types passed as keyword arguments, read from the signature
+
+
+def needs_of(fn: Callable) -> tuple[str, ...]:
+    """The fact types `fn` asks for: its keyword-only parameters."""
+    return tuple(p.name for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY)
+
+
+def chain(*pairs: tuple[str, Callable]) -> tuple[Extractor, ...]:
+    """Extractors in run order; raises ConfigError when one needs facts no earlier one produces."""
+    out: list[Extractor] = []
+    for name, fn in pairs:
+        needs = needs_of(fn)
+        missing = [n for n in needs if n not in {e.name for e in out}]
+        if missing:
+            raise ConfigError(f"extractor {name!r} needs {missing}, which no earlier extractor produces")
+        out.append(Extractor(name, fn, needs))
+    return tuple(out)
+
+
+EXTRACTORS = chain(
     ("references", references.extract),
     ("targets", targets.extract),
-    ("deadlines", deadlines.extract),
-    ("assignments", assignments.extract),
+    ("deadlines", deadlines.extract),        # needs references: a cited text's date is not a time limit
+    ("assignments", assignments.extract),    # needs deadlines: a dated deadline in a duty's item is its due date
 )
+
+
+def run_extractors(view, extractors: tuple[Extractor, ...] = EXTRACTORS,
+                   timings: dict[str, float] | None = None) -> dict[str, list]:
+    """Every fact of one document, by fact type; `timings` receives the seconds each extractor took."""
+    found: dict[str, list] = {}
+    for ex in extractors:
+        started = time.perf_counter()
+        found[ex.name] = list(ex.extract(view, **{n: found[n] for n in ex.needs}))
+        if timings is not None:
+            timings[ex.name] = timings.get(ex.name, 0.0) + time.perf_counter() - started
+    return found

@@ -16,15 +16,16 @@ A dated deadline inside the unit's item or sentence is tied to its rows.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from extractors.agencies import Mention, match_list
 from extractors.base import DocView
 from extractors.textscan import content_start, match_text, own_end, sentence_span, trim
 from pipeline.textutil import fold
-from schemas import Assignment, Section
+from schemas import Assignment, Deadline, Section
 
 I = re.IGNORECASE
 SKIP_KINDS = {"basis", "situation", "objectives", "purpose"}
@@ -69,10 +70,11 @@ class Unit:
     role: Optional[str] = None  # set by a label
 
 
-def extract(view: DocView) -> Iterator[Assignment]:
+def extract(view: DocView, *, deadlines: Sequence[Deadline]) -> Iterator[Assignment]:
+    """`deadlines`: the deadline extractor's facts of this document (a dated one ties to the duty around it)."""
     text, mtext = view.text, match_text(view.text)
     issuer = fold(view.document.issuer) if view.document.issuer else None
-    deadlines = sorted((d for d in view.facts.get("deadlines", []) if d.date), key=lambda d: d.span[0])
+    deadlines = Deadlines(d for d in deadlines if d.date)
     rows: dict[tuple[int, str, int], Assignment] = {}
     for unit in units(view, mtext):
         for mention, role, task in rows_of(unit, mtext):
@@ -382,11 +384,24 @@ def _is_issuer(mention: Mention, issuer: str | None) -> bool:
     return issuer == key or (issuer.startswith(key + " ") and mention.agency.kind in ("people_committee", "council", "party"))
 
 
+def _first_deadline(deadlines: Deadlines, lo: int, hi: int):
+    """The first deadline (in text order) starting in [lo, hi), by bisect."""
+    k = bisect.bisect_left(deadlines.starts, lo)
+    return deadlines[k] if k < len(deadlines) and deadlines.starts[k] < hi else None
+
+
+class Deadlines(list):
+    """The dated deadlines of a document in text order, with their starts for bisect."""
+
+    def __init__(self, items) -> None:
+        super().__init__(sorted(items, key=lambda d: d.span[0]))
+        self.starts = [d.span[0] for d in self]
+
+
 def _row(view: DocView, text: str, mention: Mention, role: str, task: tuple[int, int], scope: tuple[int, int],
-         deadlines: list) -> Assignment:
+         deadlines: Deadlines) -> Assignment:
     start, end = trim(text, mention.start, mention.end, " \t\n,;:")
-    tied = next((d for d in deadlines if scope[0] <= d.span[0] < scope[1] and d.span[0] >= start), None) \
-        or next((d for d in deadlines if scope[0] <= d.span[0] < scope[1]), None)
+    tied = _first_deadline(deadlines, max(scope[0], start), scope[1]) or _first_deadline(deadlines, scope[0], scope[1])
     agency = mention.agency
     return Assignment(
         **view.provenance(start, end), agency=agency.name, agency_id=agency.key, agency_kind=agency.kind,

@@ -1,11 +1,25 @@
-"""What every extractor receives: one document of a parsed file, with lookups for provenance."""
+"""What every extractor receives: one document of a parsed file, with lookups for provenance.
+
+Shared layers, built once per file and only when first asked for (`TextLayers`): the matching copy
+of the text (`view.mtext`), the copy without word-segmentation underscores (`view.work`), an ASCII-folded
+copy (`view.folded`), the words and marks of the text (`view.tokens`), and the sentence and clause
+boundaries of any of them (`sentence_span`, `clause_span`), looked up by bisect. Every copy has the
+length of the text, so an offset found in one is an offset into all of them. Section lookups
+(`section_at`, `ancestors_at`, `kind_at`) go through an index of the section tree built on first use.
+Nothing here scans from the start of the text per call: an extractor that uses these stays linear.
+"""
 from __future__ import annotations
 
 import bisect
+import heapq
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Iterator
 
+from pipeline.textutil import tone_key
 from schemas import Document, Section
 
 
@@ -15,7 +29,6 @@ class DocView:
 
     Extractors read `text[body[0]:body[1]]` (or any part of `span`) and build facts with
     `provenance(start, end)`, so that span, page, section path and text never drift apart.
-    `facts` holds what earlier extractors of the EXTRACTORS tuple found (assignments read deadlines).
     """
 
     text: str
@@ -24,12 +37,48 @@ class DocView:
     page_starts: list[int] = field(default_factory=list)
     paged: bool = False
     ocr_pages: list[int] = field(default_factory=list)
-    facts: dict[str, list] = field(default_factory=dict)
     annexes: list[tuple[str, tuple[int, int]]] = field(default_factory=list)  # (label, span) after the signature
     _flat: list[Section] = field(default_factory=list, repr=False)
+    # The file's layers: the documents of one file share them (layers_of keeps the last file's).
+    layers: TextLayers | None = field(default=None, repr=False)
+    _index: _SectionIndex | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._flat = list(iter_sections(self.document.sections))
+        if self.layers is None:
+            self.layers = layers_of(self.text)
+
+    # --- shared layers ---------------------------------------------------------------------------
+
+    @property
+    def mtext(self) -> str:
+        """Same-length matching copy: new-style tones (`Uỷ` -> `Ủy`), markup that splits words blanked."""
+        return self.layers.match
+
+    @property
+    def work(self) -> str:
+        """Same-length copy with the `_` of word-segmented files as spaces."""
+        return self.layers.work
+
+    @property
+    def folded(self) -> str:
+        """Same-length ASCII-folded copy: lowercase, diacritics off, đ -> d (`Ủy ban` -> `uy ban`)."""
+        return self.layers.folded
+
+    @property
+    def tokens(self) -> Tokens:
+        """The words and punctuation marks of the text, with their offsets."""
+        return self.layers.tokens
+
+    def sentence_span(self, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+        """The sentence of the matching copy around pos, within [lo, hi) (see textscan.sentence_span)."""
+        return sentence_index(self.layers.match).sentence_span(pos, lo, hi)
+
+    def clause_span(self, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+        """The clause of the matching copy around pos: its sentence cut at semicolons."""
+        return sentence_index(self.layers.match).clause_span(pos, lo, hi)
+
+    # --- the document ----------------------------------------------------------------------------
 
     @property
     def span(self) -> tuple[int, int]:
@@ -53,8 +102,16 @@ class DocView:
             return None
         return max(1, bisect.bisect_right(self.page_starts, offset))
 
+    def _sections(self) -> _SectionIndex:
+        if self._index is None:
+            self._index = _SectionIndex(self._flat, self.document.sections)
+        return self._index
+
     def section_at(self, offset: int) -> Section | None:
         """The innermost section whose span holds offset."""
+        index = self._sections()
+        if index.points is not None:
+            return index.at(offset)
         found = None
         for sec in self._flat:
             if sec.span[0] <= offset < sec.span[1]:
@@ -65,6 +122,9 @@ class DocView:
 
     def ancestors_at(self, offset: int) -> list[Section]:
         """Sections holding offset, outermost first."""
+        index = self._sections()
+        if index.nested:
+            return index.chain(index.at(offset))
         chain: list[Section] = []
         level = self.document.sections
         while True:
@@ -76,6 +136,10 @@ class DocView:
 
     def kind_at(self, offset: int) -> str | None:
         """Kind of the top-level section holding offset (objectives, tasks, ...)."""
+        index = self._sections()
+        if index.nested:
+            sec = index.at(offset)
+            return index.root(sec).kind if sec is not None else None
         chain = self.ancestors_at(offset)
         return chain[0].kind if chain else None
 
@@ -97,6 +161,270 @@ def iter_sections(sections: list[Section]) -> Iterator[Section]:
     for sec in sections:
         yield sec
         yield from iter_sections(sec.children)
+
+
+class _SectionIndex:
+    """The innermost section at every offset, as sorted change points (bisect), and each section's parent.
+
+    Built when the sections are in document order (every parser writes them so); `nested` also needs
+    children inside their parent and siblings apart, which makes the chain of parents the ancestors.
+    Otherwise the DocView falls back to walking the sections."""
+
+    def __init__(self, flat: list[Section], roots: list[Section]) -> None:
+        self.points: list[int] | None = None
+        self.nested = False
+        if any(a.span[0] > b.span[0] for a, b in zip(flat, flat[1:])):
+            return
+        points = sorted({p for sec in flat for p in sec.span})
+        answers: list[Section | None] = []
+        heap: list[tuple[int, int]] = []  # (-depth-first index, end) of the sections open at a point
+        j = 0
+        for p in points:
+            while j < len(flat) and flat[j].span[0] <= p:
+                heapq.heappush(heap, (-j, flat[j].span[1]))
+                j += 1
+            while heap and heap[0][1] <= p:
+                heapq.heappop(heap)
+            answers.append(flat[-heap[0][0]] if heap else None)
+        self.points, self.answers = points, answers
+        self.parent: dict[int, Section | None] = {}
+        self.nested = self._link(roots, None)
+
+    def _link(self, level: list[Section], parent: Section | None) -> bool:
+        ok = True
+        stack = [(level, parent)]
+        while stack:
+            secs, up = stack.pop()
+            for i, sec in enumerate(secs):
+                self.parent[id(sec)] = up
+                if up is not None and not (up.span[0] <= sec.span[0] and sec.span[1] <= up.span[1]):
+                    ok = False
+                if i and secs[i - 1].span[1] > sec.span[0]:
+                    ok = False
+                stack.append((sec.children, sec))
+        return ok
+
+    def at(self, offset: int) -> Section | None:
+        i = bisect.bisect_right(self.points, offset) - 1
+        return self.answers[i] if i >= 0 else None
+
+    def chain(self, sec: Section | None) -> list[Section]:
+        out = []
+        while sec is not None:
+            out.append(sec)
+            sec = self.parent[id(sec)]
+        out.reverse()
+        return out
+
+    def root(self, sec: Section) -> Section:
+        while (up := self.parent[id(sec)]) is not None:
+            sec = up
+        return sec
+
+
+class SpanSet:
+    """A set of [start, end) spans asked which hold an offset, overlap a span or start inside one, by bisect
+    (the spans may overlap each other)."""
+
+    def __init__(self, spans) -> None:
+        pairs = sorted((int(a), int(b)) for a, b in spans)
+        self.starts = [a for a, _ in pairs]
+        self.max_end: list[int] = []  # the largest end among the spans up to each one
+        top = None
+        for _, b in pairs:
+            top = b if top is None or b > top else top
+            self.max_end.append(top)
+
+    def holds(self, offset: int) -> bool:
+        k = bisect.bisect_right(self.starts, offset) - 1
+        return k >= 0 and self.max_end[k] > offset
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, end) - 1
+        return k >= 0 and self.max_end[k] > start
+
+    def starts_within(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, start)
+        return k < len(self.starts) and self.starts[k] < end
+
+
+# --- layers of one text ------------------------------------------------------------------------------
+
+_MARKUP = re.compile(r"\*+|(?<=\w)_(?=\w)")
+
+
+def match_text(text: str) -> str:
+    """Same-length copy of text for matching: new-style tones, markup blanked (`**`, the `_` of
+    word-segmented files). Build it through `layers_of(text).match` to build it once."""
+    keyed = tone_key(text)
+    if len(keyed) != len(text):  # never expected; keep offsets exact whatever happens
+        keyed = text
+    return _MARKUP.sub(lambda m: " " * len(m.group()), keyed)
+
+
+_FOLD: dict[str, str] = {}  # character -> its folded character, filled as characters are met
+
+
+def fold_chars(text: str) -> str:
+    """Same-length ASCII fold: each character lowercased without its diacritics (đ -> d); a character
+    that does not fold to exactly one character (a lone combining mark) is kept."""
+    table = {}
+    for c in set(text):
+        f = _FOLD.get(c)
+        if f is None:
+            f = "".join(x for x in unicodedata.normalize("NFD", c.replace("đ", "d").replace("Đ", "D"))
+                        if unicodedata.category(x) != "Mn").lower()
+            f = _FOLD[c] = f if len(f) == 1 else c
+        if f != c:
+            table[ord(c)] = f
+    return text.translate(table)
+
+
+# A word (letters, digits and what joins them) or one punctuation mark; `_` and white space separate.
+TOKEN = re.compile(r"[^\s_,;:.()\[\]“”\"'*|]+|[,;:.()\[\]“”\"'*|]")
+
+
+class Tokens:
+    """The tokens (TOKEN) of a text with their offsets; `between(a, b)` gives the tokens inside [a, b)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for m in TOKEN.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def index_range(self, a: int, b: int) -> range:
+        """Indices of the tokens that lie wholly inside [a, b)."""
+        i = bisect.bisect_left(self.starts, a)
+        j = bisect.bisect_right(self.ends, b)
+        return range(i, max(i, j))
+
+    def between(self, a: int, b: int) -> list[tuple[int, int, str]]:
+        """(start, end, token) of each token wholly inside [a, b)."""
+        return [(self.starts[k], self.ends[k], self.text[self.starts[k]:self.ends[k]]) for k in self.index_range(a, b)]
+
+
+class TextLayers:
+    """Same-length copies of one normalised text, each built on first use and then kept."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def match(self) -> str:
+        return match_text(self.text)
+
+    @cached_property
+    def work(self) -> str:
+        return self.text.replace("_", " ")
+
+    @cached_property
+    def folded(self) -> str:
+        return fold_chars(self.text)
+
+    @cached_property
+    def tokens(self) -> Tokens:
+        return Tokens(self.text)
+
+
+_LAST_LAYERS: list[TextLayers] = []
+
+
+def layers_of(text: str) -> TextLayers:
+    """The layers of text, shared by every caller with the same text object (the documents of one file,
+    the extractors of one document); only the last two texts are kept."""
+    for layers in _LAST_LAYERS:
+        if layers.text is text:
+            return layers
+    layers = TextLayers(text)
+    _LAST_LAYERS.insert(0, layers)
+    del _LAST_LAYERS[2:]
+    return layers
+
+
+# --- sentences and clauses ---------------------------------------------------------------------------
+
+# A sentence ends at . ! ? followed by white space (not inside numbers like 1.1. or 15.12.2024),
+# or at a line break; a list bullet starts a new one.
+SENT_END = re.compile(r"(?<!\d)[.!?](?=\s)|\n")
+
+
+class SentenceIndex:
+    """Every sentence end (SENT_END) and semicolon of one text, found once.
+
+    The answers equal those of scanning the window [lo, hi) with the regex, where a stop needs the
+    white space after it inside the window: a stop at i counts in a window ending at `end` when
+    `limit[i] <= end` (i + 2 for . ! ?, i + 1 for a line break)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.limits: list[int] = []
+        for m in SENT_END.finditer(text):
+            i = m.start()
+            self.starts.append(i)
+            self.limits.append(i + 1 if text[i] == "\n" else i + 2)
+        self._semis: list[int] | None = None
+
+    @property
+    def semis(self) -> list[int]:
+        if self._semis is None:
+            text, out, i = self.text, [], self.text.find(";")
+            while i != -1:
+                out.append(i)
+                i = text.find(";", i + 1)
+            self._semis = out
+        return self._semis
+
+    def sentence_span(self, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+        text = self.text
+        hi = len(text) if hi is None else hi
+        start = lo
+        k = bisect.bisect_right(self.limits, pos) - 1  # the last stop that ends inside [lo, pos)
+        if k >= 0 and self.starts[k] >= lo:
+            start = self.starts[k] + 1
+        k = bisect.bisect_left(self.starts, max(pos, 0))  # the first stop at or after pos, inside [pos, hi)
+        if k < len(self.starts) and self.limits[k] <= hi:
+            i = self.starts[k]
+            end = i if text[i] == "\n" else i + 1
+        else:
+            end = hi
+        while start < end and text[start].isspace():
+            start += 1
+        return start, end
+
+    def clause_span(self, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+        text = self.text
+        s, e = self.sentence_span(pos, lo, hi)
+        semis = self.semis
+        k = bisect.bisect_left(semis, pos) - 1  # the last `;` in [s, pos)
+        if k >= 0 and semis[k] >= s:
+            s = semis[k] + 1
+        k = bisect.bisect_left(semis, pos)  # the first `;` in [pos, e)
+        if k < len(semis) and semis[k] < e:
+            e = semis[k]
+        while s < e and text[s].isspace():
+            s += 1
+        return s, e
+
+
+_LAST_INDEX: list[SentenceIndex] = []
+
+
+def sentence_index(text: str) -> SentenceIndex:
+    """The sentence index of text, built once per text object (the last four are kept)."""
+    for index in _LAST_INDEX:
+        if index.text is text:
+            return index
+    index = SentenceIndex(text)
+    _LAST_INDEX.insert(0, index)
+    del _LAST_INDEX[4:]
+    return index
 
 
 def phrase_view(text: str, issued_date: date | None = None, section_title: str | None = None) -> DocView:

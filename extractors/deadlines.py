@@ -19,11 +19,11 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
-from extractors.base import DocView
+from extractors.base import DocView, SpanSet
 from extractors.textscan import clause_span, match_text, sentence_span
-from schemas import Deadline
+from schemas import Deadline, Reference
 
 I = re.IGNORECASE
 YEAR = r"(?:19|20)\d{2}"
@@ -102,18 +102,19 @@ class Candidate:
     range_start: Optional[int] = None  # the end of a range (`Quý IV/2025 - Quý II/2026`) remembers its start
 
 
-def extract(view: DocView) -> Iterator[Deadline]:
+def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadline]:
+    """`references`: the references extractor's facts of this document (a cited text's date is not a limit)."""
     text = view.text
     mtext = match_text(text)
     doc_date = view.doc_date or header_date(view, mtext)
-    ref_spans = [f.span for f in view.facts.get("references", []) if getattr(f, "span", None)]
+    in_reference = SpanSet(f.span for f in references if f.span)
     found: list[tuple[int, int, dict]] = []
     for lo, hi in view.regions():  # the body, then annexes (tables of tasks with their time limits)
         region_found = []
         for cand in candidates(mtext, lo, hi):
             if view.kind_at(cand.start) in SKIP_KINDS:
                 continue
-            if any(s <= cand.start < e for s, e in ref_spans):
+            if in_reference.holds(cand.start):
                 continue
             fields = read_candidate(view, mtext, cand, doc_date, (lo, hi))
             if fields is not None:
@@ -130,9 +131,11 @@ def candidates(mtext: str, lo: int, hi: int) -> list[Candidate]:
     raw = [Candidate(kind, m.start(), m.end(), m) for kind, rx in PATTERNS.items() for m in rx.finditer(mtext, lo, hi)]
     raw.sort(key=lambda c: (-(c.end - c.start), c.start))
     kept: list[Candidate] = []
+    taken = bytearray(max(0, hi - lo))  # characters a kept candidate covers: an overlap test costs its length
     for c in raw:
-        if all(c.end <= k.start or c.start >= k.end for k in kept):
+        if taken.find(1, c.start - lo, c.end - lo) == -1:
             kept.append(c)
+            taken[c.start - lo:c.end - lo] = b"\x01" * (c.end - c.start)
     kept.sort(key=lambda c: c.start)
     # a range `Quý IV/2025 - Quý II/2026`, `tháng 11 đến tháng 12/2025`: the end is the time limit
     out = []
@@ -270,13 +273,14 @@ def _values(c: Candidate, doc_date: date | None, recurring: bool, sentence: str,
 
 def bare_recurrences(view: DocView, mtext: str, lo: int, hi: int, taken: list[tuple[int, int]]):
     """`báo cáo định kỳ 6 tháng`, `báo cáo năm`: a reporting period with no due day."""
+    spans = SpanSet(taken)
     for m in REPORT_PERIOD.finditer(mtext, lo, hi):
         if view.kind_at(m.start()) in NO_BARE_RECURRENCE:
             continue
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        if spans.overlaps(m.start(), m.end()):
             continue
         sent_lo, sent_hi = sentence_span(mtext, m.start(), lo, hi)
-        if any(sent_lo <= s < sent_hi for s, _ in taken):
+        if spans.starts_within(sent_lo, sent_hi):
             continue  # `Định kỳ hằng năm (trước ngày 15/12)`: the dated deadline says it
         period = (m.group("p1") or m.group("p2") or m.group("p3")).lower()
         recurrence = "semiannual" if "tháng" in period and period != "tháng" else PERIOD_WORD[period]

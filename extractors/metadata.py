@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.vocab import type_by_name
-from extractors.references import expand_abbreviations, type_of_number
+from extractors.numbers import header_number, type_of_number
+from extractors.orgnames import ADMIN_UNITS, expand_abbreviations, vn_case
 from pipeline.segment import (AUTHORITY, MOTTO, ORG_HEAD, SIGNER_ROLE, Line, heading_of, is_closing_line,
                               is_header_start, is_type_title, lines_of)
 from pipeline.textutil import fold, is_upper_line, parse_date, tone_key
@@ -23,17 +24,6 @@ _DATE_LINE = re.compile(
 )
 _BODY_START = re.compile(r"^(?:Kính gửi|Căn cứ|Thực hiện|Triển khai|Theo|Xét|Nhằm|Để|Quán triệt|Ngày|Sau khi)\b")
 _SUBJECT_PREFIX = re.compile(r"^(?:V/v|V/V|v/v)\s*[:.]?\s*")
-# Names of administrative units: the words after them are a place name, capitalised syllable by syllable.
-_UNITS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu")
-# Multi-word organ and office names whose first syllable is capitalised (Ủy ban nhân dân, Ban Thường vụ).
-_COMPOUNDS = (
-    "ủy ban", "hội đồng", "ban", "sở", "bộ", "văn phòng", "tỉnh ủy", "thành ủy", "huyện ủy", "đảng ủy", "đảng đoàn",
-    "chủ tịch", "bí thư", "giám đốc", "thường trực", "thường vụ", "trưởng ban", "chánh văn phòng", "công an",
-    "tuyên giáo", "dân vận", "tổ chức", "kiểm tra", "nội chính", "mặt trận", "tổ quốc", "việt nam", "chính phủ",
-    "thủ tướng", "trưởng", "phó", "cán sự", "chấp hành",
-)
-# Organs whose name after the head word is capitalised part by part: Sở Kế hoạch và Đầu tư.
-_PART_HEADS = ("sở", "bộ", "ban", "cục", "chi cục", "tổng cục", "phòng", "trung tâm", "hội", "viện", "trường")
 
 
 @dataclass
@@ -51,63 +41,6 @@ class Meta:
     end: int = 0  # where the document ends: after its closing block and annexes
     annexes: list[tuple[str, tuple[int, int]]] = field(default_factory=list)  # (label, span) after the signature
     warnings: list[str] = field(default_factory=list)
-
-
-def vn_case(caps: str) -> str:
-    """Render an all-caps name as written in running text: `ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG` ->
-    `Ủy ban nhân dân tỉnh Sóc Trăng`, `BAN THƯỜNG VỤ TỈNH ỦY` -> `Ban Thường vụ Tỉnh ủy`."""
-    if not is_upper_line(caps):
-        return caps
-    caps = re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", re.sub(r"\bHĐND\b", "HỘI ĐỒNG NHÂN DÂN", caps))
-    words = caps.split()
-    out: list[str] = []
-    i = 0
-    low = [w.lower() for w in words]
-    while i < len(words):
-        unit = next((u for u in _UNITS if low[i:i + len(u.split())] == u.split()), None)
-        party_committee = i + 1 < len(words) and tone_key(low[i + 1]) == "ủy"  # TỈNH ỦY is an organ, not a place
-        if unit and not party_committee and i + len(unit.split()) < len(words):
-            n = len(unit.split())
-            out.extend(low[i:i + n])
-            out.extend(_place_case(w) for w in words[i + n:])
-            break
-        comp = next((c for c in sorted(_COMPOUNDS, key=len, reverse=True)
-                     if [tone_key(x) for x in low[i:i + len(c.split())]] == [tone_key(x) for x in c.split()]), None)
-        if comp:
-            n = len(comp.split())
-            out.append(low[i][:1].upper() + low[i][1:])
-            out.extend(low[i + 1:i + n])
-            i += n
-            if comp in _PART_HEADS:  # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI": each part starts with a capital
-                new_part = True
-                while i < len(words) and not any(low[i:i + len(u.split())] == u.split() for u in _UNITS):
-                    w = low[i]
-                    out.append(w[:1].upper() + w[1:] if new_part and w not in ("và", "-") else w)
-                    new_part = w in ("và", "-") or w.endswith(",")
-                    i += 1
-            continue
-        w = words[i]
-        out.append(w if (re.search(r"[\d/.&]", w) or w in ("T/M",)) else low[i])
-        i += 1
-    text = tone_key(" ".join(out))
-    return text[:1].upper() + text[1:]
-
-
-def _place_case(word: str) -> str:
-    """`RỊA-VŨNG` -> `Rịa-Vũng`: every syllable of a place name is capitalised."""
-    if re.search(r"\d", word):
-        return word
-    return "-".join(p[:1] + p[1:].lower() for p in word.split("-"))
-
-
-_NUMBER_TOKEN = re.compile(r"\d[\w.]*(?:\s*[/\-&]\s*[\w.]+)*-?")
-
-
-def _clean_number(raw: str) -> str | None:
-    """`3452 /UBND-VX` -> `3452/UBND-VX`; what follows the number on the same line (a place name
-    when the two header columns share a line) is not part of it."""
-    m = _NUMBER_TOKEN.match(raw.strip())
-    return re.sub(r"\s+", "", m.group(0)).rstrip(".,;-") if m else None
 
 
 def _type_of_title(text: str) -> str | None:
@@ -236,7 +169,7 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
         t = l.text
         m = _NUMBER.match(t)
         if m:
-            meta.number = _clean_number(m.group(1))
+            meta.number = header_number(m.group(1))
             if meta.number is None:
                 meta.warnings.append(f"the number is blank in the text ({t!r}): drawn in a signature field or not filled in")
             in_vv = False
@@ -387,6 +320,6 @@ def _recipients(items: list[str]) -> list[str]:
         for piece in re.split(r";", item):
             piece = piece.strip(" .,;")
             # "tỉnh Sóc Trăng." after the list qualifies every item; it is not a recipient
-            if piece and not piece.split(" ", 1)[0] in _UNITS:
+            if piece and not piece.split(" ", 1)[0] in ADMIN_UNITS:
                 out.append(piece)
     return out

@@ -3,15 +3,15 @@
 `match_text` returns a copy of the text with the same length (so offsets carry over unchanged)
 in which old-style tone placement is moved to the new style (`Uỷ` -> `Ủy`) and markup that
 splits words (`**`, the `_` of word-segmented files) is blanked. Regexes run on that copy;
-facts slice the original text.
+facts slice the original text. The copy and the sentence boundaries are built once per text
+(extractors.base): calling these per candidate costs a lookup, not a scan.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from extractors.base import DocView
-from pipeline.textutil import tone_key
+from extractors.base import SENT_END, DocView, layers_of, sentence_index
 from schemas import Section
 
 
@@ -33,47 +33,25 @@ LOWER = _letters(False)
 CAP_WORD = f"[{UPPER}][{UPPER}{LOWER}]*"
 LOW_WORD = f"[{LOWER}]+"
 
-_MARKUP = re.compile(r"\*+|(?<=\w)_(?=\w)")
-
 
 def match_text(text: str) -> str:
-    """Same-length copy of text for matching: new-style tones, markup blanked."""
-    keyed = tone_key(text)
-    if len(keyed) != len(text):  # never expected; keep offsets exact whatever happens
-        keyed = text
-    return _MARKUP.sub(lambda m: " " * len(m.group()), keyed)
+    """Same-length copy of text for matching: new-style tones, markup blanked. Built once per text
+    (extractors.base.layers_of): every extractor and document of a file share it."""
+    return layers_of(text).match
 
 
-# A sentence ends at . ! ? followed by white space (not inside numbers like 1.1. or 15.12.2024),
-# or at a line break; a list bullet starts a new one.
-_SENT_END = re.compile(r"(?<!\d)[.!?](?=\s)|\n")
+_SENT_END = SENT_END
 
 
 def sentence_span(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
-    """The sentence around pos, within [lo, hi)."""
-    hi = len(text) if hi is None else hi
-    start = lo
-    for m in _SENT_END.finditer(text, lo, pos):
-        start = m.end()
-    m = _SENT_END.search(text, pos, hi)
-    end = m.end() if m and m.group() != "\n" else (m.start() if m else hi)
-    while start < end and text[start].isspace():
-        start += 1
-    return start, end
+    """The sentence around pos, within [lo, hi). The stops of text are found once (base.sentence_index)
+    and looked up by bisect: the same answer as scanning [lo, hi), without the scan."""
+    return sentence_index(text).sentence_span(pos, lo, hi)
 
 
 def clause_span(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
     """The clause around pos: a sentence cut at semicolons."""
-    s, e = sentence_span(text, pos, lo, hi)
-    semi = text.rfind(";", s, pos)
-    if semi != -1:
-        s = semi + 1
-    semi = text.find(";", pos, e)
-    if semi != -1:
-        e = semi
-    while s < e and text[s].isspace():
-        s += 1
-    return s, e
+    return sentence_index(text).clause_span(pos, lo, hi)
 
 
 def own_end(sec: Section) -> int:

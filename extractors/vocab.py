@@ -50,17 +50,6 @@ def type_by_name() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def type_by_abbr() -> dict[str, str]:
-    """type code in a number (KH, QĐ, CTr ...) -> contract code; keys folded to upper ASCII."""
-    out: dict[str, str] = {}
-    for r in doc_types():
-        for abbr in split_aliases(r["abbr"]):
-            key = fold(abbr).upper().replace(" ", "")
-            out.setdefault(key, r["code"])
-    return out
-
-
-@lru_cache(maxsize=None)
 def type_name_pattern() -> re.Pattern:
     """A line that is only a type name in capitals: `KẾ HOẠCH`, `CHƯƠNG TRÌNH`."""
     names = sorted((r["name"].upper() for r in doc_types()), key=len, reverse=True)

@@ -172,16 +172,94 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
 @cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
 @click.option("--out", "out_dir", default="output/export", show_default=True, type=click.Path(path_type=Path))
-def export(db_path: str, out_dir: Path) -> None:
-    """Write one <source stem>.json per source and a documents.jsonl from the database."""
-    from pipeline.export import export_db
-    n_sources, n_docs = export_db(db_path, out_dir)
-    click.echo(f"{n_sources} sources, {n_docs} documents -> {out_dir}")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "spacy"]), default="json", show_default=True,
+              help="json: the export contract, one file per source and documents.jsonl; csv: one file per table "
+                   "(UTF-8 with BOM); spacy: vanban.spacy, a DocBin with a span group per fact type.")
+def export(db_path: str, out_dir: Path, fmt: str) -> None:
+    """Write the database as contract JSON (one <source stem>.json per source and a documents.jsonl), as CSV
+    (documents.csv, targets.csv, deadlines.csv, assignments.csv, citations.csv) or as a spaCy DocBin."""
+    from pipeline import export as ex
+    if fmt == "csv":
+        counts = ex.export_csv(db_path, out_dir)
+        click.echo(", ".join(f"{name} {n} rows" for name, n in counts.items()) + f" -> {out_dir}")
+    elif fmt == "spacy":
+        n_docs, n_spans = ex.export_spacy(db_path, out_dir / "vanban.spacy")
+        click.echo(f"{n_docs} docs, {n_spans} fact spans -> {out_dir / 'vanban.spacy'}")
+    else:
+        n_sources, n_docs = ex.export_db(db_path, out_dir)
+        click.echo(f"{n_sources} sources, {n_docs} documents -> {out_dir}")
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the export (one source file's JSON)."""
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "db_path", type=click.Path(exists=True),
+              help="Review the files stored in this database (all of them, or those of --source).")
+@click.option("--source", "sources", multiple=True, help="With --db: a stored source path (repeatable).")
+@click.option("--out", "out_dir", default="output/review", show_default=True, type=click.Path(path_type=Path))
+def review(files: tuple[Path, ...], db_path: str | None, sources: tuple[str, ...], out_dir: Path) -> None:
+    """Write a static HTML page per file with every fact highlighted in its text (colour per fact type,
+    fields on hover, a fact list that jumps to each fact, page numbers), and an index.html."""
+    from pipeline.review import write_pages
+    if bool(files) == bool(db_path):
+        raise click.UsageError("give FILES to parse, or --db DB to review what it stores")
+    if db_path:
+        from pipeline import store
+        db = store.open_db(db_path, readonly=True)
+        paths = list(sources) or [r["path"] for r in db.query("select path from sources order by path")]
+        unknown = [p for p in paths if not db["sources"].count_where("path = ?", [p])]
+        if unknown:
+            raise click.UsageError(f"not stored in {db_path}: {', '.join(unknown)}")
+        results = (store.load_result(db, p) for p in paths)
+    else:
+        from pipeline.run import parse as parse_file
+
+        def parsed():
+            for f in files:
+                try:
+                    yield parse_file(f)
+                except VanbanError as exc:
+                    raise click.ClickException(f"{f}: {exc}") from exc
+        results = parsed()
+    pages = write_pages(results, out_dir)
+    click.echo(f"{len(pages)} pages -> {out_dir / 'index.html'}")
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--metadata", "metadata_path", type=click.Path(path_type=Path),
+              help="Where to write the datasette metadata  [default: beside the database]")
+@click.option("--write-metadata", is_flag=True, help="Only write the metadata file, do not start datasette.")
+def serve(db_path: str, host: str, port: int, metadata_path: Path | None, write_metadata: bool) -> None:
+    """Browse the database in datasette, with descriptions of every table and column, facets and search
+    (needs the extra: pip install 'vanban[serve]')."""
+    import subprocess
+
+    from pipeline import serve as srv
+    metadata_path = metadata_path or Path(db_path).with_name(Path(db_path).stem + ".metadata.json")
+    srv.write_metadata(metadata_path, Path(db_path).stem)
+    if write_metadata:
+        click.echo(f"metadata -> {metadata_path}")
+        return
+    if not srv.available():
+        raise click.ClickException("datasette is not installed: pip install 'vanban[serve]'")
+    click.echo(f"serving {db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    try:
+        sys.exit(subprocess.call(srv.command(db_path, metadata_path, host, port)))
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+@cli.command()
+@click.option("--tables", is_flag=True, help="Print the data dictionary of the database instead: every table, "
+                                             "view and column, and the values of every enum.")
+def schema(tables: bool) -> None:
+    """Print the JSON Schema of the export (one source file's JSON), or with --tables the database's."""
+    if tables:
+        from pipeline.dictionary import format_tables
+        click.echo(format_tables())
+        return
     from schemas import ParseResult
     click.echo(json.dumps(ParseResult.model_json_schema(), ensure_ascii=False, indent=2))
 
@@ -199,15 +277,29 @@ def stats(db_path: str) -> None:
 @click.argument("query")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
 @click.option("--limit", default=20, show_default=True)
-def search(query: str, db_path: str, limit: int) -> None:
-    """Full-text search over section text; accents optional (`ke hoach` finds `kế hoạch`)."""
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON (one list).")
+def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
+    """Full-text search over every paragraph (header, preamble, sections, signature, annexes).
+
+    FTS5 syntax: words (all must match), "a phrase", prefix*, OR, NOT, NEAR(a b, 5), parentheses.
+    A word with diacritics matches that spelling (`số` is not `sở`); without them every spelling
+    (`ke hoach` finds `kế hoạch`). Exit status 1 when nothing matched.
+    """
     from pipeline import store
-    db = store.open_db(db_path, readonly=True)
-    for row in store.search(db, query, limit):
+    try:
+        hits = store.search(store.open_db(db_path, readonly=True), query, limit)
+    except store.SearchSyntaxError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+    for row in [] if as_json else hits:
         page = f" p.{row['page']}" if row["page"] else ""
-        click.echo(f"{Path(row['source']).name}{page}  {row['number'] or '-'}  §{row['path']}  {row['title'] or ''}")
-        click.echo("    " + " ".join(row["excerpt"].split())[:200])
-        click.echo(f"    match: {row['snippet']}")
+        where = f"§{row['section']}" if row["section"] else row["kind"]
+        click.echo(f"{Path(row['source']).name}{page}  {row['number'] or '-'}  {where}")
+        click.echo(f"    {row['excerpt']}")
+    if not hits:
+        click.echo(f"no match for {query!r} in {db_path}", err=True)
+        sys.exit(1)
 
 
 @cli.command("eval")
@@ -271,17 +363,17 @@ def refs(number: str, db_path: str) -> None:
         click.echo(f"{number}: not in the database")
     for d in found["documents"]:
         click.echo(f"{d['number']}  {d['doc_type'] or '-'}  {d['issuer'] or '-'}  {d['issued_date'] or '-'}"
-                   f"  ({Path(d['source']).name} #{d['ord'] + 1})")
+                   f"  ({Path(d['source']).name}, ord {d['ord']})")
     click.echo(f"cites ({len(found['cites'])}):")
     for r in found["cites"]:
-        where = f"{Path(r['cited_source']).name} #{r['cited_ord'] + 1}" if r["resolved"] else "not in the database"
+        where = f"{Path(r['cited_source']).name}, ord {r['cited_ord']}" if r["resolved"] else "not in the database"
         click.echo(f"  -> {r['cited_number'] or r['cited_title']}  {r['cited_doc_type'] or '-'}  {r['cited_date'] or '-'}"
                    f"  {r['cited_issuer'] or '-'}  [{where}]")
     click.echo(f"cited by ({len(found['cited_by'])}):")
     for r in found["cited_by"]:
         link = "" if r["resolved"] else "  [names the number, not matched to a stored document]"
         click.echo(f"  <- {r['citing_number'] or '(no number)'}  {r['citing_doc_type'] or '-'}  {r['citing_issuer'] or '-'}"
-                   f"  ({Path(r['citing_source']).name} #{r['citing_ord'] + 1}){link}")
+                   f"  ({Path(r['citing_source']).name}, ord {r['citing_ord']}){link}")
 
 
 def main() -> None:

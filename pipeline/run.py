@@ -10,10 +10,11 @@ import re
 import time
 from pathlib import Path
 
-from extractors import EXTRACTORS
+from extractors import run_extractors
 from extractors.base import DocView
 from extractors.metadata import read_metadata
-from extractors.references import enclosed_citations, issuer_key
+from extractors.orgnames import issuer_key
+from extractors.references import enclosed_citations
 from extractors.vocab import type_by_name
 from pipeline.errors import EmptyDocument
 from pipeline.files import check_regular, path_text, sha256_of
@@ -63,11 +64,7 @@ def build_documents(text: str, page_starts: list[int], raw: RawText,
     _fill_from_issuing_decision([d for d, _ in docs], text)
     add_time(timings, "segment", started)
     for doc, view in docs:
-        for name, extract in EXTRACTORS:
-            started = time.perf_counter()
-            facts = list(extract(view))
-            add_time(timings, name, started)
-            view.facts[name] = facts
+        for name, facts in run_extractors(view, timings=timings).items():
             setattr(doc, name, facts)
     return [d for d, _ in docs]
 

@@ -146,7 +146,8 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
     roots: list[Section] = []
     stack: list[tuple[float, Section]] = []  # (rank, section) of open sections
     counters: dict[str, int] = {}
-    used: dict[str, int] = {}  # a list may restart its numbering: paths stay unique (path -> last ~n given)
+    used: set[str] = set()  # a list may restart its numbering: paths stay unique
+    suffix: dict[str, int] = {}  # path -> the last ~n given to a repeat of it
 
     def close(sec: Section, at: int) -> None:
         sec.span = (sec.span[0], _rstrip(text, sec.span[0], at))
@@ -169,16 +170,14 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
         key = f"{parent.path if parent else ''}|{style}"
         counters[key] = counters.get(key, 0) + 1
         label = number if number else f"{style[0]}{counters[key]}"
-        base = f"{parent.path}/{label}" if parent else label
-        path, n = base, used.get(base, 0)
-        if n:  # the n-th repeat of a path is base~n+1 unless that is taken (`1~2` may be a real number)
-            while True:
+        path = f"{parent.path}/{label}" if parent else label
+        if path in used:  # `I/1~2`, `I/1~3`: the next suffix of this path, remembered (30,000 equal headings stay linear)
+            n = suffix.get(path, 1) + 1
+            while f"{path}~{n}" in used:
                 n += 1
-                path = f"{base}~{n}"
-                if path not in used:
-                    break
-        used[base] = max(n, 1)
-        used.setdefault(path, 1)
+            suffix[path] = n
+            path = f"{path}~{n}"
+        used.add(path)
         title = _title(rest)
         kind = classify_section(title) if style not in ("dash", "plus") else "other"
         if kind == "other" and parent is not None:

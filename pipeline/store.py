@@ -7,14 +7,17 @@ baseline__value ...), and `load_result` rebuilds the same models, so export equa
 """
 from __future__ import annotations
 
-import errno
+import bisect
 import hashlib
+import errno
 import os
-import sqlite3
 import urllib.parse
 from contextlib import contextmanager
-from functools import lru_cache
 import json
+import re
+import sqlite3
+import unicodedata
+from functools import lru_cache
 import types
 import typing
 from datetime import datetime, timezone
@@ -24,17 +27,17 @@ from typing import Iterator
 import sqlite_utils
 from pydantic import BaseModel
 
-from extractors.references import issuer_key, number_key
+from extractors.numbers import number_key
+from extractors.orgnames import issuer_key
 from pipeline.errors import StoreError
 from pipeline.files import printable
-from pipeline.textutil import fold
+from pipeline.textutil import fold, nfc
 import schemas
 from schemas import Document, FileError, ParseResult, Section
 
 # Modules that run or measure the pipeline without shaping what it stores.
-_NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "warm.py", "limits.py", "export.py", "files.py",
-               "forkguard.py",
-               "proc.py"}
+_NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "warm.py", "limits.py", "export.py", "review.py",
+               "serve.py", "spans.py", "dictionary.py", "files.py", "forkguard.py", "proc.py"}
 
 
 def _code_version() -> str:
@@ -85,21 +88,38 @@ def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
         raise storage_error(exc, path) from None
 
 
-def _open_readonly(path: Path) -> sqlite_utils.Database:
+def _open_readonly(path: Path, upgrade: bool = True) -> sqlite_utils.Database:
     if not path.exists():
         raise StoreError(f"there is no database at {path}: `vanban ingest` makes one (or give --db)")
     uri = "file:" + urllib.parse.quote(os.fsencode(path.resolve())) + "?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
-        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        shape = _schema_shape(conn)
     except sqlite3.OperationalError:
         # A WAL database in a folder we cannot write has no -shm file to share; nobody can be writing
         # to it then, so it is read as it stands.
         conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT)
-        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-    if "sources" not in tables:
+        shape = _schema_shape(conn)
+    if not any(table == "sources" for table, _ in shape):
         raise StoreError(f"{path} is a SQLite database, but not one vanban wrote (it has no sources table)")
+    if upgrade and not _current_shape() <= shape and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        conn.close()  # made by an older vanban: brought up to date once, as a writer would
+        open_db(path).close()
+        return _open_readonly(path, upgrade=False)
     return sqlite_utils.Database(conn)
+
+
+def _schema_shape(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(table, column) of every table and view."""
+    names = [r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view')")]
+    return {(name, col[1]) for name in names for col in conn.execute(f"pragma table_info([{name}])")}
+
+
+@lru_cache(maxsize=1)
+def _current_shape() -> frozenset[tuple[str, str]]:
+    db = sqlite_utils.Database(memory=True)
+    ensure_schema(db)
+    return frozenset(_schema_shape(db.conn))
 
 
 def storage_error(exc: BaseException, path: str | Path | None = None) -> StoreError:
@@ -176,7 +196,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["sections"].create({
         "id": str, "document_id": str, "parent_id": str, "ord": int, "number": str, "title": str, "kind": str,
         "level": int, "marker": str, "path": str, "span_start": int, "span_end": int, "page": int,
-        "title_folded": str, "search_text": str,
     }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("parent_id", "sections", "id")],
         if_not_exists=True)
     db["agencies"].create({"id": int, "name": str, "kind": str, "name_key": str, "level": str, "successor": str},
@@ -186,16 +205,17 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db["agencies"].add_column(col, str)
     db["agencies"].create_index(["name_key"], unique=True, if_not_exists=True)
     _seed_agencies(db)
+    _migrate_fact_tables(db)
     for table in FACT_TABLES:
         cols = {"id": str, "document_id": str, "ord": int, "span_start": int, "span_end": int, "page": int,
                 "section": str, "text": str, "ocr": int}
         fks = [("document_id", "documents", "id")]
         if table == "assignments":
-            cols["agency_ref"] = int
-            fks.append(("agency_ref", "agencies", "id"))
+            cols["agency_id"] = int
+            fks.append(("agency_id", "agencies", "id"))
         db[table].create(cols, pk="id", foreign_keys=fks, if_not_exists=True)
         db[table].create_index(["document_id"], if_not_exists=True)
-        _ensure_model_columns(db[table], getattr(schemas, FACT_TABLES[table]))
+        _ensure_model_columns(db[table], getattr(schemas, FACT_TABLES[table]), COLUMN_NAMES.get(table, {}))
     _ensure_reference_columns(db)
     db["errors"].create({"id": int, "path": str, "stage": str, "error_type": str, "message": str, "time": str},
                         pk="id", if_not_exists=True)
@@ -203,8 +223,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["documents"].create_index(["source"], if_not_exists=True)
     db["documents"].create_index(["number_key"], if_not_exists=True)
     db["sections"].create_index(["document_id"], if_not_exists=True)
-    if "sections_fts" not in db.table_names():
-        db["sections"].enable_fts(["title_folded", "search_text"], create_triggers=True)
+    _ensure_blocks(db)
 
 
 def _model_columns(model: type[BaseModel], prefix: str = "") -> dict[str, type]:
@@ -224,14 +243,59 @@ def _model_columns(model: type[BaseModel], prefix: str = "") -> dict[str, type]:
     return cols
 
 
-def _ensure_model_columns(table: sqlite_utils.db.Table, model: type[BaseModel]) -> None:
+# Model fields stored under another column name: the integer foreign key to agencies is `agency_id`, so the
+# model's text key (Assignment.agency_id) is the column `agency_key`.
+COLUMN_NAMES = {"assignments": {"agency_id": "agency_key"}}
+
+
+def _ensure_model_columns(table: sqlite_utils.db.Table, model: type[BaseModel], rename: dict[str, str]) -> None:
     """Declare every column of a fact model up front. Left to `insert_all(alter=True)`, a column takes the
     type of the first value stored in it: `year` became TEXT when the first target had none, and then held
     '2030' instead of 2030 in one database and not in another, depending on which file was stored first."""
     have = table.columns_dict
     for name, kind in _model_columns(model).items():
+        name = rename.get(name, name)
         if name not in have:
             table.add_column(name, kind)
+
+
+def _migrate_fact_tables(db: sqlite_utils.Database) -> None:
+    """Databases made before the column names were settled: assignments.agency_ref (the foreign key) becomes
+    agency_id and the text key agency_key; targets.baseline, a column that only ever held null beside
+    baseline__*, goes."""
+    tables = set(db.table_names())
+    if "assignments" in tables and "agency_ref" in db["assignments"].columns_dict:
+        db["assignments"].transform(rename={"agency_id": "agency_key", "agency_ref": "agency_id"})
+    if "targets" in tables and "baseline" in db["targets"].columns_dict:
+        db["targets"].transform(drop={"baseline"})
+
+
+def _fact_row(table: str, fact: BaseModel) -> dict:
+    """The row of one fact: fields flattened, an absent nested model as its null columns (never a column of
+    its own), model fields under their column names."""
+    data = fact.model_dump(mode="json")
+    row = _flatten({k: v for k, v in data.items() if v is not None or not _is_model_field(type(fact), k)})
+    for field, column in COLUMN_NAMES.get(table, {}).items():
+        if field in row:
+            row[column] = row.pop(field)
+    return row
+
+
+def _model_names(table: str, row: dict) -> dict:
+    """A stored row under the model's field names (inverse of the renames of _fact_row); a column that takes
+    a renamed field's name (assignments.agency_id, the foreign key) is not a model field."""
+    renames = COLUMN_NAMES.get(table, {})
+    out = {k: v for k, v in row.items() if k not in renames}
+    for field, column in renames.items():
+        out[field] = out.pop(column, None)
+    return out
+
+
+def _is_model_field(model: type[BaseModel], name: str) -> bool:
+    kind = model.model_fields[name].annotation
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        kind = next(a for a in typing.get_args(kind) if a is not type(None))
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
 
 
 def _doc_id(path: str, ord_: int) -> str:
@@ -293,12 +357,10 @@ def _unflatten(row: dict, model) -> dict:
 def _section_rows(doc_id: str, sections: list[Section], text: str, parent: str | None = None) -> Iterator[dict]:
     for i, sec in enumerate(sections):
         sid = f"{doc_id}:{sec.path}"
-        own_end = sec.children[0].span[0] if sec.children else sec.span[1]
         yield {
             "id": sid, "document_id": doc_id, "parent_id": parent, "ord": i, "number": sec.number,
             "title": sec.title, "kind": sec.kind, "level": sec.level, "marker": sec.marker, "path": sec.path,
             "span_start": sec.span[0], "span_end": sec.span[1], "page": sec.page,
-            "title_folded": fold(sec.title), "search_text": fold(text[sec.span[0]:own_end]),
         }
         yield from _section_rows(doc_id, sec.children, text, sid)
 
@@ -311,6 +373,7 @@ def delete_source(db: sqlite_utils.Database, path: str) -> None:
         db.execute("update [references] set cited_document_id = null where cited_document_id = ?", [doc_id])
         for table in FACT_TABLES:
             db[table].delete_where("document_id = ?", [doc_id])
+        db["blocks"].delete_where("document_id = ?", [doc_id])
         db["sections"].delete_where("document_id = ?", [doc_id])
     db["documents"].delete_where("source = ?", [path])
     db["sources"].delete_where("path = ?", [path])
@@ -340,13 +403,14 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                 "signer_authority": signer.get("authority"), "span_start": doc.span[0], "span_end": doc.span[1],
             })
             db["sections"].insert_all(_section_rows(doc_id, doc.sections, result.text))
+            db["blocks"].insert_all(_block_rows(doc_id, doc, result.text, result.page_starts))
             for table in FACT_TABLES:
                 rows = []
                 for j, fact in enumerate(getattr(doc, table)):
-                    row = _flatten(fact.model_dump(mode="json"))
+                    row = _fact_row(table, fact)
                     row.update(id=f"{doc_id}:{table[0]}{j}", document_id=doc_id, ord=j)
                     if table == "assignments":
-                        row["agency_ref"] = agency_ref(db, fact.agency, fact.agency_kind, key=fact.agency_id,
+                        row["agency_id"] = agency_ref(db, fact.agency, fact.agency_kind, key=fact.agency_id,
                                                        level=fact.agency_level, successor=fact.agency_successor)
                     if table == "references":
                         row.update(number_key=number_key(fact.number), issuer_key=issuer_key(fact.issuer),
@@ -388,6 +452,8 @@ def _ensure_reference_columns(db: sqlite_utils.Database) -> None:
     table.create_index(["number_key"], if_not_exists=True)
     table.create_index(["cited_document_id"], if_not_exists=True)
     db.execute(CITATION_GRAPH_SQL)
+    # `references` is an SQL keyword: every query on the table had to quote it.
+    db.execute("create view if not exists citations as select * from [references]")
 
 
 def _same_body(ref_issuer: str | None, doc_issuer: str | None, citing_issuer: str | None) -> bool:
@@ -552,7 +618,7 @@ def load_result(db: sqlite_utils.Database, path: str) -> ParseResult:
         for table, model_name in FACT_TABLES.items():
             model = getattr(schemas, model_name)
             rows = db.query(f"select * from [{table}] where document_id = ? order by ord", [d["id"]])
-            data[table] = [model(**_unflatten(r, model)) for r in rows]
+            data[table] = [model(**_unflatten(_model_names(table, r), model)) for r in rows]
         docs.append(Document(**data))
     return ParseResult(
         version=src["version"],
@@ -562,18 +628,176 @@ def load_result(db: sqlite_utils.Database, path: str) -> ParseResult:
     )
 
 
+class SearchSyntaxError(ValueError):
+    """A query FTS5 cannot read (an unclosed quote, a dangling operator)."""
+
+
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+_BAREWORD = re.compile(r"[\w\u0080-\U0010ffff]+\*?")
+
+
+def fts_query(query: str) -> str:
+    """The user's query in FTS5 syntax, meaning kept: phrases in double quotes, prefix `*`, AND, OR,
+    NOT, NEAR and parentheses as FTS5 reads them. A word FTS5 would refuse as a bareword (`3042/KH-UBND`,
+    `(2025)`) becomes the phrase of its parts. NFC, so a query typed decomposed finds the stored text."""
+    out, i, q = [], 0, nfc(query)
+    for m in re.finditer(r'"[^"]*"\*?|[()]|[^\s()"]+|"[^"]*$', q):
+        tok = m.group(0)
+        if tok.startswith('"') and not (tok.endswith('"') or tok.endswith('"*')) or tok == '"':
+            raise SearchSyntaxError(f"unclosed quote in {query!r}")
+        if tok.startswith('"') or tok in "()" or tok in _OPERATORS or _BAREWORD.fullmatch(tok):
+            out.append(tok)
+        else:
+            star = "*" if tok.endswith("*") else ""
+            words = re.findall(r"[\w\u0080-\U0010ffff]+", tok.rstrip("*"))
+            if words:
+                out.append('"' + " ".join(words) + '"' + star)
+    return " ".join(out)
+
+
 def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
-    """Full-text search over section text; diacritics optional (`ke hoach` finds `kế hoạch`).
-    Each hit has the folded `snippet` the index matched and the `excerpt` of the section as written."""
-    words = fold(query).split()
-    if not words:
+    """Full-text search over every block of text (table `blocks`, index `blocks_fts`), FTS5 syntax.
+
+    A word with diacritics matches that spelling only (`số` is not `sở`); a word without them matches
+    every spelling (`ke hoach` finds `kế hoạch`, `Kế Hoạch`, `ke hoach`): the index has the text as
+    written and a folded column. Each hit gives the block as written with the matched words in [ ].
+    Raises SearchSyntaxError for a query FTS5 cannot read."""
+    fts = fts_query(query)
+    if not fts:
         return []
-    fts_query = " ".join(f'"{w}"' for w in words)
     sql = """
-        select d.source, d.number, d.doc_type, s.path, s.title, s.span_start, s.span_end, s.page,
-               snippet(sections_fts, 1, '[', ']', '…', 12) as snippet,
-               substr(src.text, s.span_start + 1, min(s.span_end - s.span_start, 240)) as excerpt
-        from sections_fts join sections s on s.rowid = sections_fts.rowid
-        join documents d on d.id = s.document_id join sources src on src.path = d.source
-        where sections_fts match ? order by rank limit ?"""
-    return list(db.query(sql, [fts_query, limit]))
+        select b.id as block_id, b.document_id, d.source, d.number, d.doc_type, b.kind, b.section, b.page,
+               b.span_start, b.span_end, b.text,
+               highlight(blocks_fts, 0, char(2), char(3)) as marked, highlight(blocks_fts, 1, char(2), char(3)) as marked_folded
+        from blocks_fts join blocks b on b.id = blocks_fts.rowid join documents d on d.id = b.document_id
+        where blocks_fts match ? order by rank limit ?"""
+    try:
+        rows = list(db.query(sql, [fts, limit]))
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "syntax" in str(exc) or "no such column" in str(exc):
+            raise SearchSyntaxError(f"cannot read the query {query!r}: {exc}") from exc
+        raise
+    for row in rows:
+        marks = _marks(row.pop("marked")) + _marks(row.pop("marked_folded"))
+        row["excerpt"] = _excerpt(row["text"], marks)
+    return rows
+
+
+def _marks(marked: str) -> list[tuple[int, int]]:
+    """The [start, end) ranges FTS5's highlight() marked with \\x02 ... \\x03, as offsets into the unmarked text."""
+    ranges, pos, start = [], 0, 0
+    for ch in marked:
+        if ch == "\x02":
+            start = pos
+        elif ch == "\x03":
+            ranges.append((start, pos))
+        else:
+            pos += 1
+    return ranges
+
+
+def _excerpt(text: str, marks: list[tuple[int, int]], width: int = 240) -> str:
+    """The block as written around its first match, every match in [ ] (the folded column's matches land on
+    the same characters: fold_chars keeps the length)."""
+    merged: list[list[int]] = []
+    for s, e in sorted(marks):
+        if merged and not text[merged[-1][1]:s].strip(" _\t"):  # `[kế hoạch]`, not `[kế] [hoạch]`
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    lo = max(0, (merged[0][0] if merged else 0) - width // 3)
+    hi = min(len(text), lo + width)
+    out, pos = [], lo
+    for s, e in merged:
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        out += [text[pos:s], "[", text[s:e], "]"]
+        pos = e
+    out.append(text[pos:hi])
+    return ("…" if lo else "") + " ".join("".join(out).split()) + ("…" if hi < len(text) else "")
+
+
+# --- blocks: the search index ---------------------------------------------------------------------
+
+BLOCK_KINDS = {
+    "front": "before the first section: header (issuer, number, place and date), type and subject, "
+             "Kính gửi, preamble (Căn cứ ...)",
+    "section": "inside a numbered section (its `section` column gives the path)",
+    "back": "after the last section: signature, Nơi nhận, unnumbered annexes",
+    "body": "a paragraph of a document without sections",
+}
+
+
+def fold_chars(text: str) -> str:
+    """Diacritics removed character by character (`Kế hoạch` -> `Ke hoach`, đ -> d), the length kept, so
+    a match in the folded column is at the same offsets as in the text."""
+    return "".join(_fold_char(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d" if c == "đ" else "D"
+    if c.isascii():
+        return c
+    base = "".join(x for x in unicodedata.normalize("NFD", c) if unicodedata.category(x) != "Mn")
+    return base if len(base) == 1 else c
+
+
+def _ensure_blocks(db: sqlite_utils.Database) -> None:
+    """Table `blocks` (one row per paragraph) and its FTS5 index `blocks_fts` over the text as written and
+    folded. The tokenizer keeps diacritics (remove_diacritics 0), so `kế hoạch` matches that spelling only
+    and the folded column gives every spelling to `ke hoach`. Named <table>_fts with triggers, datasette's
+    `?_search=` and `sqlite-utils search` use it as it is."""
+    if "sections_fts" in db.table_names():  # databases of the section-only index
+        db["sections"].disable_fts()
+    for col in ("title_folded", "search_text"):
+        if col in db["sections"].columns_dict:
+            db["sections"].transform(drop={col})
+    db["blocks"].create({
+        "id": int, "document_id": str, "section_id": str, "kind": str, "section": str, "page": int,
+        "span_start": int, "span_end": int, "text": str, "text_folded": str,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("section_id", "sections", "id")],
+        if_not_exists=True)
+    db["blocks"].create_index(["document_id"], if_not_exists=True)
+    if "blocks_fts" not in db.table_names():
+        db["blocks"].enable_fts(["text", "text_folded"], create_triggers=True,
+                                tokenize="unicode61 remove_diacritics 0")
+
+
+def _flat_sections(sections: list[Section]) -> Iterator[Section]:
+    for sec in sections:
+        yield sec
+        yield from _flat_sections(sec.children)
+
+
+def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int]) -> Iterator[dict]:
+    """Every non-empty line of the document (normalisation joined wrapped lines, so a line is a paragraph),
+    with the innermost section around it."""
+    flat = list(_flat_sections(doc.sections))
+    first = min((s.span[0] for s in flat), default=None)
+    last = max((s.span[1] for s in flat), default=None)
+    start, end = doc.span
+    pos = start
+    for line in text[start:end].split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        lead = len(line) - len(line.lstrip())
+        s, e = s + lead, s + len(line.rstrip())
+        if s >= e:
+            continue
+        inner = None
+        for sec in flat:  # preorder: the last section that holds the line is the innermost
+            if sec.span[0] <= s < sec.span[1]:
+                inner = sec
+        if inner is not None:
+            kind = "section"
+        elif first is None:
+            kind = "body"
+        else:
+            kind = "front" if s < first else "back"
+        yield {"document_id": doc_id, "section_id": f"{doc_id}:{inner.path}" if inner else None, "kind": kind,
+               "section": inner.path if inner else None,
+               "page": bisect.bisect_right(page_starts, s) if page_starts else None,
+               "span_start": s, "span_end": e, "text": text[s:e], "text_folded": fold_chars(text[s:e])}

@@ -18,8 +18,7 @@ from tests.test_deadlines import case_params
 
 def run(phrase: str, doc_date: str = "", section_title: str = ""):
     view = phrase_view(phrase, date.fromisoformat(doc_date) if doc_date else None, section_title or None)
-    view.facts["deadlines"] = list(deadlines.extract(view))
-    return list(assignments.extract(view))
+    return list(assignments.extract(view, deadlines=list(deadlines.extract(view, references=[]))))
 
 
 @pytest.mark.parametrize("case", case_params("assignments.csv"))
@@ -116,7 +115,7 @@ def test_generic_bodies_are_flagged():
 README_SQL = {
     "leads": """
         SELECT a.name, a.kind, COUNT(*) AS tasks
-        FROM assignments s JOIN agencies a ON a.id = s.agency_ref
+        FROM assignments s JOIN agencies a ON a.id = s.agency_id
         WHERE s.role = 'lead' AND s."generic" = 0
         GROUP BY a.id ORDER BY tasks DESC, a.name LIMIT 10""",
     "due": """
@@ -177,3 +176,17 @@ def test_label_bullets_take_the_duty_of_their_item(tmp_path):
     rows = [(a.agency, a.role, a.task) for d in parse(path).documents for a in d.assignments]
     assert rows == [("Sở Tư pháp", "implement", "Rà soát văn bản quy phạm pháp luật có liên quan đến Luật"),
                     ("Sở Tài chính", "support", "Rà soát văn bản quy phạm pháp luật có liên quan đến Luật")]
+
+
+def test_assignment_rows_carry_the_deadlines_of_their_rows_on_a_real_plan():
+    """Đồng Tháp KH 617: the annex task table gives row 8 (`Xây dựng kế hoạch và triển khai hạ tầng 5G`)
+    the time cell `Quí IV-2025`; its lead and supporting agencies carry that due date, and every due date
+    an assignment carries is a deadline the deadline extractor found in the same document (the facts
+    reach assignments through `extract(view, *, deadlines)`, not through extractor order)."""
+    from pipeline import parse
+    doc = parse(SHARED / "corpus" / "real" / "dongthap_2025_KH_617-KH-UBND.md").documents[0]
+    row8 = {(a.agency, a.role): a.deadline for a in doc.assignments if "hạ tầng 5G" in a.task}
+    assert row8[("Sở Khoa học và Công nghệ", "lead")] == date(2025, 12, 31)
+    assert row8[("Sở Công Thương", "support")] == date(2025, 12, 31)
+    due = {d.date for d in doc.deadlines if d.date}
+    assert all(a.deadline in due for a in doc.assignments if a.deadline)

@@ -21,7 +21,7 @@ def case_params(name: str):
 
 def run(phrase: str, doc_date: str = "", section_title: str = ""):
     view = phrase_view(phrase, date.fromisoformat(doc_date) if doc_date else None, section_title or None)
-    return list(deadlines.extract(view))
+    return list(deadlines.extract(view, references=[]))
 
 
 def shape(d) -> tuple:
@@ -93,8 +93,8 @@ def test_cited_reference_spans_are_skipped():
     phrase = "theo Kế hoạch ngày 15/3/2025 của Ủy ban nhân dân tỉnh, hoàn thành trước ngày 15/3/2025"
     view = phrase_view(phrase, date(2025, 1, 2), "Tổ chức thực hiện")
     start = phrase.index("Kế hoạch")
-    view.facts["references"] = [Reference(span=(start, start + 30), text=phrase[start:start + 30])]
-    texts = [d.text for d in deadlines.extract(view)]
+    cited = [Reference(span=(start, start + 30), text=phrase[start:start + 30])]
+    texts = [d.text for d in deadlines.extract(view, references=cited)]
     assert texts == ["hoàn thành trước ngày 15/3/2025"]
 
 
@@ -109,6 +109,6 @@ VOCAB = ["trước ngày ", "chậm nhất ", "trong tháng ", "quý IV/", "hằ
 def test_random_text_never_raises_and_spans_slice_back(parts, doc_date, title):
     phrase = "".join(parts)
     view = phrase_view(phrase, doc_date, title)
-    for d in deadlines.extract(view):
+    for d in deadlines.extract(view, references=[]):
         assert phrase[d.span[0]:d.span[1]] == d.text
         assert d.date is not None or d.recurrence is not None

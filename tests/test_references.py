@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.base import phrase_view
-from extractors.references import (extract, find_citations, issuer_key, issuer_of_number, number_key,
-                                   resolve_short, type_of_number)
+from extractors.numbers import issuer_of_number, number_key, type_of_number
+from extractors.orgnames import issuer_key
+from extractors.references import extract, find_citations, resolve_short
 from pipeline import parse
 from tests.conftest import GOLD, shared_file
 from tests import casefiles

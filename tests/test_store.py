@@ -111,15 +111,6 @@ def test_fixed_file_clears_its_error(tmp_path):
     assert db["errors"].count == 0 and db["sources"].count == 1
 
 
-def test_search_without_diacritics(workdir, tmp_path):
-    db_path = tmp_path / "v.db"
-    ingest([workdir], db_path)
-    hits = store.search(store.open_db(db_path), "ke hoach thuc hien")
-    assert hits and all(h["path"] for h in hits)
-    hits_accented = store.search(store.open_db(db_path), "kế hoạch thực hiện")
-    assert [h["path"] for h in hits] == [h["path"] for h in hits_accented]
-
-
 def test_schema_has_foreign_keys_and_indexes(tmp_path):
     db = store.open_db(tmp_path / "v.db")
     fks = {(fk.table, fk.other_table) for t in ("documents", "sections", "assignments") for fk in db[t].foreign_keys}

@@ -1,0 +1,143 @@
+"""The shared layers of extractors.base answer exactly what the scans they replace answered."""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from extractors.base import DocView, SentenceIndex, Tokens, TOKEN, fold_chars, layers_of, match_text
+from extractors.textscan import clause_span, sentence_span
+from pipeline.textutil import fold
+from schemas import Document, Section
+
+_SENT_END = re.compile(r"(?<!\d)[.!?](?=\s)|\n")
+
+
+def scan_sentence(text, pos, lo=0, hi=None):
+    """The definition: scan the window [lo, pos) for the last stop and [pos, hi) for the next."""
+    hi = len(text) if hi is None else hi
+    start = lo
+    for m in _SENT_END.finditer(text, lo, pos):
+        start = m.end()
+    m = _SENT_END.search(text, pos, hi)
+    end = m.end() if m and m.group() != "\n" else (m.start() if m else hi)
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def scan_clause(text, pos, lo=0, hi=None):
+    s, e = scan_sentence(text, pos, lo, hi)
+    semi = text.rfind(";", s, pos)
+    if semi != -1:
+        s = semi + 1
+    semi = text.find(";", pos, e)
+    if semi != -1:
+        e = semi
+    while s < e and text[s].isspace():
+        s += 1
+    return s, e
+
+
+texts = st.text(alphabet="ab1 .!?;\n\t", max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, st.data())
+def test_sentence_and_clause_spans_equal_the_scan(text, data):
+    n = len(text)
+    lo = data.draw(st.integers(0, n))
+    hi = data.draw(st.integers(lo, n))
+    pos = data.draw(st.integers(0, n))
+    index = SentenceIndex(text)
+    assert index.sentence_span(pos, lo, hi) == scan_sentence(text, pos, lo, hi)
+    assert index.clause_span(pos, lo, hi) == scan_clause(text, pos, lo, hi)
+    assert sentence_span(text, pos, lo) == scan_sentence(text, pos, lo)
+    assert clause_span(text, pos) == scan_clause(text, pos)
+
+
+def test_layers_are_built_once_per_text_and_keep_offsets():
+    text = "Uỷ ban nhân dân **tỉnh** phối_hợp. Đồng Tháp"
+    layers = layers_of(text)
+    assert layers_of(text) is layers and layers.match is layers.match
+    assert len(layers.match) == len(layers.work) == len(layers.folded) == len(text)
+    assert layers.match == match_text(text)
+    assert layers.match.startswith("Ủy ban") and "  tỉnh  " in layers.match and "phối hợp" in layers.match
+    assert layers.folded.startswith("uy ban nhan dan") and layers.folded.endswith("dong thap")
+    assert fold(text) == fold(layers.folded)
+    assert [text[s:e] for s, e, _ in layers.tokens.between(0, len(text))] == TOKEN.findall(text)
+
+
+def test_fold_chars_keeps_a_lone_combining_mark():
+    assert fold_chars("a\u0301") == "a\u0301" and len(fold_chars("İ")) == 1
+
+
+def test_tokens_between_takes_whole_tokens_only():
+    tokens = Tokens("Sở Y tế, Sở Nội vụ")
+    assert [t for _, _, t in tokens.between(1, 8)] == ["Y", "tế", ","]
+
+
+def _sec(path, a, b, children=(), kind="other"):
+    return Section(path=path, span=(a, b), kind=kind, children=list(children))
+
+
+def _scan_section_at(flat, offset):
+    found = None
+    for sec in flat:
+        if sec.span[0] <= offset < sec.span[1]:
+            found = sec
+        elif sec.span[0] > offset:
+            break
+    return found
+
+
+def _scan_ancestors(roots, offset):
+    chain, level = [], roots
+    while True:
+        hit = next((s for s in level if s.span[0] <= offset < s.span[1]), None)
+        if hit is None:
+            return chain
+        chain.append(hit)
+        level = hit.children
+
+
+@st.composite
+def trees(draw, lo=0, hi=200, depth=0):
+    """Section trees as the segmenter writes them: children inside their parent, siblings apart, in order."""
+    cuts = sorted(draw(st.lists(st.integers(lo, hi), max_size=8 if depth < 2 else 0, unique=True)))
+    out = []
+    for a, b in zip(cuts[::2], cuts[1::2]):
+        kids = draw(trees(a + 1, b, depth + 1)) if b - a > 2 else []
+        out.append(_sec(f"{depth}:{a}", a, b, kids, kind=draw(st.sampled_from(["tasks", "objectives", "other"]))))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(trees(), st.lists(st.integers(-1, 201), max_size=20))
+def test_section_lookups_equal_the_walk(roots, offsets):
+    view = DocView(text="x" * 200, document=Document(span=(0, 200), sections=roots), body=(0, 200))
+    for offset in offsets:
+        assert view.section_at(offset) is _scan_section_at(view.sections, offset)
+        assert view.ancestors_at(offset) == _scan_ancestors(roots, offset)
+        chain = _scan_ancestors(roots, offset)
+        assert view.kind_at(offset) == (chain[0].kind if chain else None)
+
+
+def test_overlapping_sections_fall_back_to_the_walk():
+    # not what the segmenter writes, but a DocView must still answer as the walk does
+    roots = [_sec("I", 0, 50, [_sec("I/1", 10, 60)]), _sec("II", 40, 90)]
+    view = DocView(text="x" * 100, document=Document(span=(0, 100), sections=roots), body=(0, 100))
+    for offset in range(-1, 101):
+        assert view.section_at(offset) is _scan_section_at(view.sections, offset)
+        assert view.ancestors_at(offset) == _scan_ancestors(roots, offset)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 20)), max_size=12), st.integers(-2, 75), st.integers(0, 10))
+def test_span_set_equals_the_scan(pairs, x, width):
+    from extractors.base import SpanSet
+    spans = [(a, a + w) for a, w in pairs]
+    got = SpanSet(spans)
+    assert got.holds(x) == any(s <= x < e for s, e in spans)
+    assert got.overlaps(x, x + width) == any(s < x + width and x < e for s, e in spans)
+    assert got.starts_within(x, x + width) == any(x <= s < x + width for s, _ in spans)
