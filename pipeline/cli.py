@@ -18,6 +18,12 @@ EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
 EXIT_STORE = 3  # the database cannot be opened or written
 
 
+def _exiting_on_interrupt() -> None:
+    """The command is ending with 130: a second Ctrl-C (or one held back meanwhile) must not turn the
+    clean exit into a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class _Group(click.Group):
     """Ctrl-C at any moment (even while the first modules load) exits with 130, never a traceback;
     a database that cannot be opened or written is one sentence and exit status 3."""
@@ -26,6 +32,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
+            _exiting_on_interrupt()
             click.echo("Interrupted.", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except StoreError as exc:
@@ -164,6 +171,7 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
                    f"the batch.", err=True)
         sys.exit(EXIT_STORE)
     if summary.interrupted:
+        _exiting_on_interrupt()
         click.echo("Interrupted: what was stored stays; run the same command again to finish the batch.", err=True)
         sys.exit(EXIT_INTERRUPTED)
     sys.exit(1 if summary.failed else 0)

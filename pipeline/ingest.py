@@ -162,7 +162,8 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["pipeline.forkguard", "pipeline.warm"])
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver, resource_tracker
+        resource_tracker.ensure_running()  # first: starting it unblocks Ctrl-C, which the fork server must not get
         with _worker_environment():
             forkserver.ensure_running()
         return ctx

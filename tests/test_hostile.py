@@ -336,7 +336,7 @@ def test_read_commands_work_on_a_read_only_database(tmp_path):
     folder.chmod(0o555)
     out_dir = tmp_path / "export"
     try:
-        for args, expect in ((["stats"], "documents"), (["search", "ke hoach"], "match:"),
+        for args, expect in ((["stats"], "documents"), (["search", "ke hoach"], "3042/KH-UBND"),
                              (["export", "--out", out_dir], "2 sources"), (["refs", "3042/KH-UBND"], "cites")):
             code, out, err = finish(vanban(*args, "--db", db_path, preexec_fn=without_dac_override))
             assert code == 0 and expect in out and "Traceback" not in err, (args, out, err)
@@ -461,7 +461,9 @@ def test_ctrl_c_in_the_first_second_exits_130(tmp_path):
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGINT)
         code, out, err = finish(proc)
-        assert code == 130 and "Traceback" not in err, (delay, code, err)
+        # 130, or death by SIGINT (what the shell also reports as 130): CPython ends that way after a
+        # KeyboardInterrupt met inside code it compiled from a string (a dataclass being made), even handled
+        assert code in (130, -signal.SIGINT) and "Interrupted" in err and "Traceback" not in err, (delay, code, err)
         wait_for(lambda: not group_members(proc.pid), 15, "the batch's processes to exit")
 
 
