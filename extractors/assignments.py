@@ -23,6 +23,7 @@ from typing import Iterator, Optional, Sequence
 
 from extractors.agencies import Mention, match_list
 from extractors.base import DocView
+from extractors.tables import task_rows
 from extractors.textscan import content_start, match_text, own_end, sentence_span, trim
 from pipeline.textutil import fold
 from schemas import Assignment, Deadline, Section
@@ -248,72 +249,22 @@ def subject_units(view: DocView, mtext: str) -> Iterator[Unit]:
             yield Unit(subjects, trim(mtext, end, s_hi), _to_item_end(view, s_lo, s_hi))
 
 
-# --- tables: `TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện` ------------------
-# The normalised text holds a table as one paragraph per cell; a row starts at its number cell.
-
-HEADER_ROLE = re.compile(r"(?:(?:cơ\s+quan|đơn\s+vị)(?:\s*,\s*(?:đơn\s+vị|cơ\s+quan))?\s+)?(?P<role>chủ\s+trì|phối\s+hợp|thực\s+hiện)"
-                         r"(?:\s+(?:thực\s+hiện|chính|tham\s+mưu))*", I)
-HEADER_TASK = re.compile(r"nội\s+dung|nhiệm\s+vụ|công\s+việc|hoạt\s+động|giải\s+pháp", I)
-HEADER_NO = re.compile(r"(?:S?TT|Số\s+TT|Số\s+thứ\s+tự)", I)
-ROW_NO = re.compile(r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-Z]\.?)")
-PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
-
+# --- tables: read by column role in extractors.tables -----------------------------------------------
 
 def table_units(view: DocView, mtext: str) -> Iterator[Unit]:
-    for lo, hi in view.regions():
-        cells = [(m.start(), m.end()) for m in PARAGRAPH.finditer(mtext, lo, hi) if mtext[m.start():m.end()].strip()]
-        i = 0
-        while i < len(cells):
-            header = _header_at(mtext, cells, i)
-            if not header:
-                i += 1
-                continue
-            columns, i = header
-            i = yield from _table_rows(view, mtext, cells, i, columns)
-
-
-def _text(mtext: str, cell: tuple[int, int]) -> str:
-    return " ".join(mtext[cell[0]:cell[1]].split())
-
-
-def _header_at(mtext: str, cells: list, i: int):
-    """A table header starting at cells[i] (`TT`, `STT`): short cells, one naming who leads or acts."""
-    if not HEADER_NO.fullmatch(_text(mtext, cells[i])):
-        return None
-    j = i + 1
-    while j < len(cells) and len(_text(mtext, cells[j])) <= 40 and not ROW_NO.fullmatch(_text(mtext, cells[j])):
-        j += 1
-    columns = [_text(mtext, c) for c in cells[i:j]]
-    roles = [HEADER_ROLE.fullmatch(c) for c in columns]
-    if len(columns) < 3 or not any(roles):
-        return None
-    return columns, j
-
-
-def _table_rows(view: DocView, mtext: str, cells: list, i: int, columns: list[str]):
-    width = len(columns) - 1  # cells after the row number
-    role_of = {}
-    for k, c in enumerate(columns[1:]):
-        m = HEADER_ROLE.fullmatch(c)
-        if m:
-            role_of[k] = LABEL_ROLE[" ".join(m.group("role").lower().split())]
-    task_col = next((k for k, c in enumerate(columns[1:]) if HEADER_TASK.search(c) and k not in role_of), None)
-    while i < len(cells) and ROW_NO.fullmatch(_text(mtext, cells[i])):
-        j = i + 1
-        while j < len(cells) and not ROW_NO.fullmatch(_text(mtext, cells[j])):
-            j += 1
-        row = cells[i + 1:j]
-        if len(row) > width:
-            return i  # the table ended; what follows is text
-        if len(row) == width:
-            scope = (cells[i][0], row[-1][1])
-            task = row[task_col] if task_col is not None else scope
-            for k, role in role_of.items():
-                subjects = _cell_agencies(mtext, row[k])
+    """Rows of task tables: the agencies of the chủ trì / phối hợp / thực hiện columns, with the row's task;
+    a deadline is tied from the row's time cell (a merged time cell is each of its rows')."""
+    regions = view.regions()
+    for row in task_rows(view):
+        if not any(lo <= row.span[0] < hi for lo, hi in regions):
+            continue
+        task = (row.task.start, row.task.end) if row.task else row.span
+        scope = (row.time.start, row.time.end) if row.time else row.span
+        for role, cells in row.agencies.items():
+            for cell in cells:
+                subjects = _cell_agencies(mtext, (cell.start, cell.end))
                 if subjects:
                     yield Unit(subjects, task, scope, role)
-        i = j
-    return i
 
 
 CELL_RESTART = re.compile(r"[;,]\s*|\s+(?=(?:Sở|Ban|Bộ|Ủy|UBND|Công\s+an|Văn\s+phòng|Trung\s+tâm|Hội|Đài|Báo|Các)\b)")

@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Iterator
 
 from pipeline.textutil import tone_key
-from schemas import Document, Section
+from schemas import Block, Document, Section
 
 
 @dataclass
@@ -29,6 +29,8 @@ class DocView:
 
     Extractors read `text[body[0]:body[1]]` (or any part of `span`) and build facts with
     `provenance(start, end)`, so that span, page, section path and text never drift apart.
+    `blocks` are the file's layout blocks (paragraphs, table cells with row and column, header cells,
+    signature); `tables` gives this document's tables as grids, and `blocks_in` any blocks in a range.
     """
 
     text: str
@@ -38,13 +40,16 @@ class DocView:
     paged: bool = False
     ocr_pages: list[int] = field(default_factory=list)
     annexes: list[tuple[str, tuple[int, int]]] = field(default_factory=list)  # (label, span) after the signature
+    blocks: list[Block] = field(default_factory=list)  # layout blocks of the whole file (ParseResult.blocks)
     _flat: list[Section] = field(default_factory=list, repr=False)
+    _tables: list | None = field(default=None, repr=False)
     # The file's layers: the documents of one file share them (layers_of keeps the last file's).
     layers: TextLayers | None = field(default=None, repr=False)
     _index: _SectionIndex | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._flat = list(iter_sections(self.document.sections))
+        self._block_starts = [b.start for b in self.blocks]
         if self.layers is None:
             self.layers = layers_of(self.text)
 
@@ -96,6 +101,25 @@ class DocView:
     def regions(self) -> list[tuple[int, int]]:
         """Where facts are looked for: the body, then each annex."""
         return [self.body, *(span for _, span in self.annexes)]
+
+    def blocks_in(self, start: int, end: int, kind: str | None = None) -> list[Block]:
+        """Blocks that start in [start, end), of one kind if given, in reading order."""
+        i = bisect.bisect_left(self._block_starts, start)
+        out = []
+        for b in self.blocks[i:]:
+            if b.start >= end:
+                break
+            if kind is None or b.kind == kind:
+                out.append(b)
+        return out
+
+    @property
+    def tables(self) -> list:
+        """The tables of this document (body and annexes), as extractors.tables.Table grids."""
+        if self._tables is None:
+            from extractors.tables import tables_of
+            self._tables = tables_of(self)
+        return self._tables
 
     def page_of(self, offset: int) -> int | None:
         if not self.paged or not self.page_starts:
@@ -427,13 +451,15 @@ def sentence_index(text: str) -> SentenceIndex:
     return index
 
 
-def phrase_view(text: str, issued_date: date | None = None, section_title: str | None = None) -> DocView:
+def phrase_view(text: str, issued_date: date | None = None, section_title: str | None = None,
+                blocks: list[Block] | None = None) -> DocView:
     """A DocView over a bare phrase, for case-file tests: one document, optionally inside one section
-    whose title gives context (`Mục tiêu đến năm 2030`), with the document date given."""
+    whose title gives context (`Mục tiêu đến năm 2030`), with the document date given, and the layout
+    blocks of the phrase where it has some (a table copied from a real document: tests.casefiles)."""
     from extractors.vocab import classify_section
     sections = []
     if section_title is not None:
         sections = [Section(number="I", title=section_title, kind=classify_section(section_title),
                             marker="roman", path="I", span=(0, len(text)))]
     doc = Document(span=(0, len(text)), issued_date=issued_date, sections=sections)
-    return DocView(text=text, document=doc, body=(0, len(text)))
+    return DocView(text=text, document=doc, body=(0, len(text)), blocks=blocks or [])

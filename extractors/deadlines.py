@@ -22,6 +22,7 @@ from datetime import date
 from typing import Iterator, Optional, Sequence
 
 from extractors.base import DocView, SpanSet
+from extractors.tables import time_cells
 from extractors.textscan import clause_span, match_text, sentence_span
 from schemas import Deadline, Reference
 
@@ -44,11 +45,12 @@ PATTERNS: dict[str, re.Pattern] = {
         rf"qu[ýí]\s+(?P<q>IV|III|II|I|[1-4])(?![\w])(?:\s*(?:[/\-]|năm)\s*(?P<y>{YEAR})(?!\d))?", I),
     "half": re.compile(rf"(?:6|06|sáu)\s+tháng\s+(?P<w>đầu|cuối)\s+năm(?:\s+(?P<y>{YEAR})(?!\d))?", I),
     "year": re.compile(rf"năm\s+(?P<y>{YEAR})(?![\d/\-–])", I),
+    "year_range": re.compile(rf"năm\s+(?P<y1>{YEAR})\s*[-–]\s*(?P<y>{YEAR})(?!\d)", I),  # `Năm 2025-2030`: by its end
 }
 # Kinds that are a time limit only with a cue word or a label before them.
 # Kinds that count as a cue-less table cell or label value.
 CELL_OK = {"full_num", "full_words", "month_year", "quarter"}
-PERIOD_KINDS = {"year", "half"}  # the kinds a target horizon takes
+PERIOD_KINDS = {"year", "half", "year_range"}  # the kinds a target horizon takes
 
 CUE = re.compile(
     r"(?:(?:hoàn\s+thành|xong|kết\s+thúc)\s+)?"
@@ -108,6 +110,8 @@ def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadl
     mtext = match_text(text)
     doc_date = view.doc_date or header_date(view, mtext)
     in_reference = SpanSet(f.span for f in references if f.span)
+    cells = [(c.start, c.end) for c in time_cells(view)]  # a task table's time column labels its cells
+    in_cell = SpanSet(cells)
     found: list[tuple[int, int, dict]] = []
     for lo, hi in view.regions():  # the body, then annexes (tables of tasks with their time limits)
         region_found = []
@@ -116,10 +120,12 @@ def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadl
                 continue
             if in_reference.holds(cand.start):
                 continue
-            fields = read_candidate(view, mtext, cand, doc_date, (lo, hi))
+            fields = read_candidate(view, mtext, cand, doc_date, (lo, hi), in_cell.holds(cand.start))
             if fields is not None:
                 region_found.append(fields)
         region_found.extend(bare_recurrences(view, mtext, lo, hi, [(s, e) for s, e, _ in region_found]))
+        region_found.extend(cell_recurrences(mtext, [c for c in cells if lo <= c[0] < hi],
+                                             [(s, e) for s, e, _ in region_found]))
         found.extend(region_found)
     found.sort(key=lambda f: f[0])
     for start, end, values in found:
@@ -154,7 +160,8 @@ def _links(gap: str) -> bool:
 
 
 def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | None,
-                   region: tuple[int, int] | None = None) -> Optional[tuple[int, int, dict]]:
+                   region: tuple[int, int] | None = None, labelled: bool = False) -> Optional[tuple[int, int, dict]]:
+    """labelled: the expression stands in a cell of a time column, which labels it as a `Thời gian:` does."""
     lo, hi = region or view.body
     in_annex = (lo, hi) != tuple(view.body)
     sent_lo, sent_hi = sentence_span(mtext, c.start, lo, hi)
@@ -168,7 +175,7 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     if PREAMBLE.match(mtext, line_start):
         return None
     cue = CUE.search(before)
-    label = LABEL.search(before)
+    label = LABEL.search(before) or labelled
     cell = _alone_in_paragraph(mtext, c.start if c.range_start is None else c.range_start, c.end) and (
         in_annex or view.section_at(c.start) is not None)  # a table cell, not a stray header line
     range_before = mtext[max(sent_lo, c.range_start - 80):c.range_start] if c.range_start is not None else ""
@@ -269,6 +276,20 @@ def _values(c: Candidate, doc_date: date | None, recurring: bool, sentence: str,
         return {"date": date(year, month, day), "recurrence": None, "month": None, "day": None}
     except ValueError:
         return None
+
+
+CELL_RECURRENCE = re.compile(r"\W*(?:(?:thường\s+xuyên|định\s+kỳ)\s*,?\s*)*(?:hằng|hàng|mỗi)\s+(?P<p>năm|quý|quí|tháng|tuần)\W*", I)
+
+
+def cell_recurrences(mtext: str, cells: list[tuple[int, int]], taken: list[tuple[int, int]]):
+    """A time cell that only says how often (`Hằng năm`, `Thường xuyên, hằng quý`): a recurring time limit."""
+    for lo, hi in cells:
+        m = CELL_RECURRENCE.fullmatch(mtext, lo, hi)
+        if m and not any(s < hi and lo < e for s, e in taken):
+            start, end = lo + len(mtext[lo:hi]) - len(mtext[lo:hi].lstrip()), hi
+            while end > start and not mtext[end - 1].isalnum():
+                end -= 1
+            yield start, end, {"date": None, "recurrence": PERIOD_WORD[m.group("p").lower()], "month": None, "day": None}
 
 
 def bare_recurrences(view: DocView, mtext: str, lo: int, hi: int, taken: list[tuple[int, int]]):

@@ -40,8 +40,25 @@ class _Group(click.Group):
             ctx.exit(EXIT_STORE)
 
 
+def _print_version(ctx: click.Context, param, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pipeline.store import PIPELINE_VERSION
+    from schemas.models import EXPORT_VERSION
+    try:
+        package = version("vanban")
+    except PackageNotFoundError:
+        package = "(not installed)"
+    click.echo(f"vanban {package}, pipeline {PIPELINE_VERSION} (digest of the code and vocabulary; stored in "
+               f"sources.pipeline_version), export contract {EXPORT_VERSION}")
+    ctx.exit()
+
+
 @click.group(cls=_Group)
-@click.version_option(package_name="vanban")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Print the package, pipeline and export contract versions.")
 def cli() -> None:
     """Structured data from Vietnamese administrative documents."""
 
@@ -62,8 +79,15 @@ def parse(file: Path, no_text: bool) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def text(file: Path) -> None:
-    """Print the normalised text of FILE, the text every span points into; pages marked."""
+@click.option("--pages", is_flag=True, help="Mark where each page starts (`--- page 2 ---` lines); offsets then no longer match spans.")
+@click.option("--blocks", is_flag=True, help="List the layout blocks instead: kind, page, [start, end), table cell, text.")
+def text(file: Path, pages: bool, blocks: bool) -> None:
+    """Print the normalised text of FILE: the text every span points into.
+
+    A span [start, end) of `vanban parse` counts characters (Unicode code points, NFC) from the first
+    character printed here: Python's text[start:end]. Nothing else is printed, in every format; with
+    --pages, page markers are inserted for reading (page starts are also in `parse`'s page_starts).
+    """
     from pipeline.files import check_regular
     from pipeline.normalise import normalise
     from pipeline.readers import read
@@ -72,8 +96,17 @@ def text(file: Path) -> None:
         raw = read(file)
     except VanbanError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
-    body, page_starts = normalise(raw)
-    if raw.paged:
+    body, page_starts, found = normalise(raw)
+    if blocks:
+        for b in found:
+            cell = f"t{b.table}" if b.table is not None else ""
+            if b.row is not None:
+                cell += f" r{b.row}c{b.col}"
+                cell += f" {b.row_span}x{b.col_span}" if (b.row_span, b.col_span) != (1, 1) else ""
+            excerpt = " ".join(body[b.start:b.end].split())
+            excerpt = excerpt if len(excerpt) <= 70 else excerpt[:69] + "…"
+            click.echo(f"{b.kind:<11} {b.page or '-':>3} {b.start:>7}-{b.end:<7} {cell:<16} {excerpt}")
+    elif pages and raw.paged:
         bounds = page_starts + [len(body)]
         for i in range(len(page_starts)):
             ocr = " (OCR)" if i + 1 in raw.ocr_pages else ""
@@ -134,22 +167,31 @@ def _sigterm_as_interrupt() -> Iterator[None]:
               help="Follow symbolic links to folders and to files outside the folders given (recorded, not "
                    "read, without it).")
 @limit_options()
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Take only the files of the folders that match (`*.pdf`, `2025/*`); repeatable.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out the files that match; repeatable.")
+@click.option("--prune", "prune_gone", is_flag=True, help="Afterwards, forget stored files that no longer exist "
+                                                          "(as `vanban prune`).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | None, follow_links: bool,
-           max_size_mb: float, max_pages: int, timeout: float, max_memory_mb: float | None, quiet: bool) -> None:
+           max_size_mb: float, max_pages: int, timeout: float, max_memory_mb: float | None, include: tuple[str, ...],
+           exclude: tuple[str, ...], prune_gone: bool, quiet: bool) -> None:
     """Parse files and folders into the database; a bad file is recorded in `errors`, never fatal.
 
     Files already stored unchanged are skipped, so an interrupted batch (Ctrl-C, a crash) is
-    finished by running the same command again. Exit status 1 when any file failed, 130 when
-    interrupted, 3 when the database cannot be opened or written (the disk is full).
+    finished by running the same command again. In folders, files of no known format are skipped
+    and counted; --include/--exclude globs match the path below the folder or the file name.
+    Exit status 1 when any file failed, 130 when interrupted, 3 when the database cannot be opened
+    or written (the disk is full).
     """
     from tqdm import tqdm
 
-    from pipeline.ingest import count_files
+    from pipeline.ingest import Selection, count_files
     from pipeline.ingest import ingest as run_ingest
+    selection = Selection(include, exclude)
     with _sigterm_as_interrupt():
-        bar = tqdm(total=None if quiet else count_files(paths, follow_links), unit="file", disable=quiet,
-                   file=sys.stderr)
+        bar = tqdm(total=None if quiet else count_files(paths, selection, follow_links), unit="file",
+                   disable=quiet, file=sys.stderr)
 
         def progress(summary, path) -> None:
             bar.update(1)
@@ -157,10 +199,14 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
 
         with _limits(max_size_mb, max_pages, timeout, max_memory_mb) as limits:
             summary = run_ingest(paths, db_path, force=force, workers=workers, limits=limits, progress=progress,
-                                 follow_links=follow_links)
+                                 selection=selection, follow_links=follow_links)
     bar.close()
-    click.echo(f"{summary.files} files: {summary.stored} stored, {summary.unchanged} unchanged, "
-               f"{summary.failed} failed; {summary.documents} documents in {summary.seconds:.1f} s -> {db_path}")
+    for line in summary_lines(summary, db_path):
+        click.echo(line)
+    if prune_gone and not summary.interrupted and not summary.stopped:
+        from pipeline import store
+        for line in prune_lines(store.prune(store.open_db(db_path))):
+            click.echo(line)
     shown = 20  # a batch of thousands can fail thousands of times: the table keeps them all
     for err in summary.errors[:shown]:
         click.echo(f"  error {err.path}: [{err.stage}] {err.error_type}: {err.message}", err=True)
@@ -175,6 +221,62 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
         click.echo("Interrupted: what was stored stays; run the same command again to finish the batch.", err=True)
         sys.exit(EXIT_INTERRUPTED)
     sys.exit(1 if summary.failed else 0)
+
+
+def summary_lines(summary, db_path: str, shown: int = 10) -> list[str]:
+    """The batch summary: counts, then the files a user should look at (partial, OCR'd, with warnings), each
+    list cut at `shown` with the query that gives the rest."""
+    copies = f", {summary.copies} copies of stored files" if summary.copies else ""
+    lines = [f"{summary.files} files: {summary.stored} stored, {summary.unchanged} unchanged{copies}, "
+             f"{summary.failed} failed; {summary.documents} documents in {summary.seconds:.1f} s -> {db_path}"]
+    if summary.skipped:
+        by_suffix = ", ".join(f"{n} {suffix}" for suffix, n in summary.skipped.most_common())
+        lines.append(f"skipped {sum(summary.skipped.values())} files of no known format ({by_suffix}); "
+                     f"name a file to have it recorded as an error")
+
+    def listing(title: str, items: list[str], query: str) -> None:
+        if not items:
+            return
+        lines.append(title)
+        lines.extend(f"  {item}" for item in items[:shown])
+        if len(items) > shown:
+            lines.append(f"  ... and {len(items) - shown} more: {query}")
+
+    listing(f"partial: {len(summary.partial)} files with a document of no type and no issuer",
+            summary.partial, "select path from sources where status = 'partial'")
+    n_pages = sum(len(p) for p in summary.ocr_pages.values())
+    listing(f"OCR: {n_pages} pages of {len(summary.ocr_pages)} files read by OCR"
+            + (f", {len(summary.low_ocr)} files with low OCR confidence" if summary.low_ocr else ""),
+            [f"{p}: pages {', '.join(map(str, pages))}" + (" (low confidence)" if p in summary.low_ocr else "")
+             for p, pages in summary.ocr_pages.items()], "select path, ocr_pages from sources where ocr_pages != '[]'")
+    listing(f"warnings: {sum(summary.warnings.values())} in {len(summary.warnings)} files",
+            [f"{p}: {n}" for p, n in summary.warnings.items()],
+            "select path, warnings from sources where warnings != '[]'")
+    return lines
+
+
+def prune_lines(done: dict[str, list[str]], dry_run: bool = False) -> list[str]:
+    """What prune did (or, with dry_run, would do), one line per path."""
+    lines = [f"prune{' (dry run)' if dry_run else ''}: {len(done['removed'])} sources removed, "
+             f"{len(done['moved'])} moved to a copy, {len(done['copies'])} copies and {len(done['errors'])} "
+             f"errors forgotten: their files are gone"]
+    for kind in ("removed", "moved", "copies", "errors"):
+        lines.extend(f"  {kind}: {p}" for p in done[kind])
+    return lines
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+def prune(db_path: str, dry_run: bool) -> None:
+    """Forget files that no longer exist: their sources (and documents, sections, facts), copies and errors.
+
+    A source whose file is gone but whose copy exists moves to the copy. Paths are checked relative to the
+    database's root (meta.root), so run it anywhere.
+    """
+    from pipeline import store
+    for line in prune_lines(store.prune(store.open_db(db_path), dry_run=dry_run), dry_run):
+        click.echo(line)
 
 
 @cli.command()
@@ -274,10 +376,15 @@ def schema(tables: bool) -> None:
 
 @cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
-def stats(db_path: str) -> None:
-    """Counts of sources, documents, sections, facts and errors in the database."""
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as a JSON object.")
+def stats(db_path: str, as_json: bool) -> None:
+    """Counts of sources, documents, sections, blocks, facts and errors in the database."""
     from pipeline.export import db_stats
-    for name, value in db_stats(db_path).items():
+    counts = db_stats(db_path)
+    if as_json:
+        click.echo(json.dumps(counts))
+        return
+    for name, value in counts.items():
         click.echo(f"{name:<14} {value}")
 
 
@@ -303,6 +410,8 @@ def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
     for row in [] if as_json else hits:
         page = f" p.{row['page']}" if row["page"] else ""
         where = f"§{row['section']}" if row["section"] else row["kind"]
+        if row["layout"] == "table_cell":
+            where += f"  table {row['table_no']} row {row['row']} col {row['col']}"
         click.echo(f"{Path(row['source']).name}{page}  {row['number'] or '-'}  {where}")
         click.echo(f"    {row['excerpt']}")
     if not hits:
@@ -330,12 +439,23 @@ def eval_(sources: tuple[Path, ...], gold_dir: Path, pred_dir: Path | None, miss
     from pipeline.evaluate import evaluate_predictions, evaluate_sources, format_report
     if pred_dir and sources:
         raise click.UsageError("give either --pred or source files, not both")
+    unscored: list[str] = []
     with _limits(max_size_mb, max_pages):
         if pred_dir:
-            result = evaluate_predictions(gold_dir, pred_dir, with_misses=misses)
+            result = evaluate_predictions(gold_dir, pred_dir, with_misses=misses, unscored=unscored)
         else:
-            result = evaluate_sources(gold_dir, sources, with_misses=misses)
+            result = evaluate_sources(gold_dir, sources, with_misses=misses, unscored=unscored)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_report(result))
+    if not result["files"]:
+        click.echo(f"error: no gold files (*.json) in {gold_dir}", err=True)
+        sys.exit(1)
+    if unscored:
+        # A gold file without its source scores as all misses: the figures above are not the pipeline's.
+        click.echo(f"error: {len(unscored)} of {result['files']} gold files could not be scored "
+                   "(counted above as all missed):", err=True)
+        for line in unscored:
+            click.echo(f"  {line}", err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -357,13 +477,18 @@ def bench(paths: tuple[Path, ...], workers: tuple[int, ...], max_size_mb: float,
 @cli.command()
 @click.argument("number")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True))
-def refs(number: str, db_path: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print documents, cites and cited_by as JSON "
+                                                       "(rows of the view citation_graph).")
+def refs(number: str, db_path: str, as_json: bool) -> None:
     """What the document NUMBER cites and what cites it (`vanban refs 61-CTr/TU`).
 
     Exit status 1 when no document has that number and nothing cites it.
     """
     from pipeline import store
     found = store.citations(store.open_db(db_path, readonly=True), number)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        sys.exit(0 if found["documents"] or found["cited_by"] else 1)
     if not found["documents"] and not found["cited_by"]:
         click.echo(f"{number}: no document and no reference with this number in {db_path}")
         sys.exit(1)

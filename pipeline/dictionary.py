@@ -28,8 +28,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
                "`schema_version`", "value": "its value"}),
     "sources": ("One row per distinct input file content (sha256); the same bytes at another path are listed in "
                 "source_paths", {
-        "path": "the file, relative to meta.root when it lies under it (as given, symlinks not resolved), "
-                "else absolute",
+        "path": "the file: relative to meta.root when it lies below it, else absolute; symlinks not resolved",
         "sha256": "SHA-256 of the file's bytes (unique)", "format": "reader used: txt, md, pdf, docx, doc",
         "size": "bytes", "pages": "page count of paged formats (PDF), else null",
         "encoding": "detected byte encoding or legacy font encoding (utf-8, utf-16, windows-1258, tcvn3, vni ...)",
@@ -39,12 +38,15 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "page_starts": "JSON list: offset in text where each page starts (paged formats)",
         "ocr_pages": "JSON list of the 1-based pages whose text came from OCR",
         "version": "version of the export contract", "pipeline_version": "digest of the code that parsed the file",
-        "ingested_at": "UTC time the file was stored"}),
+        "ingested_at": "UTC time the file was stored",
+        "layout": "JSON list of the layout blocks (ParseResult.blocks, in reading order): kind (paragraph, heading, "
+                  "header_cell, signature, table, table_cell, footnote), start and end in text, page; table cells "
+                  "also table (ordinal in the file), row, col, row_span, col_span (defaults 1 left out)"}),
     "source_paths": ("Every path at which a stored content was found (the source's own path included)", {
         "path": "a file path, stored like sources.path", "sha256": "its content (sources.sha256)",
         "source": "the source row holding that content (sources.path)", "seen_at": "UTC time last seen there"}),
     "documents": ("One row per document in a file (a cover letter and the plan it forwards are two)", {
-        "id": "row key: <hash of the source path>-<ord>", "source": "the file (sources.path)",
+        "id": "row key: <first 12 hex digits of the source's sha256>-<ord>", "source": "the file (sources.path)",
         "ord": "0-based order of the document in its file", "doc_type": "document type (enum doc_type)",
         "number": "number as printed (3042/KH-UBND)", "number_key": "number folded for matching (references)",
         "issuer": "issuing body", "parent_issuer": "the body above the issuer in the header",
@@ -64,13 +66,16 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
                 "order among its siblings; ~N is added when a list restarts its numbering (2~2)",
         "span_start": "start in sources.text", "span_end": "end in sources.text (children included)",
         "page": "1-based page of the heading (paged formats)"}),
-    "blocks": ("One row per paragraph of every document (header, preamble, sections, signature, annexes); "
-               "the full-text index blocks_fts covers text and text_folded", {
+    "blocks": ("One row per paragraph or table cell of every document (header, preamble, sections, signature, "
+               "annexes); the full-text index blocks_fts covers text and text_folded", {
         "id": "row key (integer, the index's rowid)", "document_id": "the document (documents.id)",
         "section_id": "the innermost section around it (sections.id), null outside sections",
         "kind": "where it sits (enum block_kind)", "section": "the innermost section's path",
-        "page": "1-based page (paged formats)", "span_start": "start in sources.text",
-        "span_end": "end in sources.text", "text": "the paragraph as written",
+        "page": "1-based page (paged formats)",
+        "layout": "the reader's block kind (enum layout_kind); null for a line of a format without layout (text)",
+        "table_no": "for a table cell: the table's 0-based ordinal in the file", "row": "for a table cell: its 0-based row",
+        "col": "for a table cell: its 0-based column", "span_start": "start in sources.text",
+        "span_end": "end in sources.text", "text": "the paragraph or cell as written",
         "text_folded": "the paragraph without diacritics, same length (Kế hoạch -> Ke hoach): a word typed "
                        "without accents finds every spelling"}),
     "targets": ("One row per numeric target (chỉ tiêu)", {
@@ -144,6 +149,7 @@ def enums() -> dict[str, tuple[tuple[str, ...], str]]:
         "section_kind": (_literal("SectionKind"), "sections.kind"),
         "marker": (("part", "chapter", "roman", "article", "arabic", "decimal", "paren", "letter", "dash", "plus"),
                    "sections.marker"),
+        "layout_kind": (_literal("BlockKind"), "blocks.layout (a table itself is indexed as its cells)"),
         "block_kind": (tuple(BLOCK_KINDS), "blocks.kind: " + "; ".join(f"{k}: {v}" for k, v in BLOCK_KINDS.items())),
         "comparator": (comparators, "targets.comparator"),
         "recurrence": (_literal("Recurrence"), "deadlines.recurrence"),

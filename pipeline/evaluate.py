@@ -214,6 +214,12 @@ class Tally:
     sections: list[int] | None = None  # tp, gold, predicted
     misses: list[str] = field(default_factory=list)
     files: int = 0
+    unscored: list[str] | None = None  # where gold files that could not be scored are reported
+
+    def miss_file(self, reason: str) -> None:
+        self.misses.append(reason)
+        if self.unscored is not None:
+            self.unscored.append(reason)
 
     def count(self, table: dict[str, list[int]], name: str, ok: bool) -> None:
         row = table.setdefault(name, [0, 0])
@@ -308,26 +314,30 @@ def gold_files(gold_dir: Path) -> list[tuple[str, dict]]:
     return out
 
 
-def evaluate_predictions(gold_dir: Path, pred_dir: Path, with_misses: bool = False) -> dict:
-    """Score <pred_dir>/<source stem>.json against each gold file of gold_dir."""
-    tally = Tally()
+def evaluate_predictions(gold_dir: Path, pred_dir: Path, with_misses: bool = False,
+                         unscored: list[str] | None = None) -> dict:
+    """Score <pred_dir>/<source stem>.json against each gold file of gold_dir. A gold file without a readable
+    prediction counts as all missed (as the shared scorer counts it) and is appended to `unscored`."""
+    tally = Tally(unscored=unscored)
     for name, gold in gold_files(gold_dir):
         stem = Path(name).stem
         try:
             pred = json.loads((Path(pred_dir) / f"{stem}.json").read_text(encoding="utf-8"))
         except FileNotFoundError:
             pred = {}
-            tally.misses.append(f"{stem}: no prediction file")
+            tally.miss_file(f"{stem}: no prediction file")
         except ValueError as exc:
             pred = {}
-            tally.misses.append(f"{stem}: prediction is not JSON ({exc})")
+            tally.miss_file(f"{stem}: prediction is not JSON ({exc})")
         tally.add_file(stem, gold, pred)
     return tally.result(with_misses)
 
 
-def evaluate_sources(gold_dir: Path, search: Iterable[str | Path] = (), with_misses: bool = False) -> dict:
+def evaluate_sources(gold_dir: Path, search: Iterable[str | Path] = (), with_misses: bool = False,
+                     unscored: list[str] | None = None) -> dict:
     """Run the pipeline on the source file each gold file names, found among `search` (files and
-    folders, searched recursively) or beside the gold files, and score the result."""
+    folders, searched recursively) or beside the gold files, and score the result. A gold file whose
+    source is not found or does not parse counts as all missed and is appended to `unscored`."""
     from pipeline.ingest import iter_files, parse_safe
     from schemas import FileError
 
@@ -337,17 +347,17 @@ def evaluate_sources(gold_dir: Path, search: Iterable[str | Path] = (), with_mis
         key = unicodedata.normalize("NFC", path.name)
         if key in wanted and key not in found:
             found[key] = path
-    tally = Tally()
+    tally = Tally(unscored=unscored)
     for name, gold in gold_files(gold_dir):
         stem = Path(name).stem
         source = found.get(unicodedata.normalize("NFC", name))
         pred: dict = {}
         if source is None:
-            tally.misses.append(f"{stem}: source file {name} not found")
+            tally.miss_file(f"{stem}: source file {name} not found")
         else:
             result = parse_safe(source)
             if isinstance(result, FileError):
-                tally.misses.append(f"{stem}: {result.error_type}: {result.message}")
+                tally.miss_file(f"{stem}: {result.error_type}: {result.message}")
             else:
                 pred = result.model_dump(mode="json", exclude={"text"})
         tally.add_file(stem, gold, pred)

@@ -18,8 +18,7 @@ MAX_STEM_BYTES = 120
 
 
 def source_id(path: str) -> str:
-    """The stable id of a source: the first 12 hex digits of the SHA-1 of its path, the prefix of its
-    documents' ids in the database."""
+    """The stable id of a source: the first 12 hex digits of the SHA-1 of its stored path."""
     return hashlib.sha1(path.encode()).hexdigest()[:12]
 
 
@@ -87,7 +86,8 @@ def export_db(db_path: str | Path, out_dir: str | Path) -> tuple[int, int]:
 
 def db_stats(db_path: str | Path) -> dict[str, int]:
     db = store.open_db(db_path, readonly=True)
-    out = {t: db[t].count for t in ("sources", "documents", "sections", *store.FACT_TABLES, "agencies", "errors")}
+    out = {t: db[t].count for t in ("sources", "source_paths", "documents", "sections", "blocks", *store.FACT_TABLES,
+                                    "agencies", "errors")}
     return out
 
 

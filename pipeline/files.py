@@ -4,11 +4,13 @@ Only regular files are read: a named pipe or a device named `x.txt` would block 
 the type is checked before a byte is read (`open_regular`). Listing a folder (`walk`) gives every
 file under it or a FileError saying why an entry is not read: a folder that cannot be listed, a
 symbolic link to a folder or out of the folders given (followed only with `follow_links`), a link
-loop, a pipe or a device. Nothing under a folder is skipped without a word, except hidden entries
-and README.md (a folder's own documentation).
+loop, a pipe or a device. Nothing under a folder is skipped without a word, except hidden entries,
+README.md (a folder's own documentation), files the selection leaves out and files of no known format
+(counted by suffix).
 
 File names that are not valid UTF-8 (a zip extracted from an old system) are kept readable:
 `path_text` writes their stray bytes as `\\xNN`, the one text identity of the file in the database.
+Entries are given as listed (absolute, links kept); store.path_key makes them the database's paths.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from collections import Counter
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from pipeline.errors import InputError, LinkLoop, LinkNotFollowed, NotRegularFile, UnreadableFolder
 from schemas import FileError
@@ -88,18 +91,6 @@ def _missing(path: Path | str, what: str) -> FileError:
     return _error(path, error_type="FileNotFound", message=what, stage="read")
 
 
-def listed_path(path: Path | str) -> Path:
-    """Absolute path of an entry as it was named: its folder resolved, the name itself kept (a link
-    is recorded under its own name, not under what it points to)."""
-    path = Path(os.path.abspath(path))
-    if not path.name:
-        return path
-    try:
-        return path.parent.resolve() / path.name
-    except (OSError, RuntimeError):
-        return path
-
-
 def _resolve(path: Path) -> Path | FileError:
     """The real path behind `path`, or the FileError of a loop or a missing target."""
     try:
@@ -117,48 +108,66 @@ def _resolve(path: Path) -> Path | FileError:
 
 
 class _Walk:
-    def __init__(self, follow_links: bool) -> None:
+    """Entries are named as listed (the folders given made absolute, links kept: `store.path_key` makes
+    them the database's paths); real paths only decide what is inside the tree and what was listed."""
+
+    def __init__(self, follow_links: bool, wants: Callable[[str], bool] | None, skipped: Counter | None,
+                 known: Callable[[str], bool] | None) -> None:
         self.follow = follow_links
+        self.wants = wants or (lambda relative: True)  # selection of files in folders (relative path)
+        self.known = known or (lambda suffix: True)  # formats with a reader: others in folders are skipped
+        self.skipped = skipped
         self.roots: list[Path] = []  # the real paths of the folders given: the tree
         self.folders: set[tuple[int, int]] = set()  # (device, inode) of folders listed
-        self.files: set[Path] = set()  # files given, so a file named twice is read once
+        self.files: set[Path] = set()  # paths given, so a file named twice is read once
 
     def inside(self, real: Path) -> bool:
         return any(real.is_relative_to(root) for root in self.roots)
 
-    def file(self, real: Path) -> Iterator[Path]:
-        if real not in self.files:
-            self.files.add(real)
-            yield real
+    def file(self, path: Path) -> Iterator[Path]:
+        if path not in self.files:
+            self.files.add(path)
+            yield path
+
+    def taken(self, path: Path, top: Path) -> bool:
+        """A file in a folder: selected, and of a format vanban reads (else counted as skipped)."""
+        if not self.wants(path.relative_to(top).as_posix()):
+            return False
+        if not self.known(path.suffix.lower()):
+            if self.skipped is not None:
+                self.skipped[path.suffix.lower() or "(none)"] += 1
+            return False
+        return True
 
     def root(self, given: Path) -> Iterator[Path | FileError]:
         """A path named by the user: followed even when it is a link (they named it)."""
-        real = _resolve(given)
+        listed = Path(os.path.abspath(given))
+        real = _resolve(listed)
         if isinstance(real, FileError):
             yield real
             return
         try:
             st = os.stat(real)
         except OSError as exc:
-            yield _error(listed_path(given), InputError(f"cannot be read: {exc.strerror or exc}"))
+            yield _error(listed, InputError(f"cannot be read: {exc.strerror or exc}"))
             return
         if stat.S_ISDIR(st.st_mode):
-            yield from self.folder(real, st)
+            yield from self.folder(listed, listed, st)
         elif stat.S_ISREG(st.st_mode):
-            yield from self.file(real)
+            yield from self.file(listed)
         else:
-            yield _error(listed_path(given), NotRegularFile(f"{_kind(st.st_mode)}, not a regular file: it is not read"))
+            yield _error(listed, NotRegularFile(f"{_kind(st.st_mode)}, not a regular file: it is not read"))
 
-    def folder(self, real: Path, st: os.stat_result) -> Iterator[Path | FileError]:
+    def folder(self, folder: Path, top: Path, st: os.stat_result) -> Iterator[Path | FileError]:
         key = (st.st_dev, st.st_ino)
         if key in self.folders:
             return
         self.folders.add(key)
         try:
-            with os.scandir(real) as it:
+            with os.scandir(folder) as it:
                 entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
         except OSError as exc:
-            yield _error(real, UnreadableFolder(
+            yield _error(folder, UnreadableFolder(
                 f"the folder cannot be listed ({exc.strerror or exc}): the files in it are not read"))
             return
         subfolders = []
@@ -166,51 +175,58 @@ class _Walk:
             path = Path(entry.path)
             try:
                 if entry.is_symlink():
-                    yield from self.link(path, subfolders)
+                    yield from self.link(path, top, subfolders)
                 elif entry.is_dir(follow_symlinks=False):
                     subfolders.append((path, entry.stat(follow_symlinks=False)))
+                elif entry.name == "README.md" or not self.taken(path, top):
+                    continue
                 elif entry.is_file(follow_symlinks=False):
-                    if entry.name != "README.md":
-                        yield from self.file(path)
+                    yield from self.file(path)
                 else:
                     mode = entry.stat(follow_symlinks=False).st_mode
                     yield _error(path, NotRegularFile(f"{_kind(mode)}, not a regular file: it is not read"))
             except OSError as exc:  # gone meanwhile, or an entry the system cannot stat
                 yield _error(path, InputError(f"cannot be read: {exc.strerror or exc}"))
         for path, sub in subfolders:
-            yield from self.folder(path, sub)
+            yield from self.folder(path, top, sub)
 
-    def link(self, link: Path, subfolders: list) -> Iterator[Path | FileError]:
+    def link(self, link: Path, top: Path, subfolders: list) -> Iterator[Path | FileError]:
         real = _resolve(link)
         if isinstance(real, FileError):
-            yield real
+            if self.taken(link, top):
+                yield real
             return
         st = os.stat(real)
         if stat.S_ISDIR(st.st_mode):
             if not self.follow:
                 yield _error(link, LinkNotFollowed(
                     "a symbolic link to a folder: not followed (--follow-links follows links)"))
-            elif link.is_relative_to(real):
+            elif self.inside(real) and Path(os.path.realpath(link.parent)).is_relative_to(real):
                 yield _error(link, LinkLoop("a symbolic link to a folder that holds it (a loop): not followed"))
             elif (st.st_dev, st.st_ino) not in self.folders:  # a second name of a folder listed: listed once
-                subfolders.append((real, st))
+                subfolders.append((link, st))
+        elif link.name == "README.md" or not self.taken(link, top):
+            return
         elif not (self.follow or self.inside(real)):
             yield _error(link, LinkNotFollowed(
                 "a symbolic link to a file outside the folders given: not read (--follow-links follows links)"))
         elif stat.S_ISREG(st.st_mode):
-            yield from self.file(real)
+            yield from self.file(link)  # under its own name: the same bytes elsewhere are a copy of one source
         else:
             yield _error(link, NotRegularFile(f"a symbolic link to {_kind(st.st_mode)}, not a regular file: "
                                               f"it is not read"))
 
 
-def walk(paths: Iterable[str | Path], follow_links: bool = False) -> Iterator[Path | FileError]:
-    """Every file named and every file under the folders named, as real paths, in sorted order, listed
-    lazily; and a FileError for each entry that is not read (see the module docstring)."""
-    w = _Walk(follow_links)
+def walk(paths: Iterable[str | Path], follow_links: bool = False, wants: Callable[[str], bool] | None = None,
+         skipped: Counter | None = None, known: Callable[[str], bool] | None = None) -> Iterator[Path | FileError]:
+    """Every file named and every file under the folders named, as absolute paths (links kept), in sorted
+    order, listed lazily; and a FileError for each entry that is not read (see the module docstring).
+    In folders, `wants(relative path)` selects files and files whose suffix is not `known` are skipped,
+    counted in `skipped`; a file named on its own is always given."""
+    w = _Walk(follow_links, wants, skipped, known)
     paths = [Path(p) for p in paths]
     for p in paths:
-        real = _resolve(p)
+        real = _resolve(Path(os.path.abspath(p)))
         if isinstance(real, Path) and real.is_dir():
             w.roots.append(real)
     reported: set[str] = set()

@@ -18,16 +18,19 @@ batch with a summary, not a traceback.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import multiprocessing
 import os
 import resource
 import shutil
 import signal
 import sqlite3
+import sys
 import tempfile
 import threading
 import time
 import traceback
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -40,16 +43,17 @@ from pipeline import store
 from pipeline.errors import InputError, StoreError, VanbanError
 from pipeline.files import path_text, printable, sha256_of, walk
 from pipeline.limits import Limits
-from pipeline.readers import reader_for
+from pipeline.readers import READERS, reader_for
 from pipeline.run import parse
 from schemas import FileError, ParseResult
 
 
 @dataclass
 class Summary:
-    files: int = 0  # entries listed (files, and folders or links not read); stored + unchanged + failed unless stopped
+    files: int = 0  # entries taken up (files, and folders or links not read); stored + unchanged + copies + failed
     stored: int = 0
     unchanged: int = 0
+    copies: int = 0  # files whose bytes are stored under another path (recorded in source_paths)
     failed: int = 0
     documents: int = 0
     pages: int = 0  # pages of the paged files stored
@@ -59,17 +63,45 @@ class Summary:
     memory_mb: float = 0.0  # the memory limit each worker had
     worker_peak_rss_mb: float = 0.0  # the largest resident memory any worker (or a tool it ran) reached
     errors: list[FileError] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # files in folders of no known format, by suffix
+    partial: list[str] = field(default_factory=list)  # stored files with a document that has no type and no issuer
+    ocr_pages: dict[str, list[int]] = field(default_factory=dict)  # stored file -> its pages read by OCR
+    warnings: dict[str, int] = field(default_factory=dict)  # stored file -> warnings of the file and its documents
+    low_ocr: list[str] = field(default_factory=list)  # stored files with a page of low OCR confidence
 
 
-def iter_files(paths: Iterable[str | Path], follow_links: bool = False) -> Iterator[Path]:
-    """Files named, and every file under folders named (sorted; hidden entries and README.md, a folder's
-    documentation, skipped), listed lazily; entries that are not read are left out (see files.walk)."""
-    return (entry for entry in walk(paths, follow_links) if isinstance(entry, Path))
+@dataclass(frozen=True)
+class Selection:
+    """Which files of the folders named are taken: `include`/`exclude` globs (`*.pdf`, `2025/**`) matched
+    against the path below the folder and the file name; a file named on its own is always taken."""
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def wants(self, relative: str) -> bool:
+        name = relative.rsplit("/", 1)[-1]
+        def hit(globs):
+            return any(fnmatch.fnmatchcase(relative, g) or fnmatch.fnmatchcase(name, g) for g in globs)
+        return (not self.include or hit(self.include)) and not hit(self.exclude)
 
 
-def count_files(paths: Iterable[str | Path], follow_links: bool = False) -> int:
+def listing(paths: Iterable[str | Path], selection: Selection = Selection(), skipped: Counter | None = None,
+            follow_links: bool = False) -> Iterator[Path | FileError]:
+    """The entries of a batch (files.walk): files named, and the files under folders named (sorted; hidden
+    entries and README.md, a folder's documentation, left out), listed lazily, and a FileError for each
+    entry not read. In a folder, a file of no known format (MANIFEST.tsv, a spreadsheet) is skipped and
+    counted in `skipped` by suffix; named on its own it is given, and then recorded as UnsupportedFormat."""
+    return walk(paths, follow_links, wants=selection.wants, skipped=skipped, known=lambda suffix: suffix in READERS)
+
+
+def iter_files(paths: Iterable[str | Path], selection: Selection = Selection(), skipped: Counter | None = None,
+               follow_links: bool = False) -> Iterator[Path]:
+    """The files of `listing` (entries that are not read left out)."""
+    return (entry for entry in listing(paths, selection, skipped, follow_links) if isinstance(entry, Path))
+
+
+def count_files(paths: Iterable[str | Path], selection: Selection = Selection(), follow_links: bool = False) -> int:
     """How many entries a batch takes up (a walk of the folders, nothing kept): the progress bar's total."""
-    return sum(1 for _ in walk(paths, follow_links))
+    return sum(1 for _ in listing(paths, selection, None, follow_links))
 
 
 # --- one file, never raising ------------------------------------------------------------------------
@@ -241,6 +273,26 @@ def _serve(conn, limits: Limits, temp_dir: Path) -> None:
                                  message=str(why)), peak, True))
 
 
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start a worker without it importing the caller's main module. multiprocessing runs the main script
+    again in every child it does not fork; a script that calls ingest() at its top level, without an
+    `if __name__ == "__main__":` guard, would start a batch inside each worker, and every file came back as
+    a dead worker. The workers need nothing from __main__ (their loop is _serve, here)."""
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
+    try:
+        for k in saved:
+            if k == "__spec__":
+                main.__spec__ = None
+            else:
+                del main.__dict__[k]
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)
+
+
 class _Worker:
     """One worker process with its pipe; it parses one file at a time and can be killed and replaced.
     Its temporary folder (LibreOffice's copies of the input, rendered pages) goes with it."""
@@ -257,7 +309,8 @@ class _Worker:
         self.temp_dir = self.temp_root / f"worker-{self.number}-{self.generation}"
         self.conn, child = self.ctx.Pipe()
         self.process = self.ctx.Process(target=_serve, args=(child, self.limits, self.temp_dir), daemon=True)
-        self.process.start()
+        with _main_module_hidden():
+            self.process.start()
         child.close()
 
     def give(self, path: Path) -> None:
@@ -341,13 +394,14 @@ def _batch_temp_root() -> Path:
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False, workers: int | None = None,
            limits: Limits | None = None, progress: Callable[[Summary, Path], None] | None = None,
-           follow_links: bool = False) -> Summary:
+           selection: Selection = Selection(), follow_links: bool = False) -> Summary:
     """Parse files and folders with `workers` processes (default: the machine's cores) into db_path.
 
-    Files stored unchanged are skipped unless `force`. Symbolic links to folders, and to files outside
-    the folders given, are recorded and not read unless `follow_links`. Returns when every file is
-    accounted for, on Ctrl-C with `interrupted` set (what was stored stays; run again to finish), or
-    with `stopped` set when the database cannot be written. Raises StoreError when it cannot be opened.
+    Files stored unchanged are skipped unless `force`; `selection` picks files of the folders. Symbolic
+    links to folders, and to files outside the folders given, are recorded and not read unless
+    `follow_links`. Returns when every file is accounted for, on Ctrl-C with `interrupted` set (what was
+    stored stays; run again to finish), or with `stopped` set when the database cannot be written. Raises
+    StoreError when it cannot be opened. Safe to call from a script without a `__main__` guard.
     """
     limits = limits or limits_mod.current()
     workers = max(1, workers or os.cpu_count() or 1)
@@ -357,7 +411,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
     started = time.monotonic()
     pool: list[_Worker] = []
     temp_root = _batch_temp_root()
-    todo = batch.files_to_parse(list(paths), force, limits, follow_links)
+    todo = batch.files_to_parse(list(paths), force, limits, selection, follow_links)
     try:
         ctx = _context()
         pool = [_Worker(ctx, limits, temp_root, n) for n in range(workers)]
@@ -386,6 +440,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
                 busy.remove(worker)
                 idle.append(worker)
                 batch.store(result, worker.path)
+        batch.record_copies()
     except KeyboardInterrupt:
         batch.summary.interrupted = True
     except StoreError as exc:
@@ -404,31 +459,55 @@ class _Batch:
 
     def __init__(self, db, db_path: Path, summary: Summary, progress) -> None:
         self.db, self.db_path, self.summary, self.progress = db, db_path, summary, progress
+        self.copies: list[tuple[str, str]] = []  # (key, the key with the same bytes given to a worker in this batch)
 
     def _storage(self, exc: BaseException) -> StoreError:
         return store.storage_error(exc, self.db_path)
 
-    def files_to_parse(self, paths: list, force: bool, limits: Limits, follow_links: bool) -> Iterator[Path]:
-        """The files that need a worker; entries not read, files stored unchanged, of an unknown format or
-        over the size limit are settled here, without one."""
+    def key(self, path: str | Path) -> str:
+        """How the database names a file (store.path_key: relative to its root, links kept)."""
+        return store.path_key(self.db, path_text(path))
+
+    def files_to_parse(self, paths: list, force: bool, limits: Limits, selection: Selection,
+                       follow_links: bool) -> Iterator[Path]:
+        """The files that need a worker; entries not read, files stored unchanged, copies of stored files,
+        files of an unknown format or over the size limit are settled here, without one."""
         own_files = {Path(f"{self.db_path.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+        given: dict[str, str] = {}  # sha256 -> the first key of the batch with those bytes
         self._clear_listing_errors(paths)
-        for entry in walk(paths, follow_links):
+        for entry in listing(paths, selection, self.summary.skipped, follow_links):
             if isinstance(entry, FileError):
                 self.summary.files += 1
                 self.store(entry, None)
                 continue
-            path = entry  # a real path: one identity per file, however it was named
-            if path in own_files:
+            path = entry  # absolute, links kept
+            if path.resolve() in own_files:
                 continue  # the database may live inside the folder being ingested
             self.summary.files += 1
+            key = self.key(path)
             try:
                 reader_for(path)
                 limits_mod.check_size(path, limits)
-                if not force and self._is_current(path):
-                    self.summary.unchanged += 1
-                    if self.progress:
-                        self.progress(self.summary, path)
+                digest = sha256_of(path)
+                try:
+                    if not force and store.is_current(self.db, key, digest):
+                        self.summary.unchanged += 1
+                        self._progress(path)
+                        continue
+                    copy_of = store.stored_copy(self.db, key, digest)
+                    if copy_of is not None and copy_of not in given.values():
+                        # the same bytes are stored under another path: recorded, not parsed again
+                        store.record_copy(self.db, key, copy_of)
+                        self.summary.copies += 1
+                        self._progress(path)
+                        continue
+                except sqlite3.Error as exc:
+                    raise self._storage(exc) from None
+                first = given.setdefault(digest, key)
+                if first != key:  # a copy of a file being parsed: recorded once it is stored
+                    self.copies.append((key, first))
+                    self.summary.copies += 1
+                    self._progress(path)
                     continue
             except InputError as exc:
                 self.store(FileError(path=path_text(path), stage=exc.stage, error_type=type(exc).__name__,
@@ -438,35 +517,50 @@ class _Batch:
                 pass  # unreadable or gone: the worker's parse reports it in the reader's words
             yield path
 
-    def _is_current(self, path: Path) -> bool:
-        digest = sha256_of(path)
-        try:
-            return store.is_current(self.db, path_text(path), digest)
-        except sqlite3.Error as exc:
-            raise self._storage(exc) from None
+    def _progress(self, path: Path) -> None:
+        if self.progress:
+            self.progress(self.summary, path)
+
+    def record_copies(self) -> None:
+        """Files whose bytes another file of the batch has: a copy of its source, or its error."""
+        for key, first in self.copies:
+            try:
+                if self.db["sources"].count_where("path = ?", [first]):
+                    store.record_copy(self.db, key, first)
+                    continue
+                error = next(self.db.query("select stage, error_type, message from errors where path = ?", [first]),
+                             None)
+            except sqlite3.Error as exc:
+                raise self._storage(exc) from None
+            if error:
+                self.summary.copies -= 1
+                self.store(FileError(path=key, stage=error["stage"], error_type=error["error_type"],
+                                     message=f"{error['message']} (same bytes as {first})"), None, count=False)
 
     def _clear_listing_errors(self, paths: list) -> None:
         """Entries under the folders given that were not read last time are listed again now: their old
         rows go, and the walk records those that are still not read."""
-        roots = []
-        for p in paths:
-            try:
-                real = Path(p).resolve(strict=True)
-            except (OSError, RuntimeError):
-                continue
-            if real.is_dir():
-                roots.append(path_text(real))
+        roots = [self.key(os.path.abspath(p)) for p in paths if os.path.isdir(p)]
         try:
             with store.write_transaction(self.db):
                 for root in roots:
+                    if root == ".":  # the database's own root: every relative path is below it
+                        self.db.execute("delete from errors where stage = 'list' and substr(path, 1, 1) != '/'")
+                        continue
                     prefix = root.rstrip("/") + "/"
                     self.db.execute("delete from errors where stage = 'list' and (path = ? or substr(path, 1, ?) = ?)",
                                     [root, len(prefix), prefix])
         except sqlite3.Error as exc:
             raise self._storage(exc) from None
 
-    def store(self, result: ParseResult | FileError, real: Path | None) -> None:
-        """Store one answer (raises StoreError when the database cannot be written: the batch stops)."""
+    def store(self, result: ParseResult | FileError, real: Path | None, count: bool = True) -> None:
+        """Store one answer (raises StoreError when the database cannot be written: the batch stops).
+        Workers are given absolute paths; the database names files by their key (relative to its root)."""
+        if isinstance(result, FileError):
+            result = result.model_copy(update={"path": self.key(result.path)})
+        else:
+            result = result.model_copy(update={"source": result.source.model_copy(
+                update={"path": self.key(result.source.path)})})
         if not isinstance(result, FileError):
             try:
                 store.save_result(self.db, result)
@@ -490,7 +584,17 @@ class _Batch:
             self.summary.stored += 1
             self.summary.documents += len(result.documents)
             self.summary.pages += result.source.pages or 0
-        if self.progress:
+            path = result.source.path
+            if result.status == "partial":
+                self.summary.partial.append(path)
+            if result.ocr_pages:
+                self.summary.ocr_pages[path] = list(result.ocr_pages)
+            n_warnings = len(result.warnings) + sum(len(d.warnings) for d in result.documents)
+            if n_warnings:
+                self.summary.warnings[path] = n_warnings
+            if any(w.startswith("OCR confidence is low") for w in result.warnings):
+                self.summary.low_ocr.append(path)
+        if self.progress and count:
             self.progress(self.summary, real or Path(result.path if isinstance(result, FileError)
                                                      else result.source.path))
 
@@ -513,7 +617,7 @@ class _Batch:
             error = error.model_copy(update={"message": f"{error.message} ({note})"})
         with store.write_transaction(db):
             if drop:
-                store.delete_source(db, error.path)
+                store.remove_source(db, error.path)
             db["errors"].delete_where("path = ?", [error.path])
             store.record_error(db, error)
         return error

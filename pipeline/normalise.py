@@ -3,15 +3,18 @@
 Markup (Markdown emphasis, table pipes, headings, footnote markers, HTML placeholders,
 rule lines) is dropped; lines wrapped mid-sentence are joined; at most one blank line
 separates blocks (the header parser uses them as cell boundaries). The text is fixed
-here once: every span of every fact points into it.
+here once: every span of every fact points into it. The blocks a reader knows (table cells,
+header cells, the signature block) are carried through with their offsets in that text.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.textutil import is_upper_line, nfc, tone_key
-from schemas import RawText
+from schemas import Block, RawBlock, RawText
 
 # Start of a list item or heading: never joined onto the previous line.
 MARKER = re.compile(
@@ -26,6 +29,7 @@ _RULE = re.compile(r"^[\s\-_=─—–¯‾*.~•·]*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _FOOTNOTE = re.compile(r"(?<=\S)\[\d{1,3}\]|^\[\d{1,3}\]\s*")
+_FOOTNOTE_LINE = re.compile(r"\s*\[\d{1,3}\]\s*\S")  # the text of a footnote, after the body
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BOLD = re.compile(r"\*\*|__")
@@ -46,6 +50,7 @@ class _Line:
     text: str
     page: int
     toggles: bool = False  # the line opens or closes a bold/italic run
+    kind: str | None = None  # heading or footnote, as the markup says
 
 
 def _clean(line: str) -> tuple[list[str], bool]:
@@ -118,26 +123,96 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
     return None
 
 
-def normalise(raw: RawText) -> tuple[str, list[int]]:
-    """Return the normalised text and the offset at which each page starts."""
+class Normalised(NamedTuple):
+    """The normalised text, the offset where each page starts, and the layout blocks located in it."""
+
+    text: str
+    page_starts: list[int]
+    blocks: list[Block]
+
+
+@dataclass
+class _Open:
+    """A reader block being carried through: where its text starts and ends in the output."""
+
+    raw: RawBlock
+    start: int | None = None
+    end: int | None = None
+
+
+def _line_events(raw: RawText) -> dict[tuple[int, int], tuple[list[int], list[int]]]:
+    """(page, raw line) -> (blocks opening there, blocks closed before it); a block without lines
+    (an empty cell) closes where it opens."""
+    events: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+    for i, b in enumerate(raw.blocks):
+        if not 0 <= b.page < len(raw.pages):
+            continue
+        n = raw.pages[b.page].count("\n") + 1
+        start, end = min(max(b.line_start, 0), n), min(max(b.line_end, b.line_start), n)
+        events.setdefault((b.page, start), ([], []))[0].append(i)
+        events.setdefault((b.page, end), ([], []))[1].append(i)
+    return events
+
+
+def normalise(raw: RawText) -> Normalised:
+    """Normalise the reader's pages into one text; reader blocks keep their place in it (a block
+    boundary is a paragraph boundary: nothing is joined across it) and the paragraphs outside them
+    become paragraph, heading or footnote blocks."""
     lines: list[_Line] = []
+    events = _line_events(raw)
+    opens: dict[int, list[int]] = {}  # index in `lines` -> raw blocks starting there
+    closes: dict[int, list[int]] = {}  # index in `lines` -> raw blocks ending before it
     for page_no, page in enumerate(raw.pages, start=1):
-        page = nfc(page.replace("\r\n", "\n").replace("\r", "\n"))
-        page = re.sub(r"<br\s*/?>", "\n", page, flags=re.IGNORECASE)  # line breaks inside table cells
-        for raw_line in page.split("\n"):
-            cells, toggles = _clean(raw_line)
-            for i, cell in enumerate(cells):
-                lines.append(_Line(cell, page_no, toggles and i == len(cells) - 1))
+        raw_lines = nfc(page).split("\n")
+        for idx in range(len(raw_lines) + 1):
+            ev = events.get((page_no - 1, idx))
+            if ev:
+                closes.setdefault(len(lines), []).extend(ev[1])
+                opens.setdefault(len(lines), []).extend(ev[0])
+            if idx == len(raw_lines):
+                break
+            # CR line ends and line breaks inside table cells
+            for part in re.split(r"\r\n?|\r|<br\s*/?>", raw_lines[idx], flags=re.IGNORECASE):
+                kind = "heading" if _HEADING.match(part) else "footnote" if _FOOTNOTE_LINE.match(part) else None
+                cells, toggles = _clean(part)
+                for i, cell in enumerate(cells):
+                    lines.append(_Line(cell, page_no, toggles and i == len(cells) - 1, kind))
     nonblank = sum(1 for l in lines if l.text)
     block_style = nonblank > 0 and (len(lines) - nonblank) / nonblank > 0.25
     hard_wrapped = raw.format not in ("docx", "doc")
 
     out: list[str] = []  # paragraphs and "" for one blank line
+    paragraphs: list[list] = []  # [start, end, kind or None, inside a reader block]
+    carried = [_Open(b) for b in raw.blocks]
+    pending: list[_Open] = []  # opened, no text yet
+    depth = 0  # reader blocks open
     page_starts = [0] * len(raw.pages)
     seen_pages: set[int] = set()
     offset = 0  # length of "\n".join(out) so far (+1 for the next separator)
+    content_end = 0  # end of the last text placed
     emphasis = False  # inside a bold/italic run that spans lines: one paragraph
-    for line in lines:
+    hard = False  # the next text starts a paragraph whatever it looks like (a block boundary)
+    for k, line in enumerate(lines + [_Line("", 0)]):
+        opening, closing = opens.get(k, ()), closes.get(k, ())
+        for i in closing:
+            if i in opening:
+                continue  # an empty block: below
+            for c in pending:  # what is still without text (empty cells, this block if empty) ends here
+                c.start = c.end = content_end
+            pending.clear()
+            carried[i].end = max(content_end, carried[i].start)
+            depth -= 1
+        for i in opening:
+            c = carried[i]
+            pending.append(c)
+            if i in closing:
+                c.end = -1  # empty: takes the place of the text after it
+            else:
+                depth += 1
+        if k in closes or k in opens:
+            hard, emphasis = True, False
+        if k == len(lines):
+            break
         text = line.text
         if not text:
             if out and out[-1] != "":
@@ -145,21 +220,32 @@ def normalise(raw: RawText) -> tuple[str, list[int]]:
                 offset += 1
             emphasis = False  # Markdown emphasis never spans a blank line
             continue
-        sep = _joins(out[-1], text, block_style, emphasis, hard_wrapped) if out and out[-1] else None
+        sep = None if hard else _joins(out[-1], text, block_style, emphasis, hard_wrapped) if out and out[-1] else None
+        hard = False
         if sep is not None:
             start = offset + len(sep)
             out[-1] += sep + text
             offset += len(sep) + len(text)
+            paragraphs[-1][1] = offset
         else:
             if out:
                 offset += 1
             start = offset
             out.append(text)
             offset += len(text)
+            paragraphs.append([start, offset, line.kind, depth > 0])
+        content_end = offset
+        for c in pending:
+            c.start = start
+            if c.end == -1:
+                c.end = start
+        pending.clear()
         if line.page not in seen_pages:
             seen_pages.add(line.page)
             page_starts[line.page - 1] = start
         emphasis ^= line.toggles
+    for c in pending:
+        c.start = c.end = content_end
     while out and out[-1] == "":
         out.pop()
     text = "\n".join(out)
@@ -167,4 +253,20 @@ def normalise(raw: RawText) -> tuple[str, list[int]]:
     for i in range(len(page_starts) - 1, -1, -1):
         if (i + 1) not in seen_pages:
             page_starts[i] = page_starts[i + 1] if i + 1 < len(page_starts) else len(text)
-    return text, page_starts
+    return Normalised(text, page_starts, _blocks(carried, paragraphs, page_starts if raw.paged else None))
+
+
+_KIND_ORDER = {"table": 0}
+
+
+def _blocks(carried: list[_Open], paragraphs: list[list], page_starts: list[int] | None) -> list[Block]:
+    def page(offset: int) -> int | None:
+        return max(1, bisect.bisect_right(page_starts, offset)) if page_starts else None
+
+    blocks = [Block(kind=c.raw.kind, start=c.start, end=max(c.start, c.end), page=page(c.start), table=c.raw.table,
+                    row=c.raw.row, col=c.raw.col, row_span=c.raw.row_span, col_span=c.raw.col_span)
+              for c in carried if c.start is not None and c.end is not None and c.end >= 0]
+    blocks += [Block(kind=kind or "paragraph", start=a, end=b, page=page(a))
+               for a, b, kind, inside in paragraphs if not inside]
+    blocks.sort(key=lambda b: (b.start, _KIND_ORDER.get(b.kind, 1), -b.end))
+    return blocks

@@ -23,7 +23,7 @@ from pipeline.normalise import normalise
 from pipeline.readers import read, reader_for
 from pipeline.segment import segment_sections, split_documents
 from pipeline.textutil import fold
-from schemas import Document, ParseResult, RawText, Source
+from schemas import Block, Document, ParseResult, RawText, Source
 
 
 def add_time(timings: dict[str, float] | None, stage: str, since: float) -> None:
@@ -42,8 +42,8 @@ def make_source(path: Path, raw: RawText | None = None, digest: str | None = Non
 
 
 def build_documents(text: str, page_starts: list[int], raw: RawText,
-                    timings: dict[str, float] | None = None) -> list[Document]:
-    """Split, segment and extract: the documents of one normalised text."""
+                    timings: dict[str, float] | None = None, blocks: list[Block] | None = None) -> list[Document]:
+    """Split, segment and extract: the documents of one normalised text (`blocks`: its layout blocks)."""
     started = time.perf_counter()
     docs: list[Document] = []
     for start, end in split_documents(text):
@@ -55,7 +55,7 @@ def build_documents(text: str, page_starts: list[int], raw: RawText,
             sections=segment_sections(text, *meta.body),
         )
         view = DocView(text=text, document=doc, body=meta.body, page_starts=page_starts,
-                       paged=raw.paged, ocr_pages=raw.ocr_pages, annexes=meta.annexes)
+                       paged=raw.paged, ocr_pages=raw.ocr_pages, annexes=meta.annexes, blocks=blocks or [])
         doc.page = view.page_of(start)
         for section in view.sections:
             section.page = view.page_of(section.span[0])
@@ -134,16 +134,16 @@ def parse(path: str | Path, timings: dict[str, float] | None = None) -> ParseRes
     add_time(timings, "read", started)
     check_pages(len(raw.pages))  # one item for unpaged formats
     started = time.perf_counter()
-    text, page_starts = normalise(raw)
+    text, page_starts, blocks = normalise(raw)
     add_time(timings, "normalise", started)
     if not text.strip():
         raise EmptyDocument("no text left after normalisation")
-    docs = build_documents(text, page_starts, raw, timings)
+    docs = build_documents(text, page_starts, raw, timings, blocks)
     warnings = list(raw.warnings)
     # Warnings inform (a value recovered from a signature field, a number taken from a cover letter);
     # a document is only partial when nothing identifies it: no type and no issuer.
     status = "partial" if any(d.doc_type is None and d.issuer is None for d in docs) else "success"
     return ParseResult(
         source=make_source(path, raw, digest), status=status, warnings=warnings, text=text,
-        page_starts=page_starts if raw.paged else [], ocr_pages=raw.ocr_pages, documents=docs,
+        page_starts=page_starts if raw.paged else [], ocr_pages=raw.ocr_pages, blocks=blocks, documents=docs,
     )

@@ -182,11 +182,15 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
+    new_database = "sources" not in db.table_names()
+    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
     db["sources"].create({
         "path": str, "sha256": str, "format": str, "size": int, "pages": int, "encoding": str, "status": str,
         "warnings": str, "text": str, "page_starts": str, "ocr_pages": str, "version": str, "pipeline_version": str,
-        "ingested_at": str,
+        "ingested_at": str, "layout": str,
     }, pk="path", if_not_exists=True)
+    if "layout" not in db["sources"].columns_dict:  # a database from before layout blocks
+        db["sources"].add_column("layout", str)
     db["documents"].create({
         "id": str, "source": str, "ord": int, "doc_type": str, "number": str, "number_key": str, "issuer": str,
         "parent_issuer": str, "issued_date": str, "place": str, "subject": str, "signer_name": str,
@@ -220,6 +224,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["errors"].create({"id": int, "path": str, "stage": str, "error_type": str, "message": str, "time": str},
                         pk="id", if_not_exists=True)
     db["errors"].create_index(["path"], if_not_exists=True)
+    db["source_paths"].create({"path": str, "sha256": str, "source": str, "seen_at": str}, pk="path",
+                              foreign_keys=[("source", "sources", "path")], if_not_exists=True)
+    db["source_paths"].create_index(["source"], if_not_exists=True)
+    db["sources"].create_index(["sha256"], if_not_exists=True)
+    if root_of(db) is None:
+        with write_transaction(db):
+            db["meta"].insert({"key": "root", "value": os.getcwd()}, replace=True)
+            if not new_database:
+                _relative_paths(db)
     db["documents"].create_index(["source"], if_not_exists=True)
     db["documents"].create_index(["number_key"], if_not_exists=True)
     db["sections"].create_index(["document_id"], if_not_exists=True)
@@ -298,8 +311,123 @@ def _is_model_field(model: type[BaseModel], name: str) -> bool:
     return isinstance(kind, type) and issubclass(kind, BaseModel)
 
 
-def _doc_id(path: str, ord_: int) -> str:
-    return f"{hashlib.sha1(path.encode()).hexdigest()[:12]}-{ord_}"
+def _doc_id(sha256: str, ord_: int) -> str:
+    """From the content, not the path: a source keeps its ids when it moves to a copy (prune, a changed
+    primary), and one content is one source."""
+    return f"{sha256[:12]}-{ord_}"
+
+
+# --- paths: relative to the root stored once -----------------------------------------------------------
+
+def root_of(db: sqlite_utils.Database) -> str | None:
+    """The folder paths are stored relative to (meta.root): the working directory the database was made in."""
+    row = next(db.query("select value from meta where key = 'root'"), None) if "meta" in db.table_names() else None
+    return row["value"] if row else None
+
+
+def path_key(db: sqlite_utils.Database, path: str | Path) -> str:
+    """How a file is named in the database: below the root, relative to it as a user there types it
+    (`corpus/a.txt`), else absolute; symlinks not resolved. The same file gives the same key from any
+    working directory, and a folder moved with its database keeps its keys."""
+    root = root_of(db) or os.getcwd()
+    full = os.path.abspath(path)
+    relative = os.path.relpath(full, root)
+    return full if relative == ".." or relative.startswith("../") else Path(relative).as_posix()
+
+
+def abs_path(db: sqlite_utils.Database, key: str) -> Path:
+    """The file a stored path names."""
+    return Path(os.path.normpath(os.path.join(root_of(db) or os.getcwd(), key)))
+
+
+def _relative_paths(db: sqlite_utils.Database) -> None:
+    """A database of absolute paths (before the root was stored): each path becomes its key."""
+    for r in list(db.query("select path from sources")):
+        if os.path.isabs(r["path"]):
+            move_source(db, r["path"], path_key(db, r["path"]))
+    for r in list(db.query("select id, path from errors")):
+        if os.path.isabs(r["path"]):
+            db["errors"].update(r["id"], {"path": path_key(db, r["path"])})
+
+
+def move_source(db: sqlite_utils.Database, old: str, new: str) -> None:
+    """Give a stored source another path (its file moved, or only a copy of it is left); call in a transaction."""
+    if old == new:
+        return
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    db["source_paths"].delete_where("path = ?", [new])
+    db.execute("update sources set path = ? where path = ?", [new, old])
+    db.execute("update documents set source = ? where source = ?", [new, old])
+    db.execute("update source_paths set source = ? where source = ?", [new, old])
+    db["source_paths"].delete_where("path = ?", [old])
+    sha = db["sources"].get(new)["sha256"]
+    db["source_paths"].insert({"path": new, "sha256": sha, "source": new, "seen_at": _now()}, replace=True)
+
+
+# --- one source per content ------------------------------------------------------------------------------
+
+def stored_copy(db: sqlite_utils.Database, path: str, sha256: str) -> str | None:
+    """The path of the source that holds this content under another path, parsed by this pipeline version
+    (the file at `path` is then a copy: nothing to parse)."""
+    row = next(db.query("select path from sources where sha256 = ? and path != ? and pipeline_version = ?",
+                        [sha256, path, PIPELINE_VERSION]), None)
+    return row["path"] if row else None
+
+
+def record_copy(db: sqlite_utils.Database, path: str, source: str) -> bool:
+    """Record `path` as another place of the content stored as `source`; returns True when that is news.
+    If `path` was a source of its own (its content since changed to the copy's), that source goes."""
+    sha = db["sources"].get(source)["sha256"]
+    row = next(db.query("select source from source_paths where path = ?", [path]), None)
+    if row and row["source"] == source:
+        return False
+    with write_transaction(db):
+        if db["sources"].count_where("path = ?", [path]):
+            remove_source(db, path)
+        db["source_paths"].insert({"path": path, "sha256": sha, "source": source, "seen_at": _now()}, replace=True)
+        db["errors"].delete_where("path = ?", [path])
+    return True
+
+
+def remove_source(db: sqlite_utils.Database, path: str) -> None:
+    """Delete a source, keeping its content under a copy that still exists; call in a transaction."""
+    copies = [r["path"] for r in db.query("select path from source_paths where source = ? and path != ? "
+                                          "order by path", [path, path])]
+    alive = next((c for c in copies if abs_path(db, c).exists()), None)
+    if alive:
+        move_source(db, path, alive)
+        return
+    keys = {r["number_key"] for r in db.query("select number_key from documents where source = ?", [path])}
+    delete_source(db, path)
+    resolve_references(db, number_keys=keys - {None})
+
+
+def prune(db: sqlite_utils.Database, dry_run: bool = False) -> dict[str, list[str]]:
+    """Forget files that are gone: a source whose file is missing moves to a copy that exists, else goes with
+    everything derived from it; copies and errors of missing files go. Returns what was (or would be) done."""
+    done: dict[str, list[str]] = {"moved": [], "removed": [], "copies": [], "errors": []}
+    with write_transaction(db):
+        for r in list(db.query("select path from source_paths")):
+            if not abs_path(db, r["path"]).exists():
+                done["copies"].append(r["path"])
+                if not dry_run:
+                    db["source_paths"].delete_where("path = ?", [r["path"]])
+        for r in list(db.query("select path from sources order by path")):
+            if abs_path(db, r["path"]).exists():
+                continue
+            copy = next((c["path"] for c in db.query("select path from source_paths where source = ? order by path",
+                                                     [r["path"]]) if abs_path(db, c["path"]).exists()), None)
+            done["moved" if copy else "removed"].append(f"{r['path']} -> {copy}" if copy else r["path"])
+            if not dry_run:
+                remove_source(db, r["path"])
+        for r in list(db.query("select id, path from errors")):
+            if not abs_path(db, r["path"]).exists():
+                done["errors"].append(r["path"])
+                if not dry_run:
+                    db["errors"].delete_where("id = ?", [r["id"]])
+        if dry_run:
+            return done
+    return done
 
 
 def is_current(db: sqlite_utils.Database, path: str, sha256: str) -> bool:
@@ -376,25 +504,42 @@ def delete_source(db: sqlite_utils.Database, path: str) -> None:
         db["blocks"].delete_where("document_id = ?", [doc_id])
         db["sections"].delete_where("document_id = ?", [doc_id])
     db["documents"].delete_where("source = ?", [path])
+    db["source_paths"].delete_where("source = ?", [path])
     db["sources"].delete_where("path = ?", [path])
 
 
 def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
     """Store one parsed file, replacing what was stored for its path, in one transaction."""
     path = result.source.path
+    sha = result.source.sha256
     with write_transaction(db):
+        old = db["sources"].get(path) if db["sources"].count_where("path = ?", [path]) else None
+        if old and old["sha256"] != sha:
+            remove_source(db, path)  # its old content stays stored under a copy that still has it
         old_keys = {r["number_key"] for r in db.query("select number_key from documents where source = ?", [path])}
         delete_source(db, path)
         db["errors"].delete_where("path = ?", [path])
+        db["source_paths"].delete_where("path = ?", [path])
+        # One source per content: another source of the same bytes becomes a copy of this one.
+        for other in [r["path"] for r in db.query("select path from sources where sha256 = ? and path != ?",
+                                                  [sha, path])]:
+            old_keys |= {r["number_key"] for r in db.query("select number_key from documents where source = ?",
+                                                           [other])}
+            db.execute("update source_paths set source = ? where source = ?", [path, other])
+            delete_source(db, other)
+            db["source_paths"].insert({"path": other, "sha256": sha, "source": path, "seen_at": _now()},
+                                      replace=True)
         src = result.source.model_dump(mode="json")
         db["sources"].insert({
             **src, "status": result.status, "warnings": json.dumps(result.warnings, ensure_ascii=False),
             "text": result.text, "page_starts": json.dumps(result.page_starts),
             "ocr_pages": json.dumps(result.ocr_pages), "version": result.version,
+            "layout": json.dumps([b.model_dump(exclude_defaults=True) for b in result.blocks], ensure_ascii=False),
             "pipeline_version": PIPELINE_VERSION, "ingested_at": _now(),
         })
+        db["source_paths"].insert({"path": path, "sha256": sha, "source": path, "seen_at": _now()}, replace=True)
         for i, doc in enumerate(result.documents):
-            doc_id = _doc_id(path, i)
+            doc_id = _doc_id(sha, i)
             signer = doc.signer.model_dump() if doc.signer else {}
             row = _flatten(doc.model_dump(mode="json", include=set(_DOC_FIELDS)))
             db["documents"].insert({
@@ -403,7 +548,7 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                 "signer_authority": signer.get("authority"), "span_start": doc.span[0], "span_end": doc.span[1],
             })
             db["sections"].insert_all(_section_rows(doc_id, doc.sections, result.text))
-            db["blocks"].insert_all(_block_rows(doc_id, doc, result.text, result.page_starts))
+            db["blocks"].insert_all(_block_rows(doc_id, doc, result.text, result.page_starts, result.blocks))
             for table in FACT_TABLES:
                 rows = []
                 for j, fact in enumerate(getattr(doc, table)):
@@ -418,7 +563,7 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                     rows.append(row)
                 if rows:
                     db[table].insert_all(rows, alter=True)
-        new_ids = [_doc_id(path, i) for i in range(len(result.documents))]
+        new_ids = [_doc_id(sha, i) for i in range(len(result.documents))]
         new_keys = {number_key(d.number) for d in result.documents}
         # Both directions: the new references, and older references to the numbers this file added or removed.
         resolve_references(db, number_keys=(old_keys | new_keys) - {None}, document_ids=new_ids)
@@ -625,6 +770,7 @@ def load_result(db: sqlite_utils.Database, path: str) -> ParseResult:
         source={k: src[k] for k in ("path", "sha256", "format", "size", "pages", "encoding")},
         status=src["status"], warnings=json.loads(src["warnings"]), text=src["text"],
         page_starts=json.loads(src["page_starts"]), ocr_pages=json.loads(src["ocr_pages"]), documents=docs,
+        blocks=json.loads(src.get("layout") or "[]"),
     )
 
 
@@ -637,14 +783,28 @@ _BAREWORD = re.compile(r"[\w\u0080-\U0010ffff]+\*?")
 
 
 def fts_query(query: str) -> str:
-    """The user's query in FTS5 syntax, meaning kept: phrases in double quotes, prefix `*`, AND, OR,
-    NOT, NEAR and parentheses as FTS5 reads them. A word FTS5 would refuse as a bareword (`3042/KH-UBND`,
+    """The user's query in FTS5 syntax, meaning kept: phrases in double quotes, prefix `*`, AND, OR, NOT,
+    `NEAR(a b, 5)` and parentheses as FTS5 reads them. A word FTS5 would refuse as a bareword (`3042/KH-UBND`,
     `(2025)`) becomes the phrase of its parts. NFC, so a query typed decomposed finds the stored text."""
-    out, i, q = [], 0, nfc(query)
-    for m in re.finditer(r'"[^"]*"\*?|[()]|[^\s()"]+|"[^"]*$', q):
+    out: list[str] = []
+    near = 0  # depth inside NEAR( ... ), where `, N` is FTS5 syntax
+    depth = 0
+    for m in re.finditer(r'"[^"]*"\*?|"[^"]*$|[(),]|[^\s(),"]+', nfc(query)):
         tok = m.group(0)
         if tok.startswith('"') and not (tok.endswith('"') or tok.endswith('"*')) or tok == '"':
             raise SearchSyntaxError(f"unclosed quote in {query!r}")
+        if tok == "(":
+            depth += 1
+            if out and out[-1] == "NEAR":
+                out[-1], near = "NEAR(", depth
+                continue
+        elif tok == ")":
+            near = 0 if depth == near else near
+            depth -= 1
+        elif tok == ",":
+            if near and depth == near:
+                out.append(",")
+            continue
         if tok.startswith('"') or tok in "()" or tok in _OPERATORS or _BAREWORD.fullmatch(tok):
             out.append(tok)
         else:
@@ -652,7 +812,7 @@ def fts_query(query: str) -> str:
             words = re.findall(r"[\w\u0080-\U0010ffff]+", tok.rstrip("*"))
             if words:
                 out.append('"' + " ".join(words) + '"' + star)
-    return " ".join(out)
+    return " ".join(out).replace("NEAR( ", "NEAR(").replace(" ,", ",")
 
 
 def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
@@ -667,7 +827,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]
         return []
     sql = """
         select b.id as block_id, b.document_id, d.source, d.number, d.doc_type, b.kind, b.section, b.page,
-               b.span_start, b.span_end, b.text,
+               b.layout, b.table_no, b.row, b.col, b.span_start, b.span_end, b.text,
                highlight(blocks_fts, 0, char(2), char(3)) as marked, highlight(blocks_fts, 1, char(2), char(3)) as marked_folded
         from blocks_fts join blocks b on b.id = blocks_fts.rowid join documents d on d.id = b.document_id
         where blocks_fts match ? order by rank limit ?"""
@@ -757,9 +917,13 @@ def _ensure_blocks(db: sqlite_utils.Database) -> None:
             db["sections"].transform(drop={col})
     db["blocks"].create({
         "id": int, "document_id": str, "section_id": str, "kind": str, "section": str, "page": int,
+        "layout": str, "table_no": int, "row": int, "col": int,
         "span_start": int, "span_end": int, "text": str, "text_folded": str,
     }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("section_id", "sections", "id")],
         if_not_exists=True)
+    for col, kind in (("layout", str), ("table_no", int), ("row", int), ("col", int)):
+        if col not in db["blocks"].columns_dict:  # a database from before layout blocks
+            db["blocks"].add_column(col, kind)
     db["blocks"].create_index(["document_id"], if_not_exists=True)
     if "blocks_fts" not in db.table_names():
         db["blocks"].enable_fts(["text", "text_folded"], create_triggers=True,
@@ -772,32 +936,74 @@ def _flat_sections(sections: list[Section]) -> Iterator[Section]:
         yield from _flat_sections(sec.children)
 
 
-def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int]) -> Iterator[dict]:
-    """Every non-empty line of the document (normalisation joined wrapped lines, so a line is a paragraph),
-    with the innermost section around it."""
-    flat = list(_flat_sections(doc.sections))
-    first = min((s.span[0] for s in flat), default=None)
-    last = max((s.span[1] for s in flat), default=None)
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _units(doc: Document, text: str, layout: list) -> list[tuple[int, int, object]]:
+    """The pieces of the document's text to index, in order: each layout block the reader found (paragraph,
+    heading, header cell, signature, table cell, footnote; a table is its cells), then every non-empty line
+    no block covers (text readers give no layout). Whitespace trimmed; none overlaps another."""
     start, end = doc.span
+    units: list[tuple[int, int, object]] = []
+    for b in layout:
+        if b.kind == "table" or not (start <= b.start < end):
+            continue
+        s, e = _trimmed(text, b.start, min(b.end, end))
+        if s < e:
+            units.append((s, e, b))
+    units.sort(key=lambda u: (u[0], -u[1]))
+    kept: list[tuple[int, int, object]] = []
+    for u in units:
+        if not kept or u[0] >= kept[-1][1]:
+            kept.append(u)
+    starts = [u[0] for u in kept]
     pos = start
     for line in text[start:end].split("\n"):
-        s, e = pos, pos + len(line)
-        pos = e + 1
-        lead = len(line) - len(line.lstrip())
-        s, e = s + lead, s + len(line.rstrip())
+        s, e = _trimmed(text, pos, pos + len(line))
+        pos += len(line) + 1
         if s >= e:
             continue
-        inner = None
-        for sec in flat:  # preorder: the last section that holds the line is the innermost
-            if sec.span[0] <= s < sec.span[1]:
-                inner = sec
+        k = bisect.bisect_right(starts, s) - 1  # the block starting at or before the line
+        if (k >= 0 and kept[k][1] > s) or (k + 1 < len(kept) and kept[k + 1][0] < e):
+            continue  # inside a block, or a block begins within the line
+        kept.append((s, e, None))
+    kept.sort(key=lambda u: u[0])
+    return kept
+
+
+def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int], layout: list = ()) -> Iterator[dict]:
+    """The search rows of a document: each layout block, else each non-empty line (normalisation joined
+    wrapped lines, so a line is a paragraph), with the innermost section around it."""
+    flat = list(_flat_sections(doc.sections))  # preorder: by start, a parent before its children
+    first = min((s.span[0] for s in flat), default=None)
+    nxt = 0
+    open_: list[Section] = []  # the chain of sections begun so far that have not ended
+    for s, e, block in _units(doc, text, list(layout)):
+        while nxt < len(flat) and flat[nxt].span[0] <= s:
+            while open_ and open_[-1].span[1] <= flat[nxt].span[0]:
+                open_.pop()
+            open_.append(flat[nxt])
+            nxt += 1
+        while open_ and open_[-1].span[1] <= s:
+            open_.pop()
+        # the innermost section holding the line: the last begun that has not ended (nested spans)
+        inner = next((sec for sec in reversed(open_) if sec.span[0] <= s < sec.span[1]), None)
         if inner is not None:
             kind = "section"
         elif first is None:
             kind = "body"
         else:
             kind = "front" if s < first else "back"
+        cell = block is not None and block.kind == "table_cell"
         yield {"document_id": doc_id, "section_id": f"{doc_id}:{inner.path}" if inner else None, "kind": kind,
                "section": inner.path if inner else None,
                "page": bisect.bisect_right(page_starts, s) if page_starts else None,
+               "layout": block.kind if block is not None else None,
+               "table_no": block.table if cell else None, "row": block.row if cell else None,
+               "col": block.col if cell else None,
                "span_start": s, "span_end": e, "text": text[s:e], "text_folded": fold_chars(text[s:e])}

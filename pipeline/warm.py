@@ -27,8 +27,8 @@ Sở Tài chính chủ trì, phối hợp với các cơ quan có liên quan bá
 def warm() -> None:
     try:
         raw = RawText(format="txt", pages=[SAMPLE])
-        text, page_starts = normalise(raw)
-        build_documents(text, page_starts, raw)
+        text, page_starts, blocks = normalise(raw)
+        build_documents(text, page_starts, raw, blocks=blocks)
     except Exception:  # a cold worker is slower, not wrong: never stop the fork server for this
         pass
 

@@ -21,10 +21,48 @@ SectionKind = Literal[
     "basis", "situation", "purpose", "objectives", "tasks", "implementation", "funding", "reporting", "other"
 ]
 Status = Literal["success", "partial", "failure"]
+BlockKind = Literal["paragraph", "heading", "header_cell", "signature", "table", "table_cell", "footnote"]
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class RawBlock(Model):
+    """A block as a reader sees it: whole lines of one page of RawText (`pages[page].split("\\n")`
+    [line_start:line_end]). Readers put each cell on lines of its own, so the normaliser can carry the
+    boundaries through whatever it joins or drops inside them."""
+
+    kind: BlockKind
+    page: int = Field(0, description="0-based index into RawText.pages")
+    line_start: int
+    line_end: int = Field(description="exclusive")
+    table: Optional[int] = None
+    row: Optional[int] = None
+    col: Optional[int] = None
+    row_span: int = 1
+    col_span: int = 1
+
+
+class Block(Model):
+    """A unit of the document's layout, located in the normalised text: `text[start:end]` is its text
+    (an empty cell has start == end). Blocks are in reading order; a table comes before its cells.
+
+    kind: paragraph, heading, header_cell (a cell or column of the document header: issuer, number,
+    motto, place and date), signature (the `Nơi nhận` list and the signer's column), table, table_cell,
+    footnote. Cells carry their table's ordinal (`table`, counted over the file from 0; the table block
+    carries its own), their 0-based `row` and `col` in the table's grid and how many rows and columns
+    they span; the rows and columns a merged cell covers hold no block of their own."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    page: Optional[int] = Field(None, description="1-based page of the start; null for unpaged formats")
+    table: Optional[int] = None
+    row: Optional[int] = None
+    col: Optional[int] = None
+    row_span: int = 1
+    col_span: int = 1
 
 
 class RawText(Model):
@@ -38,6 +76,7 @@ class RawText(Model):
     warnings: list[str] = Field(default_factory=list)
     # Values a reader recovered outside the page text (PDF signature fields, ...).
     hints: dict[str, str] = Field(default_factory=dict)
+    blocks: list[RawBlock] = Field(default_factory=list, description="structure the reader knows (tables, cells, header)")
 
 
 class Fact(Model):
@@ -159,6 +198,7 @@ class ParseResult(Model):
     text: str = Field(description="normalised text of the whole file; every span points into it")
     page_starts: list[int] = Field(default_factory=list, description="offset in text where each page starts")
     ocr_pages: list[int] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list, description="layout blocks (paragraphs, tables, cells) with spans into text")
     documents: list[Document] = Field(default_factory=list)
 
 

@@ -31,9 +31,33 @@ def case_params(rows: list[dict], xfail_reason: Callable[[dict], str | None]) ->
 
 
 @lru_cache(maxsize=None)
+def _normalised(name: str):
+    path = next(p for p in (CORPUS / "real" / name, CORPUS / "seeds" / name, CORPUS / "legacy" / name,
+                            CORPUS / "legacy" / "transcripts" / name, CORPUS / name) if p.exists())
+    return normalise(read(path))
+
+
+def phrase_blocks(name: str, phrase: str) -> list:
+    """The layout blocks the reader gives the stretch of source `name` that the phrase copies (a table
+    keeps its cells), with offsets into the phrase; none when the phrase is not there as it stands."""
+    text, _, blocks = _normalised(name)
+    at = text.find(phrase)
+    if at < 0 or not phrase:
+        return []
+    end = at + len(phrase)
+    out = []
+    for b in blocks:
+        if b.kind == "table" and b.start < end and b.end > at:
+            out.append(b.model_copy(update={"start": max(b.start, at) - at, "end": min(b.end, end) - at}))
+        elif at <= b.start and b.end <= end:
+            out.append(b.model_copy(update={"start": b.start - at, "end": b.end - at}))
+    return out
+
+
+@lru_cache(maxsize=None)
 def source_text(name: str) -> str:
     """Normalised text of a shared corpus file named in a case file, whitespace collapsed."""
     path = next(p for p in (CORPUS / "real" / name, CORPUS / "seeds" / name, CORPUS / "legacy" / name,
                             CORPUS / "legacy" / "transcripts" / name, CORPUS / name) if p.exists())
-    text, _ = normalise(read(path))
+    text = normalise(read(path)).text
     return " ".join(text.split())

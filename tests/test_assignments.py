@@ -11,19 +11,20 @@ from extractors import agencies, assignments, deadlines, vocab
 from extractors.base import phrase_view
 from pipeline.errors import ConfigError
 from pipeline.textutil import fold
-from tests.casefiles import load_cases, source_text
+from tests.casefiles import load_cases, phrase_blocks, source_text
 from tests.conftest import SHARED
 from tests.test_deadlines import case_params
 
 
-def run(phrase: str, doc_date: str = "", section_title: str = ""):
-    view = phrase_view(phrase, date.fromisoformat(doc_date) if doc_date else None, section_title or None)
+def run(phrase: str, doc_date: str = "", section_title: str = "", source: str = ""):
+    view = phrase_view(phrase, date.fromisoformat(doc_date) if doc_date else None, section_title or None,
+                       phrase_blocks(source, phrase) if source else None)
     return list(assignments.extract(view, deadlines=list(deadlines.extract(view, references=[]))))
 
 
 @pytest.mark.parametrize("case", case_params("assignments.csv"))
 def test_case(case):
-    rows = run(case["phrase"], case["doc_date"], case["section_title"])
+    rows = run(case["phrase"], case["doc_date"], case["section_title"], case["source"])
     got = [(fold(a.agency), a.role, a.deadline.isoformat() if a.deadline else "") for a in rows]
     if case["expect"] == "absent":
         assert fold(case["agency"]) not in [g[0] for g in got], got

@@ -68,3 +68,14 @@ def test_every_command_has_help_and_is_in_the_readme():
     for name, command in cli.commands.items():
         assert command.help, f"command {name} has no help text"
         assert f"vanban {name}" in readme, f"README does not document `vanban {name}`"
+
+
+def test_stats_and_refs_print_json(tmp_path):
+    db = tmp_path / "v.db"
+    run("ingest", CORPUS / "seeds", "--db", db, "-q")
+    counts = json.loads(run("stats", "--db", db, "--json").output)
+    assert counts["documents"] == 3 and counts["blocks"] > 50 and counts["source_paths"] == 2
+    found = json.loads(run("refs", "3042/KH-UBND", "--db", db, "--json").output)
+    assert found["documents"][0]["number"] == "3042/KH-UBND" and found["cites"]
+    missing = run("refs", "999/XX", "--db", db, "--json")
+    assert missing.exit_code == 1 and json.loads(missing.output)["documents"] == []

@@ -19,8 +19,9 @@ def case_params(name: str):
     return casefiles.case_params(load_cases(name), lambda c: c["note"] if c["status"] == "xfail" else None)
 
 
-def run(phrase: str, doc_date: str = "", section_title: str = ""):
-    view = phrase_view(phrase, date.fromisoformat(doc_date) if doc_date else None, section_title or None)
+def run(phrase: str, doc_date: str = "", section_title: str = "", source: str = ""):
+    view = phrase_view(phrase, date.fromisoformat(doc_date) if doc_date else None, section_title or None,
+                       casefiles.phrase_blocks(source, phrase) if source else None)
     return list(deadlines.extract(view, references=[]))
 
 
@@ -30,7 +31,7 @@ def shape(d) -> tuple:
 
 @pytest.mark.parametrize("case", case_params("deadlines.csv"))
 def test_case(case):
-    found = run(case["phrase"], case["doc_date"], case["section_title"])
+    found = run(case["phrase"], case["doc_date"], case["section_title"], case["source"])
     if case["date"] == "none":
         assert found == [], [f.text for f in found]
     else:

@@ -197,11 +197,16 @@ def test_links_are_recorded_and_followed_only_when_asked(tmp_path):
     everything = json.dumps(rows(db_path, "select * from errors") + rows(db_path, "select path from sources"))
     assert str(outside) not in everything  # the outside path is never recorded by name
 
+    assert {Path(r["path"]).name for r in rows(db_path, "select path from source_paths")} >= {"same.txt"}
+
     ingest([folder], db_path, workers=1, follow_links=True)
     errs = errors_by_name(db_path)
-    assert str(secret) in {r["path"] for r in rows(db_path, "select path from sources")}  # read, as asked
+    assert stored_names(db_path) == {"good.txt", "out.txt"}  # read as asked, under the links' names
+    copies = {r["path"] for r in rows(db_path, "select path from source_paths")}
+    assert str(folder / "outdir" / "environ.txt") in copies  # the same bytes as out.txt, through the folder link
     assert {k: v["error_type"] for k, v in errs.items()} == {
         "loop-a.txt": "LinkLoop", "loop-b.txt": "LinkLoop", "self.txt": "LinkLoop", "up": "LinkLoop"}
+    assert str(outside) not in json.dumps(rows(db_path, "select path from sources"))
 
 
 @bound(60)
@@ -276,7 +281,8 @@ def test_two_ingests_on_one_database_both_store_their_files(tmp_path):
             folder = tmp_path / f"{round_}-{k}"
             folder.mkdir()
             for i in range(6):
-                (folder / f"{k}-{i}.txt").write_bytes((SEED if i % 2 else OTHER_SEED).read_bytes() + b"\n%d\n" % i)
+                (folder / f"{k}-{i}.txt").write_bytes((SEED if i % 2 else OTHER_SEED).read_bytes()
+                                                      + f"\n{round_} {k} {i}\n".encode())  # each its own content
             folders.append(folder)
         procs = [vanban("ingest", f, "--db", db_path, "-q", "-j", "1") for f in folders]
         for proc in procs:
@@ -621,11 +627,11 @@ def test_export_names_never_collide():
 @bound(60)
 def test_export_writes_every_source_under_its_own_name(tmp_path):
     folder = tmp_path / "in"
-    for sub in ("a", "b"):
+    for sub, seed in (("a", SEED), ("b", OTHER_SEED)):
         (folder / sub).mkdir(parents=True)
-        shutil.copy(SEED, folder / sub / "plan.txt")  # identical files in two folders
+        shutil.copy(seed, folder / sub / "plan.txt")  # one name in two folders
     long_name = "k" * 251 + ".txt"  # 255 bytes: the JSON name cannot be the stem plus .json
-    shutil.copy(OTHER_SEED, folder / long_name)
+    (folder / long_name).write_bytes(SEED.read_bytes() + "\nPhụ lục\n".encode())
     db_path = tmp_path / "out.db"
     ingest([folder], db_path, workers=1)
     out = tmp_path / "export"

@@ -56,7 +56,7 @@ def test_placeholder_and_rules_dropped():
 def test_nfc_and_page_starts():
     import unicodedata
     raw = RawText(format="pdf", paged=True, pages=[unicodedata.normalize("NFD", "Trang một."), "Trang hai."])
-    text, starts = normalise(raw)
+    text, starts, _ = normalise(raw)
     assert text == unicodedata.normalize("NFC", text)
     assert text[starts[1]:].startswith("Trang hai")
     assert starts[0] == 0
@@ -64,7 +64,7 @@ def test_nfc_and_page_starts():
 
 def test_paragraph_split_by_page_end_is_joined():
     raw = RawText(format="pdf", paged=True, pages=["tỷ lệ trẻ em được tiêm chủng đầy đủ đạt", "95% vào năm 2025."])
-    text, starts = normalise(raw)
+    text, starts, _ = normalise(raw)
     assert text == "tỷ lệ trẻ em được tiêm chủng đầy đủ đạt 95% vào năm 2025."
     assert text[starts[1]:].startswith("95%")
 

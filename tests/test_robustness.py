@@ -228,7 +228,7 @@ def check_spans(text: str, docs, n_pages: int | None) -> None:
 @given(documents)
 def test_no_text_makes_the_stages_raise_and_spans_slice_back(text):
     raw = RawText(format="txt", pages=[text])
-    norm, page_starts = normalise(raw)
+    norm, page_starts, _ = normalise(raw)
     check_spans(norm, build_documents(norm, page_starts, raw), None)
 
 
@@ -236,7 +236,7 @@ def test_no_text_makes_the_stages_raise_and_spans_slice_back(text):
 @given(st.lists(documents, min_size=1, max_size=4))
 def test_paged_text_keeps_pages_in_range(pages):
     raw = RawText(format="pdf", pages=pages, paged=True)
-    norm, page_starts = normalise(raw)
+    norm, page_starts, _ = normalise(raw)
     assert len(page_starts) == len(pages)
     check_spans(norm, build_documents(norm, page_starts, raw), len(pages))
 

@@ -28,26 +28,36 @@ def marked(excerpt: str) -> list[str]:
     return re.findall(r"\[([^\]]*)\]", excerpt)
 
 
-def test_every_line_of_every_document_is_one_block(corpus_db):
+def test_every_character_of_every_document_is_in_one_block(corpus_db):
     db = store.open_db(corpus_db)
     n_docs = 0
     for doc in db.query("select d.id, d.span_start, d.span_end, s.text from documents d join sources s on s.path = d.source"):
         n_docs += 1
-        lines, pos = [], doc["span_start"]
-        for line in doc["text"][doc["span_start"]:doc["span_end"]].split("\n"):
-            if line.strip():
-                lines.append(line.strip())
-            pos += len(line) + 1
-        blocks = [b["text"] for b in db.query("select text from blocks where document_id = ? order by span_start",
-                                               [doc["id"]])]
-        assert blocks == lines, doc["id"]
+        text = doc["text"]
+        covered = [0] * len(text)
+        for b in db.query("select span_start, span_end, text from blocks where document_id = ?", [doc["id"]]):
+            assert text[b["span_start"]:b["span_end"]] == b["text"] == b["text"].strip() and b["text"]
+            for k in range(b["span_start"], b["span_end"]):
+                covered[k] += 1
+        inside = range(doc["span_start"], doc["span_end"])
+        assert all(covered[k] == 1 for k in inside if not text[k].isspace()), doc["id"]
+        assert all(covered[k] <= 1 for k in inside)
     assert n_docs > 40
     kinds = {r["kind"] for r in db.query("select distinct kind from blocks")}
     assert kinds == set(store.BLOCK_KINDS)
-    for b in db.query("select b.*, s.text as src from blocks b join documents d on d.id = b.document_id "
-                      "join sources s on s.path = d.source limit 2000"):
-        assert b["src"][b["span_start"]:b["span_end"]] == b["text"]
+    for b in db.query("select text, text_folded from blocks limit 5000"):
         assert len(b["text_folded"]) == len(b["text"])
+
+
+def test_table_cells_are_blocks_of_their_own(corpus_db):
+    db = store.open_db(corpus_db)
+    cells = list(db.query("select * from blocks where layout = 'table_cell'"))
+    assert len(cells) > 100
+    assert all(c["row"] is not None and c["col"] is not None and c["table_no"] is not None for c in cells)
+    # a word of a cell is found in that cell, with its row and column
+    cell = next(c for c in cells if len(words(c["text"])) >= 3)
+    found = hits(corpus_db, '"' + " ".join(words(cell["text"])[:3]) + '"', 100000)
+    assert any(h["block_id"] == cell["id"] for h in found)
 
 
 def test_header_preamble_signature_and_documents_without_sections_are_found(corpus_db):
@@ -99,6 +109,10 @@ def test_fts5_syntax_phrases_prefix_or_not(corpus_db):
     assert len(without) < len(hits(corpus_db, "kế hoạch"))
     # lower-case `or` is a word, as in FTS5
     assert fts_query("ke or hoach") == "ke or hoach"
+    near = hits(corpus_db, "NEAR(sở chủ trì, 3)")
+    assert near and all({"sở", "chủ", "trì"} <= set(words(h["text"])) for h in near)
+    assert len(near) < len(hits(corpus_db, "sở chủ trì"))
+    assert hits(corpus_db, "kế hoạch, chương trình")  # a comma outside NEAR is punctuation, not an error
 
 
 def test_numbers_and_punctuation_are_phrases():

@@ -84,7 +84,9 @@ def test_bad_files_are_recorded_and_the_batch_goes_on(tmp_path):
     (folder / "sheet.xlsx").write_bytes(b"PK\x03\x04junk")
     db_path = tmp_path / "v.db"
     summary = ingest([folder], db_path)
-    assert (summary.files, summary.stored, summary.failed) == (4, 1, 3)
+    assert (summary.files, summary.stored, summary.failed) == (3, 1, 2)
+    assert summary.skipped == {".xlsx": 1}  # in a folder, a file of no known format is skipped and counted
+    ingest([folder / "sheet.xlsx"], db_path)  # named on its own, it is an error that says why
     db = store.open_db(db_path)
     errors = {Path(r["path"]).name: r for r in db.query("select * from errors")}
     assert set(errors) == {"empty.txt", "junk.txt", "sheet.xlsx"}

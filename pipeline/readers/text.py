@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.errors import DecodeError, EmptyDocument
-from schemas import RawText
+from schemas import RawBlock, RawText
 
 # Marks only Vietnamese uses among Windows-1258 texts: ă ơ ư đ, the hook above and the dot below.
 _VIET = re.compile(r"[ăơưđĂƠƯĐ\u0309\u0323]")
@@ -78,12 +78,14 @@ def _read(path: Path, fmt: str) -> RawText:
     warnings = []
     if encoding == "cp1258":
         warnings.append("decoded as Windows-1258 (not valid UTF-8)")
-    return single_text(fmt, text, encoding, warnings, empty="the file holds only whitespace")
+    return single_text(fmt, text, encoding, warnings, empty="the file holds only whitespace", tables=True)
 
 
-def single_text(fmt: str, text: str, encoding: str, warnings: list[str], empty: str) -> RawText:
+def single_text(fmt: str, text: str, encoding: str, warnings: list[str], empty: str,
+                blocks: list[RawBlock] | None = None, tables: bool = False) -> RawText:
     """RawText of an unpaged reader, with legacy 8-bit font encodings (TCVN3, VNI) hidden in text that
-    decoded fine converted to Unicode and reported."""
+    decoded fine converted to Unicode and reported. The conversion works line by line, so `blocks`
+    (over lines) keep their place; with `tables`, Markdown tables are read into blocks after it."""
     from pipeline.legacy import fix_legacy
     text, legacy = fix_legacy(text)
     if legacy:
@@ -91,7 +93,10 @@ def single_text(fmt: str, text: str, encoding: str, warnings: list[str], empty: 
         warnings = [*warnings, f"converted from {legacy} to Unicode"]
     if not text.strip():
         raise EmptyDocument(empty)
-    return RawText(format=fmt, pages=[text], paged=False, encoding=encoding, warnings=warnings)
+    if tables:
+        from pipeline.readers.structure import markdown_tables
+        text, blocks = markdown_tables(text.replace("\r\n", "\n"))
+    return RawText(format=fmt, pages=[text], paged=False, encoding=encoding, warnings=warnings, blocks=blocks or [])
 
 
 def read_text(path: Path) -> RawText:
