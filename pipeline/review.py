@@ -115,7 +115,8 @@ def _fact_list(result: ParseResult, facts: dict[str, dict]) -> str:
 
 def _summary(group: str, fact) -> str:
     if group == "targets":
-        return f"{fact.indicator} {fact.comparator} {fact.value:g}{fact.unit or ''} ({fact.year or '-'})"
+        unit = "" if not fact.unit else fact.unit if fact.unit == "%" else f" {fact.unit}"
+        return f"{fact.indicator} {fact.comparator} {fact.value:g}{unit} ({fact.year or '-'})"
     if group == "deadlines":
         return f"{fact.date or fact.recurrence}: {fact.text}"
     if group == "assignments":

@@ -60,7 +60,7 @@ def build_documents(text: str, page_starts: list[int], raw: RawText,
         for section in view.sections:
             section.page = view.page_of(section.span[0])
         docs.append((doc, view))
-    _fill_from_cover_letter([d for d, _ in docs], text)
+    _fill_from_cover_letter(docs, text)
     _fill_from_issuing_decision([d for d, _ in docs], text)
     add_time(timings, "segment", started)
     for doc, view in docs:
@@ -93,15 +93,17 @@ def _fill_from_enclosure_note(doc: Document, text: str, region: tuple[int, int],
     return False
 
 
-def _fill_from_cover_letter(docs: list[Document], text: str) -> None:
+def _fill_from_cover_letter(docs: list[tuple[Document, DocView]], text: str) -> None:
     """A cover letter that encloses the next document names it; the attachment often prints neither
-    its number nor its date. A document without a number may also name itself in an annex heading."""
-    for prev, doc in zip(docs, docs[1:]):
+    its number nor its date. A document without a number may also name itself in an annex heading,
+    after its body: a note inside the body (`Quy định ban hành kèm theo Nghị quyết số ...` in an article)
+    names another text."""
+    for (prev, _), (doc, _) in zip(docs, docs[1:]):
         if doc.number is None:
             _fill_from_enclosure_note(doc, text, prev.span, same_issuer=False, context=prev.issuer)
-    for doc in docs:
+    for doc, view in docs:
         if doc.number is None:
-            _fill_from_enclosure_note(doc, text, doc.span, same_issuer=True, context=doc.issuer)
+            _fill_from_enclosure_note(doc, text, (view.body[1], doc.span[1]), same_issuer=True, context=doc.issuer)
 
 
 def _fill_from_issuing_decision(docs: list[Document], text: str) -> None:

@@ -2,6 +2,7 @@
 list that links to each fact, page numbers; seen by headless Chromium as a person would."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -111,6 +112,11 @@ def test_review_from_the_database(corpus_db, tmp_path):
     assert len(list(out.glob("*.html"))) == n + 1
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count("<li>") == n
+    # --source takes a path as the user types it from here, as well as the stored one
+    stored = next(store.open_db(corpus_db).query("select path from sources order by path"))["path"]
+    one = CliRunner().invoke(cli, ["review", "--db", str(corpus_db), "--source", os.path.relpath(stored),
+                                   "--out", str(tmp_path / "one")])
+    assert one.exit_code == 0 and len(list((tmp_path / "one").glob("*.html"))) == 2, one.output
     bad = CliRunner().invoke(cli, ["review", "--db", str(corpus_db), "--source", "nope.txt", "--out", str(out)])
     assert bad.exit_code == 2 and "nope.txt" in bad.output
     neither = CliRunner().invoke(cli, ["review", "--out", str(out)])
