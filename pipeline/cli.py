@@ -314,15 +314,10 @@ def review(files: tuple[Path, ...], db_path: str | None, sources: tuple[str, ...
         raise click.UsageError("give FILES to parse, or --db DB to review what it stores")
     if db_path:
         from pipeline import store
-<<<<<<< HEAD
         db = store.open_db(db_path, readonly=True)
-        paths = list(sources) or [r["path"] for r in db.query("select path from sources order by path")]
-=======
-        db = store.open_db(db_path)
         def stored_as(p: str) -> str:  # as stored, or as a path from here (stored relative to the root)
             return p if db["sources"].count_where("path = ?", [p]) else store.path_key(db, p)
         paths = [stored_as(p) for p in sources] or [r["path"] for r in db.query("select path from sources order by path")]
->>>>>>> main
         unknown = [p for p in paths if not db["sources"].count_where("path = ?", [p])]
         if unknown:
             raise click.UsageError(f"not stored in {db_path}: {', '.join(unknown)}")
