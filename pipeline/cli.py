@@ -464,16 +464,23 @@ def eval_(sources: tuple[Path, ...], gold_dir: Path, pred_dir: Path | None, miss
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--workers", "-j", type=click.IntRange(min=1), multiple=True,
               help="Worker counts to time the batch runner with (repeatable)  [default: 1 and the machine's cores]")
+@click.option("--processes/--no-processes", default=True, show_default=True,
+              help="Also time `vanban ingest` and bare pdfplumber started as commands of their own.")
+@click.option("--growth/--no-growth", default=True, show_default=True,
+              help="Also time synthetic documents 1x, 4x and 16x the largest one given (growth exponent).")
 @limit_options()
-def bench(paths: tuple[Path, ...], workers: tuple[int, ...], max_size_mb: float, max_pages: int,
-          timeout: float, max_memory_mb: float | None) -> None:
-    """Documents and pages per second, time per stage and peak memory on PATHS, against bare
-    pdfplumber text extraction of the same PDFs."""
+def bench(paths: tuple[Path, ...], workers: tuple[int, ...], processes: bool, growth: bool, max_size_mb: float,
+          max_pages: int, timeout: float, max_memory_mb: float | None) -> None:
+    """Speed on PATHS, side by side in one run: vanban end to end, its reader alone, bare pdfplumber and
+    raw pypdfium2 text on the same PDFs; documents and characters per second per core; whole-process
+    ingest; growth with document size; the batch runner and peak memory per worker."""
+    from pipeline.bench import GROWTH_FACTORS
     from pipeline.bench import bench as run_bench
     from pipeline.bench import format_report
     click.echo(f"vanban bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     with _limits(max_size_mb, max_pages, timeout, max_memory_mb):
-        click.echo(format_report(run_bench(paths, workers)))
+        report = run_bench(paths, workers, processes=processes, growth_factors=GROWTH_FACTORS if growth else ())
+        click.echo(format_report(report))
 
 
 @cli.command()

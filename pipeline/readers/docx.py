@@ -21,7 +21,8 @@ from pathlib import Path
 
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded
 from pipeline.legacy import choose_encoding, convert, convert_mixed, encoding_for_font, is_capital_font
-from schemas import RawText
+from pipeline.readers.structure import table_kind
+from schemas import RawBlock, RawText
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed size of word/document.xml
@@ -44,6 +45,10 @@ def _w(tag: str) -> str:
 def _val(el, tag: str) -> str | None:
     child = el.find(_w(tag)) if el is not None else None
     return None if child is None else child.get(_w("val"))
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and value.isdigit() else default
 
 
 # --- package checks --------------------------------------------------------------------
@@ -419,6 +424,8 @@ class _Extractor:
         self.header_over = False
         self.columns: list[list[str]] | None = None  # an open block of tab-laid columns
         self.recipients = False  # the open block is the "Nơi nhận" | signer block
+        self.blocks: list[RawBlock] = []  # tables, cells and header columns over self.lines
+        self.tables = 0
 
     # -- walking the body --
 
@@ -445,18 +452,52 @@ class _Extractor:
                     self._block(choice, in_cell)
 
     def _table(self, tbl) -> None:
+        """Cell by cell, row by row, each cell a block with its place in the grid: w:gridBefore skips
+        columns, w:gridSpan spans them, a w:vMerge continuation adds a row to the cell above."""
         self._close_columns()
         self._blank()
-        for row in tbl.iterfind(_w("tr")):
+        number = self.tables
+        self.tables += 1
+        table = self._open("table", table=number)
+        cells: list[RawBlock] = []
+        above: dict[int, RawBlock] = {}  # column -> the cell a vMerge continuation there extends
+        for r, row in enumerate(tbl.iterfind(_w("tr"))):
+            col = _int(_val(row.find(_w("trPr")), "gridBefore"), 0)
             for cell in row.iterfind(_w("tc")):
                 tcpr = cell.find(_w("tcPr"))
+                span = max(1, _int(_val(tcpr, "gridSpan"), 1))
                 merge = tcpr.find(_w("vMerge")) if tcpr is not None else None
                 if merge is not None and merge.get(_w("val"), "continue") == "continue":
-                    continue  # the lower part of a vertically merged cell: its text is above
+                    top = above.get(col)
+                    if top is not None and top.row + top.row_span == r:
+                        top.row_span += 1  # the lower part of a vertically merged cell: its text is above
+                    col += span
+                    continue
+                block = self._open("table_cell", table=number, row=r, col=col, col_span=span)
                 before = len(self.lines)
                 self._block(cell, in_cell=True)
+                self._close(block)
                 if len(self.lines) > before:
                     self._blank()
+                cells.append(block)
+                above[col] = block
+                col += span
+        self._close(table)
+        table.line_end = max([table.line_end, *(b.line_end for b in cells)])  # an empty last cell stays inside
+        kind = table_kind(["\n".join(self.lines[b.line_start:b.line_end]) for b in cells])
+        for b in cells:
+            b.kind = kind
+
+    def _open(self, kind: str, **grid) -> RawBlock:
+        block = RawBlock(kind=kind, line_start=len(self.lines), line_end=len(self.lines), **grid)
+        self.blocks.append(block)
+        return block
+
+    def _close(self, block: RawBlock) -> None:
+        end = len(self.lines)
+        while end > block.line_start and self.lines[end - 1] == "":
+            end -= 1
+        block.line_end = end
 
     def _blank(self) -> None:
         if self.lines and self.lines[-1] != "":
@@ -505,8 +546,9 @@ class _Extractor:
     def _text_box(self, content) -> list[str]:
         saved, self.lines = self.lines, []
         saved_columns, self.columns = self.columns, None
+        saved_blocks, self.blocks = self.blocks, []  # a text box's lines are placed later, without structure
         self._block(content, in_cell=True)
-        lines, self.lines, self.columns = self.lines, saved, saved_columns
+        lines, self.lines, self.columns, self.blocks = self.lines, saved, saved_columns, saved_blocks
         return [line for line in lines if line]
 
     def _run(self, r, para: _Para, style_id: str | None) -> None:
@@ -668,9 +710,12 @@ class _Extractor:
         if self.columns is None:
             return
         self._blank()
+        kind = "signature" if self.recipients else "header_cell"
         for column in self.columns:
             if column:
+                block = self._open(kind)
                 self.lines.extend(column)
+                self._close(block)
                 self._blank()
         self.columns = None
         self.recipients = False
@@ -724,4 +769,5 @@ def read_docx(path: Path, columns: bool = True) -> RawText:
     encoding = "+".join(e for e in ("tcvn3", "vni") if e in extractor.encodings) or None
     if encoding:
         warnings.append(f"converted runs in legacy fonts ({encoding}) to Unicode")
-    return RawText(format="docx", pages=[text], paged=False, encoding=encoding, warnings=warnings)
+    return RawText(format="docx", pages=[text], paged=False, encoding=encoding, warnings=warnings,
+                   blocks=extractor.blocks)
