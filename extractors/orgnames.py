@@ -418,7 +418,8 @@ class _Reader:
                     and not _type_word_at(ts, k) and not (words and self.unit(k)) and words < 5:
                 k, words = k + 1, words + 1
                 continue
-            if t.key == "-" and words and ts[k + 1] is not None and (ts[k + 1].cap or self.caps):
+            if t.key == "-" and words and ts[k + 1] is not None and (ts[k + 1].cap or self.caps) \
+                    and not self.lex["stops"].match(ts, k + 1):  # `Bà Rịa - Vũng Tàu`; not `Đông Nam - Đề xuất ...`
                 k += 1
                 continue
             break
