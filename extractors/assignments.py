@@ -22,9 +22,10 @@ from dataclasses import dataclass, replace
 from typing import Iterator, Optional, Sequence
 
 from extractors.agencies import Mention, match_list
+from extractors.orgnames import is_unspecified
 from extractors.base import DocView
 from extractors.tables import task_rows
-from extractors.textscan import content_start, match_text, own_end, sentence_span, trim
+from extractors.textscan import LOW_WORD, content_start, match_text, own_end, sentence_span, trim
 from pipeline.textutil import fold
 from schemas import Assignment, Deadline, Section
 
@@ -32,18 +33,25 @@ I = re.IGNORECASE
 SKIP_KINDS = {"basis", "situation", "objectives", "purpose"}
 SUBJECT_KINDS = {"implementation", "reporting", "funding", "other", None}
 
-CUE = re.compile(r"(?P<cue>\b(?:Giao|Đề\s+nghị|Yêu\s+cầu))(?:\s+(?:cho|nhiệm\s+vụ(?:\s+cho)?))?\s+(?=\S)", I)
+CUE = re.compile(r"(?P<cue>\b(?:Giao|Đề\s+nghị|Yêu\s+cầu))(?:\s*:)?(?:\s+(?:cho|nhiệm\s+vụ(?:\s+cho)?))?\s+(?=\S)", I)
 # `bàn giao`, `được giao`, `chuyển giao`: giao not as a command
 NOT_CUE_BEFORE = re.compile(r"(?:bàn|được|chuyển|phân|đã|nhận|bố|thu|tiếp|theo)\s+$", I)
+# `Cơ quan chủ trì: X`, `Đơn vị phối hợp: Y`, `Chủ trì: Z`, and any duty a label names (`Đơn vị thu: Chi cục ...`,
+# `Cơ quan thẩm định: ...`: implement), at a line start or after a dash the line was joined at; not the labels that
+# name no duty (`Đơn vị tính:`, `Cơ quan chủ quản:`).
 LABEL = re.compile(
-    r"^[ \t]*(?:[-+•]\s*)?(?:[a-zđ]\)\s*)?(?:(?:Cơ\s+quan|Đơn\s+vị)(?:\s*,\s*(?:đơn\s+vị|cơ\s+quan))?\s+)?"
-    r"(?P<role>chủ\s+trì|phối\s+hợp|thực\s+hiện|đầu\s+mối)(?:\s+(?:tham\s+mưu|thực\s+hiện|triển\s+khai|chính))*\s*:\s*",
+    r"(?:^[ \t]*(?:[-+•]\s*)?(?:[a-zđ]\)\s*)?|(?<=\s)[-–]\s+)"
+    r"(?:(?:(?:Cơ\s+quan|Đơn\s+vị)(?:\s*,\s*(?:đơn\s+vị|cơ\s+quan))?\s+)?"
+    r"(?P<role>chủ\s+trì|phối\s+hợp|thực\s+hiện|đầu\s+mối)(?:\s+(?:tham\s+mưu|thực\s+hiện|triển\s+khai|chính))*"
+    rf"|(?:Cơ\s+quan|Đơn\s+vị)\s+(?!(?:tính|chủ\s+quản|ban\s+hành|nhận|có|liên\s+quan|cấp\s+trên|trực\s+thuộc)\b)"
+    rf"(?P<duty>{LOW_WORD}(?:[ \t]+{LOW_WORD}){{0,2}}))[ \t]*:[ \t]*",
     I | re.MULTILINE)
 TASK_LABEL = re.compile(r"(?:Nhiệm\s+vụ|Nội\s+dung(?:\s+thực\s+hiện)?)\s*:\s*", I)
 LABEL_ROLE = {"chủ trì": "lead", "đầu mối": "lead", "phối hợp": "support", "thực hiện": "implement"}
 # `đầu mối` is a role only when the agency is it (`làm đầu mối`, `là cơ quan đầu mối`): `cử đầu mối cấp xã` names people.
 LEAD = re.compile(r"(?<!cơ quan )(?<!đơn vị )\bchủ\s+trì\b|(?:\b(?:làm|là|giữ\s+vai\s+trò|đóng\s+vai\s+trò)\s+(?:cơ\s+quan\s+)?|^\W*)đầu\s+mối\b", I)
-SUPPORT_START = re.compile(r"\W*(?:(?:[a-zđ]\)|\d+(?:\.\d+)*\.?)\s*)?(?:(?:tham\s+gia|chủ\s+động|tích\s+cực|có\s+trách\s+nhiệm)\s+)?phối\s+hợp\b", I)
+SUPPORT_START = re.compile(r"\W*(?:(?:[a-zđ]\)|\d+(?:\.\d+)*\.?)\s*)?(?:(?:tham\s+gia|chủ\s+động|tích\s+cực|có\s+trách\s+nhiệm|"
+                           r"thường\s+xuyên|tiếp\s+tục|kịp\s+thời)\s+)*phối\s+hợp\b", I)
 COAGENCY = re.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng))?\s+(?=\S)", I)
 INTRO = re.compile(r"^[\s:]*(?:cụ\s+thể\s+)?(?:như\s+sau|có\s+ý\s+kiến)", I)
 # after a subject, words that show it is not acting: `Ủy ban nhân dân tỉnh về ...`, `... đã ban hành`
@@ -53,8 +61,10 @@ NOT_VERB_ITEM = re.compile(r"^\s*(?:về|tại|của|là|được|đã|số|ngà
 SCOPE_TITLE = re.compile(r"phạm\s+vi|đối\s+tượng|giải\s+thích\s+từ\s+ngữ|nguyên\s+tắc", I)
 # `Chủ tịch Ủy ban nhân dân Thành phố đề nghị ...`: the issuer speaking, not a body given a duty
 SPEAKS = re.compile(r"^\s*(?:đề\s+nghị|yêu\s+cầu|giao|có\s+ý\s+kiến|quyết\s+định|ban\s+hành)\b", I)
-# `4. Các cơ sở nuôi trồng thủy sản:`: a group word with its qualifier, up to the item's colon
-QUALIFIER = re.compile(r"[ \t]+(?P<q>[^\n:;.]{1,60}?)[ \t]*:")
+# `4. Các cơ sở nuôi trồng thủy sản:`, `7. Các doanh nghiệp hoạt động trong lĩnh vực ... trên địa bàn Tỉnh` (a heading
+# line): a group word with its qualifier, up to the item's colon or the end of its heading line
+QUALIFIER = re.compile(r"[ \t]+(?P<q>[^\n:;.]{1,160}?)[ \t]*(?::|\n|$)")
+DUTY_WORD = re.compile(r"\b(?:chủ\s+trì|phối\s+hợp|tham\s+mưu|thực\s+hiện|triển\s+khai|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm)\b", I)
 # a clause that opens with these leads to its subject after the first comma
 OPENER = re.compile(r"(?:Trên\s+cơ\s+sở|Căn\s+cứ|Sau\s+khi|Đồng\s+thời|Ngoài\s+ra)\b[^,;.\n]{0,120},\s*", I)
 # words that may stand between a clause start and its verb `phối hợp`
@@ -69,6 +79,7 @@ class Unit:
     task: tuple[int, int]   # the duty's text
     scope: tuple[int, int]  # where a tied deadline may be
     role: Optional[str] = None  # set by a label
+    duty: Optional[tuple[int, int]] = None  # where the role and partners are read, when not the task (a label's clause)
 
 
 def extract(view: DocView, *, deadlines: Sequence[Deadline]) -> Iterator[Assignment]:
@@ -77,13 +88,30 @@ def extract(view: DocView, *, deadlines: Sequence[Deadline]) -> Iterator[Assignm
     issuer = fold(view.document.issuer) if view.document.issuer else None
     deadlines = Deadlines(d for d in deadlines if d.date)
     rows: dict[tuple[int, str, int], Assignment] = {}
+    groups: dict[tuple[str, str | None], tuple[int, str, int]] = {}  # a generic body's row in an item
     for unit in units(view, mtext):
         for mention, role, task in rows_of(unit, mtext):
             key = (mention.start, role, task[0])
             if _is_issuer(mention, issuer) or key in rows:
                 continue
+            if mention.agency.generic:
+                if role == "support" and is_unspecified(mention.agency.name):
+                    continue  # `phối hợp: các đơn vị liên quan` names no one in particular
+                # a group of bodies is named once per item, in its strongest role (`Các sở, ban, ngành`
+                # over bullets: phối hợp ..., hỗ trợ ..., chủ trì ...)
+                item = view.section_at(mention.start)
+                gkey = (mention.agency.key, item.path if item else None)
+                if gkey in groups:
+                    prev = groups[gkey]
+                    if _STRENGTH[role] <= _STRENGTH[prev[1]]:
+                        continue
+                    del rows[prev]
+                groups[gkey] = key
             rows[key] = _row(view, text, mention, role, task, unit.scope, deadlines)
     yield from sorted(rows.values(), key=lambda a: (a.span[0], a.role))
+
+
+_STRENGTH = {"lead": 2, "implement": 1, "support": 0}
 
 
 def units(view: DocView, mtext: str) -> Iterator[Unit]:
@@ -133,7 +161,7 @@ def item_units(view: DocView, mtext: str) -> Iterator[Unit]:
             continue
         rest_end = own_end(sec)
         qualifier = QUALIFIER.match(mtext, end, rest_end)
-        if qualifier and subjects[-1].group and not subjects[-1].related:
+        if qualifier and subjects[-1].group and not subjects[-1].related and not DUTY_WORD.search(qualifier.group("q")):
             last = subjects[-1]
             name = f"{last.agency.name} {' '.join(qualifier.group('q').split())}"
             subjects[-1] = replace(last, end=qualifier.end("q"), agency=replace(last.agency, name=name))
@@ -192,14 +220,26 @@ def label_units(view: DocView, mtext: str) -> Iterator[Unit]:
     for m in LABEL.finditer(mtext, lo, hi):
         if not _allowed(view, m.start()):
             continue
-        subjects, end = match_list(mtext, m.end())
-        if not subjects:
-            continue
         sec = _labelled_item(view, mtext, m.start())
         task = _item_task(mtext, sec, m.start()) if sec else trim(mtext, *sentence_span(mtext, m.start(), lo, hi))
         scope = sec.span if sec else sentence_span(mtext, m.start(), lo, hi)
-        role = LABEL_ROLE[" ".join(m.group("role").lower().split())]
-        yield Unit(subjects, task, scope, role)
+        role = LABEL_ROLE[" ".join(m.group("role").lower().split())] if m.group("role") else "implement"
+        # the label's line may go on in clauses with subjects of their own: `Cơ quan thực hiện: Sở Nội vụ chủ trì
+        # tham mưu ...; Sở Tư pháp và ... chủ động tổ chức triển khai ...`
+        line_end = mtext.find("\n", m.end(), hi)
+        line_end = hi if line_end == -1 else line_end
+        pos = m.end()
+        while pos < line_end:
+            subjects, end = match_list(mtext, pos)
+            semi = mtext.find(";", max(end, pos), line_end)
+            clause_end = line_end if semi == -1 else semi
+            if subjects:
+                duty = trim(mtext, end, clause_end)
+                explicit = _explicit_role(mtext, *duty)
+                yield Unit(subjects, task, scope, explicit or role, duty if duty[1] > duty[0] else None)
+            elif pos == m.end():
+                break
+            pos = clause_end + 1
 
 
 def _labelled_item(view: DocView, mtext: str, label_at: int) -> Section | None:
@@ -289,13 +329,21 @@ def _cell_agencies(mtext: str, cell: tuple[int, int]) -> list[Mention]:
 # --- rows of a unit --------------------------------------------------------------------------------
 
 def rows_of(unit: Unit, mtext: str) -> Iterator[tuple[Mention, str, tuple[int, int]]]:
-    t0, t1 = unit.task
+    """The rows of a unit: each subject in every role its duty gives it (a sentence that says chủ trì gives
+    lead, one that starts with phối hợp support, any other duty implement), and each body named after
+    `phối hợp (với)` support. A body the unit's heading lists and its text names as a partner (`2. Sở A, Sở B`
+    / `Sở A chủ trì, phối hợp với Sở B`) takes the partner's role only; a group that names no one in
+    particular (`phối hợp với các đơn vị liên quan`) gives no row."""
+    t0, t1 = unit.duty or unit.task
     co_spans: list[tuple[int, int]] = []
     co_rows = []
     for co in COAGENCY.finditer(mtext, t0, t1):
-        clause_start = max(mtext.rfind(c, t0, co.start()) for c in ",;:.\n")
-        if not PRE_VERB.match(mtext[max(t0, clause_start + 1):co.start()]):
-            continue  # `chỉ đạo các đơn vị chủ rừng phối hợp với ...`: someone else coordinates
+        clause_start = max(t0, max(mtext.rfind(c, t0, co.start()) for c in ",;:.\n") + 1)
+        if not PRE_VERB.match(mtext[clause_start:co.start()]):
+            named, named_end = match_list(mtext, clause_start + len(mtext[clause_start:co.start()]) -
+                                          len(mtext[clause_start:co.start()].lstrip()))
+            if not named or not PRE_VERB.match(mtext[named_end:co.start()]):
+                continue  # `chỉ đạo các đơn vị chủ rừng phối hợp với ...`: someone else coordinates
         mentions, end = match_list(mtext, co.end())
         if not mentions:
             continue
@@ -303,20 +351,62 @@ def rows_of(unit: Unit, mtext: str) -> Iterator[tuple[Mention, str, tuple[int, i
         clause_end = _clause_end(mtext, end, t1)
         task = trim(mtext, end, clause_end)
         for m in mentions:
-            co_rows.append((m, "support", task if task[1] > task[0] else unit.task))
-    role = unit.role or _role(mtext, t0, t1, co_spans)
-    subject_keys = set()
+            if not (m.agency.generic and is_unspecified(m.agency.name)):
+                co_rows.append((m, "support", task if task[1] > task[0] else unit.task))
+    co_keys = {m.agency.key for m, _, _ in co_rows}
+    roles = [(unit.role, unit.task)] if unit.role else _roles(mtext, t0, t1, co_spans)
     for m in unit.subjects:
-        subject_keys.add(m.agency.key)
-        yield m, role, unit.task
+        if len(unit.subjects) > 1 and m.agency.key in co_keys:
+            continue
+        for role, task in roles:
+            yield m, role, task
+    subject_keys = {m.agency.key for m in unit.subjects}
     for m, r, task in co_rows:
-        if m.agency.key not in subject_keys:
+        if m.agency.key not in subject_keys or len(unit.subjects) > 1:
             yield m, r, task
+
+
+# A clause of a duty: up to `.`, `;`, `!`, `?` before a space, or a line end.
+_CLAUSE = re.compile(r"[^\n.;!?]*(?:[.;!?](?=\s)|\n|$)|[^\n]+?(?:\n|$)")
+# `Thời gian thực hiện: ...`, `Sản phẩm: ...`: a label inside a duty, not a duty of its own
+_INNER_LABEL = re.compile(r"\W*[\w ]{1,30}:")
+
+
+def _roles(mtext: str, t0: int, t1: int, co_spans: list[tuple[int, int]]) -> list[tuple[str, tuple[int, int]]]:
+    """The roles a duty gives its subjects: the role of the whole duty, then each other role one of its
+    paragraphs gives, and the lead or support a clause gives (`Chủ trì ...; phối hợp với Y ...` -> lead,
+    support), each with that paragraph or clause as its task."""
+    out = [(_role(mtext, t0, t1, co_spans), (t0, t1))]
+
+    def add(role: str, span: tuple[int, int]) -> None:
+        if all(r != role for r, _ in out):
+            out.append((role, span))
+
+    for line in re.finditer(r"[^\n]+", mtext[t0:t1]):
+        l0, l1 = trim(mtext, t0 + line.start(), t0 + line.end())
+        if l1 <= l0 or _INNER_LABEL.match(mtext, l0, l1):
+            continue
+        add(_role(mtext, l0, l1, co_spans), (l0, l1))
+        pos = l0
+        while pos < l1:
+            m = _CLAUSE.match(mtext, pos, l1)
+            end = m.end() if m and m.end() > pos else l1
+            s0, s1 = trim(mtext, pos, end)
+            pos = end
+            if s1 > s0 and (role := _role(mtext, s0, s1, co_spans)) != "implement":
+                add(role, (s0, s1))
+    return out
 
 
 def _clause_end(mtext: str, pos: int, hi: int) -> int:
     m = re.compile(r"[;]|[.!?](?=\s)|\n").search(mtext, pos, hi)
     return m.start() if m else hi
+
+
+def _explicit_role(mtext: str, t0: int, t1: int) -> Optional[str]:
+    """lead or support when the text says so (`chủ trì ...`, `phối hợp ...`), else None."""
+    role = _role(mtext, t0, t1, [])
+    return role if role != "implement" else None
 
 
 def _role(mtext: str, t0: int, t1: int, co_spans: list[tuple[int, int]]) -> str:

@@ -12,9 +12,10 @@ from datetime import date
 
 from extractors.vocab import type_by_name
 from extractors.numbers import header_number, type_of_number
-from extractors.orgnames import ADMIN_UNITS, expand_abbreviations, vn_case
-from pipeline.segment import (AUTHORITY, MOTTO, ORG_HEAD, SIGNER_ROLE, Line, heading_of, is_closing_line,
-                              is_header_start, is_type_title, lines_of)
+from extractors.orgnames import (ADMIN_UNITS, expand_abbreviations, is_org_line, locality, org_line_start, read_org,
+                                 title_at, title_case, vn_case)
+from pipeline.segment import (AUTHORITY, MOTTO, Line, heading_of, is_closing_line, is_signer_title, is_type_title,
+                              lines_of)
 from pipeline.textutil import fold, is_upper_line, parse_date, tone_key
 from schemas import Signer
 
@@ -52,9 +53,18 @@ def _subject_text(parts: list[str]) -> str | None:
     text = _SUBJECT_PREFIX.sub("", text).strip()
     if not text:
         return None
-    if is_upper_line(text):  # keep codes as printed, lowercase the words
-        text = " ".join(w if re.search(r"[\d/]", w) else w.lower() for w in text.split())
-    return text
+    return title_case(text)  # an all-caps title in sentence case, names restored; any other as written
+
+
+def _enacting(line: Line, below: list[Line]) -> bool:
+    """A line in capitals under the subject names the enacting body when it is one body's name as a whole
+    and the body or the council's term (`KHÓA XVII`) follows it: a wrapped subject line that starts with `HỘI`,
+    `BAN`, `SỞ` or `TRƯỜNG` (`... MÔI` / `TRƯỜNG TRÊN ĐỊA BÀN ...`) goes on with the subject."""
+    if not is_org_line(line.text):
+        return False
+    nxt = next((l for l in below if l.text), None)
+    return nxt is None or bool(_BODY_START.match(nxt.text) or re.match(r"(?:KHÓA|KHOÁ|Khóa|Khoá)\s", nxt.text)
+                               or not is_upper_line(nxt.text) or heading_of(nxt.text))
 
 
 def _subject_under_title(text: str, spaced: bool) -> bool:
@@ -67,15 +77,29 @@ def _subject_under_title(text: str, spaced: bool) -> bool:
 
 
 def _bodies(lines: list[str]) -> list[str]:
-    """Group header lines into bodies: a line starting with an organ word starts a new body."""
+    """Group header lines into bodies: a line that starts with a body's name starts a new body; other lines
+    carry on the one above (`ỦY BAN NHÂN DÂN` / `THÀNH PHỐ CẦN THƠ`)."""
     bodies: list[list[str]] = []
     for text in lines:
-        key = tone_key(text)
-        if ORG_HEAD.match(key) or not bodies:
+        if org_line_start(text) is not None or not bodies:
             bodies.append([text])
         else:
             bodies[-1].append(text)
     return [" ".join(b) for b in bodies]
+
+
+def _with_parent_place(issuer: str, parent: str | None) -> str:
+    """A body under a provincial one is named with its province: `SỞ NỘI VỤ` under `UBND TỈNH LÂM ĐỒNG` is
+    `Sở Nội vụ tỉnh Lâm Đồng`."""
+    loc = locality(parent) if parent else None
+    if loc is None or locality(issuer) is not None:
+        return issuer
+    org = read_org(issuer, 0, groups=False, titles=False)
+    if org is None or org.kind in ("people_committee", "council") or org.level in ("central", "district", "commune"):
+        return issuer
+    if re.search(r"\s(tỉnh|thành phố|Tỉnh|Thành phố)$", issuer):
+        return f"{issuer} {loc[1]}"
+    return f"{issuer} {loc[0]} {loc[1]}"
 
 
 def _surnames() -> frozenset[str]:
@@ -93,9 +117,8 @@ def is_person_name(text: str) -> bool:
     return tone_key(words[0]).casefold() in _surnames()
 
 
-def is_signer_role(text: str) -> bool:
-    """`PHÓ GIÁM ĐỐC`, `CHỦ TỊCH`: a signer's title in capitals (`Phó` is also a family name)."""
-    return is_upper_line(text) and bool(SIGNER_ROLE.match(tone_key(text)))
+is_signer_role = is_signer_title
+_SIGNED = re.compile(r"\s*[\(\[]\s*(?:đã\s+ký|đã\s+ký\s+và\s+đóng\s+dấu|ký)\s*[\)\]]\s*|^\s*(?:đã\s+ký)\s*$", re.IGNORECASE)
 
 
 def _signer(closing: list[Line]) -> Signer | None:
@@ -103,24 +126,27 @@ def _signer(closing: list[Line]) -> Signer | None:
     for line in closing:
         if not line.text or line.text.startswith(("-", "+", "Nơi nhận", "NƠI NHẬN")):
             continue
-        # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" joined on one line: split before each authority and role word
-        pieces.extend(p for p in re.split(r"\s+(?=(?:KT|TM|T/M|TL|TUQ)\.?\s)|\s+(?=PHÓ\s)", line.text) if p)
-    authority = title = name = None
+        # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" joined on one line: split before each authority and role word;
+        # "(Đã ký)" after the title in Word files marks the signature, it is not part of the title
+        plain = _SIGNED.sub(" ", line.text).strip()
+        pieces.extend(p for p in re.split(r"\s+(?=(?:KT|TM|T/M|TL|TUQ)(?:\s*\.|\s))|\s+(?=PHÓ\s)", plain) if p)
+    authorities: list[str] = []
+    title = name = None
     for piece in pieces:
         if AUTHORITY.match(piece) and is_upper_line(piece):
-            authority = piece
+            authorities.append(piece)
         elif title is None and is_signer_role(piece):
             title = piece
-        elif (title or authority) and is_person_name(piece):
+        elif (title or authorities) and is_person_name(piece):
             name = piece
             break  # what follows the name (annexes, tables) is not the signature
-    if not (title or authority or name):
+    if not (title or authorities or name):
         return None
-    if title is None and authority and SIGNER_ROLE.match(tone_key(AUTHORITY.sub("", authority))):
-        title = AUTHORITY.sub("", authority)  # "KT. CHỦ TỊCH" alone: the title is the role signed for
-    if authority:
-        m = AUTHORITY.match(authority)
-        authority = m.group(1) + (". " if m.group(1) != "T/M" else " ") + vn_case(authority[m.end():])
+    last = AUTHORITY.sub("", authorities[-1]) if authorities else None
+    if title is None and last and title_at(last):
+        title = last  # "KT. CHỦ TỊCH" alone: the title is the role signed for
+    authority = ", ".join(m.group(1) + (". " if m.group(1) != "T/M" else " ") + vn_case(a[m.end():])
+                          for a in authorities if (m := AUTHORITY.match(a))) or None
     if name and is_upper_line(name):
         name = " ".join(w[:1] + w[1:].lower() for w in name.split())
     return Signer(name=name, title=vn_case(title) if title else None, authority=authority)
@@ -221,8 +247,8 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             if taken and not is_upper_line(l.text) and not l.text[:1].islower() and (
                     len(l.text) > 120 or l.text[-1] in ".:;"):
                 break  # a sentence: the body has begun
-            if taken and is_header_start(l.text) and ORG_HEAD.match(tone_key(l.text)):
-                break
+            if taken and is_upper_line(l.text) and _enacting(l, after[k + 1:]):
+                break  # the enacting body under the subject (`HỘI ĐỒNG NHÂN DÂN TỈNH HÀ GIANG`), not a wrapped line
             taken.append(l)
         parts = [l.text for l in taken]
         if parts and re.match(r"^CỦA\s", parts[0]):  # "CỦA BAN THƯỜNG VỤ TỈNH ỦY thực hiện ..."
@@ -236,7 +262,7 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
         rest = [l for l in nonblank if last < l.start < close_at]
         # The enacting authority under the title ("ỦY BAN NHÂN DÂN TỈNH SƠN LA", "HỘI ĐỒNG NHÂN DÂN TỈNH ...").
         for l in rest[:3]:
-            if is_upper_line(l.text) and ORG_HEAD.match(tone_key(l.text)):
+            if is_upper_line(l.text) and is_org_line(l.text):
                 authority_line = authority_line or l.text
                 last = l.end
                 break
@@ -253,6 +279,7 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
         meta.issuer = expand_abbreviations(vn_case(bodies[-1]))
         if len(bodies) > 1:
             meta.parent_issuer = expand_abbreviations(vn_case(bodies[-2]))
+            meta.issuer = _with_parent_place(meta.issuer, meta.parent_issuer)
     elif authority_line:
         meta.issuer = expand_abbreviations(vn_case(re.split(r"\s+KHÓA\s|\s+KHOÁ\s", authority_line)[0]))
     if meta.doc_type is None:
@@ -300,7 +327,7 @@ def _closing_end(closing: list[Line], end: int) -> int:
     return last.end if last is not None else end
 
 
-_ADOPTED = re.compile(r"thông qua ngày\s+(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
+_ADOPTED = re.compile(r"thông qua ngày\s+(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})")
 _ANNEX = re.compile(r"^PHỤ LỤC\s*([IVXLC]+|\d+|[A-Z])?\s*[.:]?\s*(.*)$")
 
 
@@ -315,11 +342,19 @@ def _annexes(closing: list[Line], end: int) -> list[tuple[str, tuple[int, int]]]
 
 
 def _recipients(items: list[str]) -> list[str]:
+    """The bodies of the `Kính gửi` list, read with the organisation-name grammar (`Sở LĐTBXH, Sở Y tế` are two,
+    abbreviations written in full); an item that is not a list of bodies (`Như trên`) is kept as written."""
+    from extractors.agencies import match_list
     out = []
     for item in items:
         for piece in re.split(r";", item):
             piece = piece.strip(" .,;")
             # "tỉnh Sóc Trăng." after the list qualifies every item; it is not a recipient
-            if piece and not piece.split(" ", 1)[0] in ADMIN_UNITS:
-                out.append(piece)
+            if not piece or piece.split(" ", 1)[0] in ADMIN_UNITS:
+                continue
+            mentions, end = match_list(piece, 0)
+            if mentions and not piece[end:].strip(" .,;:"):
+                out.extend(m.agency.name for m in mentions)
+            else:
+                out.append(expand_abbreviations(piece))
     return out

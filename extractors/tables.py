@@ -208,6 +208,8 @@ def _group(table: Table, r: int, content_cols: set[int]) -> Optional[str]:
     own = [c for c in table.row_cells(r) if c.row == r and table.cell_text(c)]
     if not own or len(own) > 2:
         return None
+    if any(table.grid[r][k] is not None and table.grid[r][k].row < r for k in content_cols):
+        return None  # a cell merged from the row above runs through it: a row of the same group
     if any(c.col in content_cols and c.col > 1 for c in own) and not any(c.col_span > 1 for c in own):
         return None
     first = table.cell_text(own[0])
@@ -218,16 +220,34 @@ def _group(table: Table, r: int, content_cols: set[int]) -> Optional[str]:
     return " ".join(table.cell_text(c) for c in own)
 
 
+def headed_tables(view):
+    """(table, header row count, columns) for each table of the document with a header. A table without
+    one right after a headed table of the same width carries it on (a table broken by a page end, or
+    a page break inside the table): it takes that table's columns."""
+    last = None  # (table, columns) of the previous headed table
+    for table in view.tables:
+        n = header_rows(table)
+        if n:
+            cols = columns(table, n)
+            last = (table, cols)
+            yield table, n, cols
+            continue
+        if last is not None and last[0].n_cols == table.n_cols:
+            between = view.text[last[0].block.end:table.block.start]
+            if len("".join(between.split())) <= 40:  # at most a page number or a running header
+                last = (table, last[1])
+                yield table, 0, last[1]
+                continue
+        last = None
+
+
 # --- task tables --------------------------------------------------------------------------------------
 
 def task_rows(view) -> list[TaskRow]:
     """The body rows of the document's task tables (tables with an agency column)."""
     out: list[TaskRow] = []
-    for table in view.tables:
-        n = header_rows(table)
-        if not n:
-            continue
-        cols = columns(table, n)
+    group = None
+    for table, n, cols in headed_tables(view):
         by_role: dict[str, list[int]] = {}
         for col in cols:
             if col.role:
@@ -237,7 +257,8 @@ def task_rows(view) -> list[TaskRow]:
         number_col = by_role.get("number", [None])[0]
         task_col = _task_column(cols, by_role)
         content = {c for role in (*AGENCY_ROLES, "time") for c in by_role.get(role, [])}
-        group = None
+        if n:
+            group = None  # a carried-on table keeps the group its rows continue
         for r in _body_rows(table, n):
             g = _group(table, r, content)
             if g is not None:
@@ -288,11 +309,8 @@ def indicator_rows(view) -> list[IndicatorRow]:
     """The body rows of the document's indicator tables: an indicator column (`chỉ tiêu`, or `nội dung`
     beside a unit column) and figure columns (a year in the header, or `kết quả`, `giá trị`, `mục tiêu`)."""
     out: list[IndicatorRow] = []
-    for table in view.tables:
-        n = header_rows(table)
-        if not n:
-            continue
-        cols = columns(table, n)
+    group, group_year = None, None
+    for table, n, cols in headed_tables(view):
         roles = {c.role for c in cols}
         ind = next((c.index for c in cols if c.role == "indicator"), None)
         if ind is None and "unit" in roles:
@@ -305,7 +323,8 @@ def indicator_rows(view) -> list[IndicatorRow]:
             continue
         unit_col = next((c.index for c in cols if c.role == "unit"), None)
         content = {c.index for c in figures} | ({unit_col} if unit_col is not None else set())
-        group, group_year = None, None
+        if n:
+            group, group_year = None, None
         for r in _body_rows(table, n):
             g = _group(table, r, content)
             if g is not None:

@@ -103,6 +103,8 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
         return " "  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"
     if re.search(r"\w-$", cur) and re.match(r"[A-ZĐ][\wĐđ&]*/", nxt):  # 28- / CT/TW
         return ""
+    if re.search(r"\d[-–]$", cur) and nxt[:1].isdigit():  # Năm 2025- / 2030: a range wrapped at its dash
+        return ""
     if emphasis_open:  # inside one bold or italic run: one paragraph
         return " "
     if _HEADER_FIELD.match(nxt):
@@ -194,6 +196,11 @@ def normalise(raw: RawText) -> Normalised:
     hard = False  # the next text starts a paragraph whatever it looks like (a block boundary)
     for k, line in enumerate(lines + [_Line("", 0)]):
         opening, closing = opens.get(k, ()), closes.get(k, ())
+        ending_tables = {carried[j].raw.table for j in closing if j not in opening and carried[j].raw.kind == "table"}
+        for i in opening:
+            c = carried[i]
+            if i in closing and c.raw.kind != "table" and c.raw.table in ending_tables:
+                c.start = c.end = content_end  # an empty last cell: at its table's end
         for i in closing:
             if i in opening:
                 continue  # an empty block: below
@@ -204,6 +211,8 @@ def normalise(raw: RawText) -> Normalised:
             depth -= 1
         for i in opening:
             c = carried[i]
+            if c.start is not None:
+                continue
             pending.append(c)
             if i in closing:
                 c.end = -1  # empty: takes the place of the text after it
@@ -268,5 +277,5 @@ def _blocks(carried: list[_Open], paragraphs: list[list], page_starts: list[int]
               for c in carried if c.start is not None and c.end is not None and c.end >= 0]
     blocks += [Block(kind=kind or "paragraph", start=a, end=b, page=page(a))
                for a, b, kind, inside in paragraphs if not inside]
-    blocks.sort(key=lambda b: (b.start, _KIND_ORDER.get(b.kind, 1), -b.end))
+    blocks.sort(key=lambda b: (b.start, _KIND_ORDER.get(b.kind, 1)))  # stable: cells stay in reading order
     return blocks

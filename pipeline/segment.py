@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.orgnames import org_line_start, title_at
 from extractors.vocab import classify_section, type_name_pattern
 from pipeline.textutil import is_upper_line, sentence_case, tone_key
 from schemas import Section
@@ -36,15 +37,8 @@ def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     return out
 
 
-AUTHORITY = re.compile(r"^(KT|TM|T/M|TL|TUQ|Q)\s*\.?\s+(?=\S)")
-# Words that start the name of an issuing body in a header (`ỦY BAN NHÂN DÂN`, `SỞ Y TẾ`, `BQL ...`).
-ORG_HEAD = re.compile(
-    r"^(?:ỦY BAN|UBND|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|QUẬN ỦY|ĐẢNG ỦY|ĐẢNG BỘ|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BAN CÁN SỰ|ĐẢNG ĐOÀN|"
-    r"HỘI ĐỒNG|HĐND|SỞ|BỘ|BAN|VĂN PHÒNG|CÔNG AN|CHÍNH PHỦ|CỤC|TỔNG CỤC|CHI CỤC|PHÒNG|"
-    r"TRUNG TÂM|THANH TRA|KHO BẠC|LIÊN ĐOÀN|HỘI|ĐOÀN|BỘ CHỈ HUY|TRƯỜNG|VIỆN|BẢO HIỂM|BQL|BAN QUẢN LÝ)\b"
-)
-# The signer's office under the authority line (`PHÓ CHỦ TỊCH`, `GIÁM ĐỐC`).
-SIGNER_ROLE = re.compile(r"^(?:PHÓ |CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG|CHÁNH|THỦ TRƯỞNG|TỔNG|CHỦ NHIỆM|UỶ VIÊN|ỦY VIÊN)")
+# `KT. CHỦ TỊCH`, `TM.ỦY BAN NHÂN DÂN` (Word files often drop the space), `T/M BAN THƯỜNG VỤ`.
+AUTHORITY = re.compile(r"^(KT|TM|T/M|TL|TUQ|Q)(?:\s*\.\s*|\s+)(?=\S)")
 MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 
 
@@ -57,8 +51,14 @@ def is_type_title(text: str) -> bool:
 
 
 def is_header_start(text: str) -> bool:
-    key = tone_key(text)
-    return is_upper_line(key) and (bool(ORG_HEAD.match(key)) or bool(MOTTO.search(key)))
+    """A header line: the motto, or a line in capitals that starts with a body's name (the organisation-name
+    grammar: `ỦY BAN NHÂN DÂN`, `SỞ Y TẾ`, `THỦ TƯỚNG CHÍNH PHỦ`; not `BAN HÀNH ...`)."""
+    return is_upper_line(text) and (bool(MOTTO.search(text)) or org_line_start(text) is not None)
+
+
+def is_signer_title(text: str) -> bool:
+    """`PHÓ GIÁM ĐỐC`, `CHỦ TỊCH`: a signer's title in capitals (`Phó` is also a family name)."""
+    return is_upper_line(text) and title_at(text) > 0
 
 
 def split_documents(text: str) -> list[tuple[int, int]]:
@@ -71,7 +71,7 @@ def split_documents(text: str) -> list[tuple[int, int]]:
             continue
         if is_closing_line(line.text):
             closed = True
-        elif closed and (is_header_start(line.text) or is_type_title(line.text)) and not SIGNER_ROLE.match(tone_key(line.text)):
+        elif closed and (is_header_start(line.text) or is_type_title(line.text)) and not is_signer_title(line.text):
             starts.append(line.start)
             closed = False
     ends = starts[1:] + [len(text)]
@@ -136,6 +136,13 @@ def _title(rest: str) -> str | None:
     return sentence_case(head.strip()) if ":" in rest and len(head) <= 100 else None
 
 
+# Real documents nest at most 7-8 levels (Phần, Chương, Điều, khoản, điểm, dash, plus); a heading
+# deeper than this is text of its section, so no file can build a tree too deep to store or send.
+MAX_DEPTH = 16
+# The closing formula of a plan or directive after its last section (`Trên đây là Kế hoạch ...`, `Trên là nội dung ...`).
+_CLOSING_FORMULA = re.compile(r"^\W*Trên\s+(?:đây\s+)?là\s")
+
+
 def segment_sections(text: str, start: int, end: int) -> list[Section]:
     """The section tree of the body text[start:end]."""
     roots: list[Section] = []
@@ -150,12 +157,18 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
     for line in lines_of(text, start, end):
         if not line.text:
             continue
+        if _CLOSING_FORMULA.match(line.text):
+            while stack:  # `Trên đây là Kế hoạch ...`: the closing paragraph belongs to no section
+                close(stack.pop()[1], line.start)
+            continue
         found = heading_of(line.text)
         if not found:
             continue
         style, number, rest, rank = found
         if not stack and style in ("dash", "plus"):
             continue  # bullets before the first heading belong to the preamble, not the outline
+        if len(stack) >= MAX_DEPTH and stack[-1][0] < rank:
+            continue
         while stack and stack[-1][0] >= rank:
             close(stack.pop()[1], line.start)
         parent = stack[-1][1] if stack else None

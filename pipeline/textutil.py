@@ -7,7 +7,9 @@ import unicodedata
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 # Old-style placement puts the tone on the second vowel of oa/oe/uy in an open syllable (hoà, uỷ);
 # new style on the first (hòa, ủy). Matching keys use the new style; the text itself keeps what was written.
-_OLD_STYLE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([" + _TONES + r"])(?![^\W\d_])")
+# The second vowel must carry nothing but the tone: in NFD the dot below of `ậ` comes before its circumflex, and
+# `Thuận`, `luật` are not old style.
+_OLD_STYLE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([" + _TONES + r"])(?![^\W\d_]|[\u0300-\u036f])")
 
 
 def nfc(text: str) -> str:

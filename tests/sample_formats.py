@@ -106,3 +106,58 @@ if __name__ == "__main__":
     for sample in sorted(Path(__file__).resolve().parents[1].glob("corpus/*.txt")):
         build_docx(sample, outdir / f"{sample.stem}.numbered.docx", word_numbering=True)
         print(build_pdf(sample, outdir))
+
+
+# --- one task table in every format ---------------------------------------------------------------------
+
+TASK_TABLE = [
+    ("TT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"),
+    ("I", "Hoàn thiện thể chế"),
+    ("1", "Xây dựng quy chế quản lý dữ liệu dùng chung của tỉnh", "Sở Tài chính", "Sở Nội vụ, Công an tỉnh",
+     "Tháng 3/2026"),
+    ("2", "Ban hành danh mục cơ sở dữ liệu dùng chung", "Sở Khoa học và Công nghệ", "Các sở, ban, ngành",
+     "Quý II/2026"),
+    ("II", "Phát triển nhân lực số"),
+    ("3", "Tập huấn kỹ năng số cho cán bộ, công chức", "Sở Nội vụ", "Sở Khoa học và Công nghệ",
+     "Từ tháng 3 đến tháng 9/2026"),
+    ("4", "Tổ chức sơ kết, đánh giá kết quả thực hiện", "Sở Khoa học và Công nghệ", "", "Năm 2025-2030"),
+]
+TASK_HEAD = ["ỦY BAN NHÂN DÂN TỈNH HẬU GIANG", "Số: 15/KH-UBND", "KẾ HOẠCH",
+             "Triển khai chuyển đổi số năm 2026", "I. NHIỆM VỤ"]
+
+
+def task_table_markdown(out: Path) -> Path:
+    """The task table as a GitHub Markdown table under a short plan."""
+    width = len(TASK_TABLE[0])
+    rows = [list(r) + [""] * (width - len(r)) for r in TASK_TABLE]
+    lines = [*[f"{line}\n" for line in TASK_HEAD], "| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+    lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def task_table_docx(out: Path) -> Path:
+    """The task table as Word draws it: bordered cells, each group row one cell merged across the table."""
+    document = docx.Document()
+    for line in TASK_HEAD:
+        document.add_paragraph(line)
+    width = len(TASK_TABLE[0])
+    table = document.add_table(rows=len(TASK_TABLE), cols=width)
+    table.style = "Table Grid"
+    for r, row in enumerate(TASK_TABLE):
+        if len(row) < width:
+            table.cell(r, 0).text = row[0]
+            table.cell(r, 1).merge(table.cell(r, width - 1)).text = row[1]
+            continue
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.save(out)
+    return out
+
+
+def task_table_pdf(outdir: Path) -> Path:
+    from pipeline.readers.doc import convert_to_docx
+    source = task_table_docx(outdir / "task-table.docx")
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = convert_to_docx(source, Path(tmp), target="pdf")
+        return Path(pdf.replace(outdir / "task-table.pdf"))

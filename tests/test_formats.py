@@ -3,6 +3,7 @@ the list numbers typed, as .docx with Word's list numbering, and as .pdf made by
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import pytest
 
@@ -69,3 +70,39 @@ def test_pdf_facts_carry_their_page(sample, tmp_path):
     for doc in result.documents:
         for section in iter_sections(doc.sections):
             assert bounds[section.page - 1] <= section.span[0] < bounds[section.page], section.path
+
+
+def task_table_rows(path) -> list[tuple]:
+    """What the table reader makes of a file's task table, and the facts the document gets from it."""
+    from extractors.base import DocView
+    from extractors.tables import task_rows
+    from pipeline.normalise import normalise
+    from pipeline.readers import read
+    raw = read(path)
+    text, starts, blocks = normalise(raw)
+    result = parse(path)
+    doc = result.documents[-1]
+    view = DocView(text=text, document=doc, body=doc.span, page_starts=starts, paged=raw.paged, blocks=blocks)
+    rows = [tuple(" ".join(r.table.cell_text(c).split()) if c else "" for c in (r.number, r.task, r.time))
+            + tuple(" | ".join(r.table.cell_text(c) for c in r.agencies[role]) for role in ("lead", "support"))
+            + (r.group,) for r in task_rows(view)]
+    facts = ([(a.agency, a.role, a.deadline) for a in doc.assignments], [(d.text, d.date) for d in doc.deadlines])
+    return rows, facts
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_same_task_table_in_every_format(fmt, tmp_path):
+    """One task table as Markdown, as Word (bordered, group rows merged across) and as the PDF LibreOffice
+    prints from it: the same rows (number, task, time, lead, support, group) and the same facts."""
+    from tests.sample_formats import TASK_TABLE, task_table_docx, task_table_markdown, task_table_pdf
+    expected_rows, expected_facts = task_table_rows(task_table_markdown(tmp_path / "task-table.md"))
+    assert len(expected_rows) == sum(1 for r in TASK_TABLE[1:] if len(r) == len(TASK_TABLE[0]))
+    assert expected_rows[2][2] == "Từ tháng 3 đến tháng 9/2026" and expected_rows[0][5] == "I Hoàn thiện thể chế"
+    assert ("Sở Tài chính", "lead", date(2026, 3, 31)) in expected_facts[0]
+    if fmt == "pdf":
+        if shutil.which("soffice") is None:
+            pytest.skip("PDF samples need LibreOffice: apt-get install libreoffice-writer-nogui")
+        path = task_table_pdf(tmp_path)
+    else:
+        path = task_table_docx(tmp_path / "task-table.docx")
+    assert task_table_rows(path) == (expected_rows, expected_facts)

@@ -1,6 +1,8 @@
 """Normalisation: markup never leaks, wrapped lines are joined, pages are tracked, tone placement folds."""
 from __future__ import annotations
 
+import pytest
+
 from pipeline.normalise import normalise
 from pipeline.textutil import fold, name_key, parse_number, tone_key
 from schemas import RawText
@@ -74,6 +76,19 @@ def test_old_and_new_tone_placement_compare_equal():
     assert name_key("hoà bình, khoẻ mạnh, thuỷ lợi") == name_key("Hòa Bình, khỏe mạnh, thủy lợi")
     assert tone_key("quý") == "quý"  # qu + y: nothing to move
     assert fold("Kế hoạch Đầu tư") == "ke hoach dau tu"
+
+
+@pytest.mark.parametrize("word", ["Thuận", "luật", "LUẬT", "thuấn", "tuần", "Tuấn", "hoạt", "quận", "thuộc", "Huệ"])
+def test_tone_key_leaves_a_marked_second_vowel(word):
+    """`uậ`, `uấ`: the second vowel carries its own mark, so the tone is where new style puts it already."""
+    assert tone_key(word) == word
+
+
+def test_stored_names_keep_their_tones():
+    from extractors.orgnames import read_org
+    text = "Giao Ủy ban nhân dân huyện Thuận Châu chủ trì"
+    assert read_org(text, 5).name == "Ủy ban nhân dân huyện Thuận Châu"
+    assert read_org("Uỷ ban nhân dân tỉnh Thuận Hoá", 0).name == "Uỷ ban nhân dân tỉnh Thuận Hoá"
 
 
 def test_vietnamese_numbers():

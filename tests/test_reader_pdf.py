@@ -95,8 +95,12 @@ def test_page_count_and_page_of_a_phrase():
 
 @pytest.mark.parametrize("relative", [QD11, QD35, HANOI2010, BINHDUONG])
 def test_page_numbers_are_removed(relative):
-    for number, page in enumerate(read(relative).pages, start=1):
-        text = [line for line in lines(page) if line.strip()]
+    raw = read(relative)
+    for number, page in enumerate(raw.pages, start=1):
+        # a ruled table's cells may hold a bare number (a row number of a table carried over from the page before)
+        in_cells = {i for b in raw.blocks if b.page == number - 1 and b.kind == "table_cell"
+                    for i in range(b.line_start, b.line_end)}
+        text = [line for i, line in enumerate(page.split("\n")) if line.strip() and i not in in_cells]
         if not text:
             continue
         assert not re.fullmatch(r"\d{1,3}", text[0]), f"page {number} starts with {text[0]!r}"

@@ -219,17 +219,27 @@ def test_indicator_table_with_two_header_rows():
                                                        ("27.500", 2027, False), ("30.000", 2030, False)])
 
 
-@pytest.mark.parametrize("name", ["tw_2025_QD_2629-QD-TTg_chinh-phu-so.md", "hcm_2025_QD_2820-QD-UBND.md",
-                                  "dongthap_2025_KH_617-KH-UBND.md", "sonla_2025_QD_2954-QD-UBND_ban-hanh-KH-xuat-khau.md"])
+@pytest.mark.parametrize("name", ["real/tw_2025_QD_2629-QD-TTg_chinh-phu-so.md", "real/hcm_2025_QD_2820-QD-UBND.md",
+                                  "real/dongthap_2025_KH_617-KH-UBND.md",
+                                  "real/sonla_2025_QD_2954-QD-UBND_ban-hanh-KH-xuat-khau.md",
+                                  "real/hanoi_2025_QD_11-2025-QD-UBND_SGDDT-chuc-nang.pdf",
+                                  "real/hanoi_2025_NQ_11-2025-NQ-HDND_phan-cap-ngan-sach.pdf",
+                                  "real-converted/phutho_2011_KH_STTTT_trien-khai-phan-mem-QLVB.docx",
+                                  "real-converted/phutho_2011_KH_STTTT_trien-khai-phan-mem-QLVB.pdf",
+                                  "real/phutho_2011_LichLamViec_HTML-saved-as-doc.doc"])
 def test_blocks_are_well_formed(name):
-    """Every block lies in the text, in reading order; cells lie in their table and tile its grid once."""
-    result = parse(CORPUS / "real" / name)
+    """Every block lies in the text, in reading order, on its page; cells lie in their table and tile its
+    grid once."""
+    result = parse(CORPUS / name)
     text, blocks = result.text, result.blocks
     assert blocks and [b.start for b in blocks] == sorted(b.start for b in blocks)
     tables = {b.table: b for b in blocks if b.kind == "table"}
     seen: dict[int, set] = {}
+    bounds = result.page_starts + [len(text)]
     for b in blocks:
         assert 0 <= b.start <= b.end <= len(text)
+        if result.page_starts:
+            assert bounds[b.page - 1] <= b.start <= bounds[b.page], b
         if b.row is not None:
             t = tables[b.table]
             assert t.start <= b.start and b.end <= t.end
@@ -240,3 +250,45 @@ def test_blocks_are_well_formed(name):
                     grid.add((r, c))
         elif b.kind == "paragraph":
             assert "\n" not in text[b.start:b.end]
+
+
+# --- Word and Word-saved HTML ---------------------------------------------------------------------------
+
+def test_docx_cells_with_grid_span_and_vertical_merge(tmp_path):
+    import docx
+    from pipeline.readers.docx import read_docx
+    document = docx.Document()
+    document.add_paragraph("Phụ lục")
+    table = document.add_table(rows=4, cols=4)
+    for c, text in enumerate(["TT", "Nội dung", "Cơ quan chủ trì", "Thời gian"]):
+        table.cell(0, c).text = text
+    table.cell(1, 0).merge(table.cell(1, 3)).text = "I. Hoàn thiện thể chế"  # gridSpan 4
+    for r, (no, task) in enumerate([("1", "Ban hành quy chế"), ("2", "Tập huấn")], start=2):
+        table.cell(r, 0).text, table.cell(r, 1).text = no, task
+    merged = table.cell(2, 2).merge(table.cell(3, 2))  # vMerge over two rows
+    merged.text = "Sở Nội vụ"
+    table.cell(2, 3).text = "Quý IV/2025"
+    path = tmp_path / "t.docx"
+    document.save(path)
+    raw = read_docx(path)
+    text, _, blocks = normalise(raw)
+    cells = {(b.row, b.col): (text[b.start:b.end], b.row_span, b.col_span) for b in blocks if b.kind == "table_cell"}
+    assert cells[(1, 0)] == ("I. Hoàn thiện thể chế", 1, 4)
+    assert cells[(2, 2)] == ("Sở Nội vụ", 2, 1) and (3, 2) not in cells
+    assert cells[(2, 3)] == ("Quý IV/2025", 1, 1) and cells[(3, 3)] == ("", 1, 1)
+    from schemas import Document
+    view = DocView(text=text, document=Document(span=(0, len(text))), body=(0, len(text)), blocks=blocks)
+    rows = task_rows(view)
+    assert [(cell(r, "number"), agencies(r, "lead"), cell(r, "time"), r.group) for r in rows] == [
+        ("1", "Sở Nội vụ", "Quý IV/2025", "I. Hoàn thiện thể chế"), ("2", "Sở Nội vụ", "", "I. Hoàn thiện thể chế")]
+
+
+def test_word_html_cells_with_rowspan_and_colspan():
+    from pipeline.readers.doc import _read_html
+    html = ("<html><body><p>Lịch công tác</p><table><tr><td rowspan=2>Thứ hai</td><td>Sáng</td><td>Họp</td></tr>"
+            "<tr><td>Chiều</td><td>Tiếp dân</td></tr><tr><td colspan=3>Ghi chú</td></tr></table></body></html>")
+    raw = _read_html(html.encode("utf-8"))
+    text, _, blocks = normalise(raw)
+    cells = {(b.row, b.col): (text[b.start:b.end], b.row_span, b.col_span) for b in blocks if b.kind == "table_cell"}
+    assert cells == {(0, 0): ("Thứ hai", 2, 1), (0, 1): ("Sáng", 1, 1), (0, 2): ("Họp", 1, 1),
+                     (1, 1): ("Chiều", 1, 1), (1, 2): ("Tiếp dân", 1, 1), (2, 0): ("Ghi chú", 1, 3)}

@@ -14,32 +14,32 @@ from schemas import RawText
 
 Reader = Callable[[Path], RawText]
 
-READERS: dict[str, Reader] = {
+
+class _Readers(dict):
+    """suffix -> reader. A reader named "module:function" is imported on its first lookup and replaces its
+    name: a text file never loads the PDF and Word readers (start-up of `vanban parse` on a text file)."""
+
+    def __getitem__(self, suffix: str) -> Reader:
+        reader = super().__getitem__(suffix)
+        if isinstance(reader, str):
+            from importlib import import_module
+            module, name = reader.split(":")
+            reader = getattr(import_module(module), name)
+            self[suffix] = reader
+        return reader
+
+    def get(self, suffix: str, default=None):
+        return self[suffix] if suffix in self else default
+
+
+# Paged and Word formats live in their own modules; they import heavy libraries lazily.
+READERS: dict[str, Reader] = _Readers({
     ".txt": read_text,
     ".md": read_markdown,
-}
-
-
-def _register_optional() -> None:
-    # Paged and Word formats live in their own modules; they import heavy libraries lazily.
-    try:
-        from pipeline.readers.pdf import read_pdf
-        READERS[".pdf"] = read_pdf
-    except ImportError:
-        pass
-    try:
-        from pipeline.readers.docx import read_docx
-        READERS[".docx"] = read_docx
-    except ImportError:
-        pass
-    try:
-        from pipeline.readers.doc import read_doc
-        READERS[".doc"] = read_doc
-    except ImportError:
-        pass
-
-
-_register_optional()
+    ".pdf": "pipeline.readers.pdf:read_pdf",
+    ".docx": "pipeline.readers.docx:read_docx",
+    ".doc": "pipeline.readers.doc:read_doc",
+})
 
 
 def reader_for(path: Path) -> Reader:

@@ -13,16 +13,17 @@ import codecs
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+from pipeline import proc as tools
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
 from pipeline.readers.docx import is_encrypted_ole, read_docx
 from pipeline.readers.text import decode, single_text
-from schemas import RawText
+from pipeline.readers.structure import table_kind
+from schemas import RawBlock, RawText
 
 MAX_DOC_BYTES = 100 * 1024 * 1024
 CONVERT_TIMEOUT = 120  # seconds for one soffice conversion
@@ -123,18 +124,14 @@ def convert_to_docx(path: Path, outdir: Path, timeout: int = CONVERT_TIMEOUT,
                f"-env:UserInstallation={profile.as_uri()}",
                "--convert-to", target, "--outdir", str(outdir), str(src)]
         env = dict(os.environ, HOME=str(profile))  # LibreOffice writes under $HOME too
-        # Its own process group: on a timeout the launcher and soffice.bin both go.
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                env=env, start_new_session=True)
+        # Its own process group, killed whole on a timeout or Ctrl-C: soffice.bin outlives the launcher.
         try:
-            stdout, stderr = proc.communicate(timeout=timeout)
+            proc = tools.run(cmd, env=env, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
             raise LimitExceeded(f"LibreOffice did not convert the file within {timeout} s") from exc
         out = outdir / f"input.{target.split(':')[0]}"
         if proc.returncode != 0 or not out.exists():
-            detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
+            detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()
             raise InputError(f"LibreOffice could not convert the file: {detail[-1] if detail else 'no output'}")
         return out
     finally:
@@ -181,13 +178,17 @@ def html_charset(data: bytes) -> str:
 
 
 class _HTMLText(HTMLParser):
-    """Paragraphs one per line; each table cell closed by a blank line."""
+    """Paragraphs one per line; each table cell closed by a blank line and kept as a block with its row,
+    column and spans (rowspan, colspan laid out as browsers do)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.current: list[str] = []
         self.skip = 0
+        self.blocks: list[RawBlock] = []
+        self.tables: list[dict] = []  # open tables, innermost last
+        self.count = 0
 
     def _flush(self) -> None:
         text = re.sub(r"[ \t\r\n\u00a0]+", " ", "".join(self.current)).strip()
@@ -200,6 +201,54 @@ class _HTMLText(HTMLParser):
         if self.lines and self.lines[-1] != "":
             self.lines.append("")
 
+    def _open(self, kind: str, **grid) -> RawBlock:
+        block = RawBlock(kind=kind, line_start=len(self.lines), line_end=len(self.lines), **grid)
+        self.blocks.append(block)
+        return block
+
+    def _close(self, block: RawBlock) -> None:
+        end = len(self.lines)
+        while end > block.line_start and self.lines[end - 1] == "":
+            end -= 1
+        block.line_end = end
+
+    def _close_cell(self) -> None:
+        table = self.tables[-1]
+        if table["cell"] is not None:
+            self._flush()
+            self._close(table["cell"])
+            table["cell"] = None
+
+    def _start_cell(self, attrs) -> None:
+        table = self.tables[-1]
+        self._close_cell()
+        if table["row"] < 0:
+            table["row"] = 0
+        spans = {k: v for k, v in attrs if k in ("colspan", "rowspan")}
+        col_span, row_span = (min(max(int(v), 1), 1000) if (v or "").strip().isdigit() else 1
+                              for v in (spans.get("colspan"), spans.get("rowspan")))
+        row, col = table["row"], table["col"]
+        while (row, col) in table["taken"]:
+            col += 1
+        for r in range(row, row + row_span):
+            for c in range(col, col + col_span):
+                table["taken"].add((r, c))
+        block = self._open("table_cell", table=table["number"], row=row, col=col, row_span=row_span, col_span=col_span)
+        table["cells"].append(block)
+        table["cell"], table["col"] = block, col + col_span
+
+    def _end_table(self) -> None:
+        self._close_cell()
+        table = self.tables.pop()
+        self._close(table["block"])
+        table["block"].line_end = max([table["block"].line_end, *(b.line_end for b in table["cells"])])
+        rows = {b.row for b in table["cells"]}
+        for b in table["cells"]:  # a rowspan past the last row covers nothing
+            b.row_span = max(1, min(b.row_span, max(rows, default=0) + 1 - b.row))
+        kind = table_kind(["\n".join(self.lines[b.line_start:b.line_end]) for b in table["cells"]])
+        for b in table["cells"]:
+            b.kind = kind
+
     def handle_starttag(self, tag, attrs):
         if tag in _SKIP:
             self.skip += 1
@@ -209,6 +258,15 @@ class _HTMLText(HTMLParser):
             self._flush()
             if tag == "table":
                 self._blank()
+                self.tables.append({"number": self.count, "block": self._open("table", table=self.count), "row": -1,
+                                    "col": 0, "taken": set(), "cells": [], "cell": None})
+                self.count += 1
+            elif tag == "tr" and self.tables:
+                self._close_cell()
+                self.tables[-1]["row"] += 1
+                self.tables[-1]["col"] = 0
+            elif tag in _CELLS and self.tables:
+                self._start_cell(attrs)
 
     def handle_startendtag(self, tag, attrs):
         if tag == "br":
@@ -218,6 +276,10 @@ class _HTMLText(HTMLParser):
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
         elif tag in _CELLS or tag == "table":
+            if self.tables and tag in _CELLS:
+                self._close_cell()
+            elif self.tables:
+                self._end_table()
             self._blank()
         elif tag in _BLOCKS:
             self._flush()
@@ -228,6 +290,8 @@ class _HTMLText(HTMLParser):
 
     def text(self) -> str:
         self._flush()
+        while self.tables:
+            self._end_table()
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
         return "\n".join(self.lines)
@@ -242,4 +306,4 @@ def _read_html(data: bytes) -> RawText:
     text = parser.text()
     # HTML from the ABC/VNI era keeps the font encodings: single_text converts them
     return single_text("doc", text, charset, ["the .doc file is really HTML (a Word \"Web Page\"); read as HTML"],
-                       empty="the HTML document holds no text")
+                       empty="the HTML document holds no text", blocks=parser.blocks)

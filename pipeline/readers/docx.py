@@ -21,12 +21,17 @@ from pathlib import Path
 
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded
 from pipeline.legacy import choose_encoding, convert, convert_mixed, encoding_for_font, is_capital_font
-from schemas import RawText
+from pipeline.readers.structure import table_kind
+from schemas import RawBlock, RawText
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed size of word/document.xml
 MIN_RATIO_SIZE = 1024 * 1024  # below this a high ratio cannot hurt
 MAX_ENTRIES = 10_000
+# XML is parsed whole (lxml needs about 10 bytes of memory per byte of XML): word/document.xml of a
+# 500-page document is 10-30 MB, styles and numbering well under 1 MB. Images are not parsed.
+MAX_DOCUMENT_XML = 64 * 1024 * 1024
+MAX_PART_XML = 16 * 1024 * 1024
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -40,6 +45,10 @@ def _w(tag: str) -> str:
 def _val(el, tag: str) -> str | None:
     child = el.find(_w(tag)) if el is not None else None
     return None if child is None else child.get(_w("val"))
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and value.isdigit() else default
 
 
 # --- package checks --------------------------------------------------------------------
@@ -78,6 +87,11 @@ def check_package(path: Path) -> None:
         raise LimitExceeded(
             f"the DOCX would unpack to {total / 2**20:.0f} MB (limit {MAX_TOTAL_UNCOMPRESSED // 2**20} MB): a zip bomb?"
         )
+    for info in infos:
+        limit = MAX_DOCUMENT_XML if info.filename == "word/document.xml" else MAX_PART_XML
+        if info.filename.endswith((".xml", ".rels")) and info.file_size > limit:
+            raise LimitExceeded(f"{info.filename} unpacks to {info.file_size / 2**20:.0f} MB of XML "
+                                f"(limit {limit // 2**20} MB): far larger than any Word document's")
     names = {info.filename: info for info in infos}
     main = names.get("word/document.xml")
     if main is None:
@@ -140,7 +154,7 @@ class _Styles:
                 caps=_flag(rpr, "caps"),
                 vanish=_flag(rpr, "vanish"),
                 num_id=_val(numpr, "numId"),
-                ilvl=int(ilvl) if ilvl and ilvl.isdigit() else None,
+                ilvl=_level_index(ilvl),
             )
             if el.get(_w("type")) == "paragraph" and el.get(_w("default")) in ("1", "true"):
                 self.default_paragraph = sid
@@ -176,14 +190,28 @@ class _Level:
     style: str | None = None
 
 
+# Word's own bounds: list levels 0-8, start values up to 32767. A file may claim anything
+# (w:start="2600000000" made a 10 GB letter label): values outside are read at the bound.
+MAX_LEVEL = 8
+MAX_LIST_NUMBER = 32767
+
+
+def _number_value(text: str | None, default: int | None) -> int | None:
+    if not text or not text.lstrip("-").isdigit() or len(text) > 12:
+        return default
+    return max(0, min(int(text), MAX_LIST_NUMBER))
+
+
+def _level_index(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and int(text) <= MAX_LEVEL else None
+
+
 def _parse_level(el) -> _Level:
-    start = _val(el, "start")
-    restart = _val(el, "lvlRestart")
     return _Level(
-        start=int(start) if start and start.lstrip("-").isdigit() else 1,
+        start=_number_value(_val(el, "start"), 1),
         fmt=_val(el, "numFmt") or "decimal",
         text=_val(el, "lvlText") or "",
-        restart=int(restart) if restart and restart.isdigit() else None,
+        restart=_number_value(_val(el, "lvlRestart"), None),
         legal=el.find(_w("isLgl")) is not None,
         suffix=_val(el, "suff") or "tab",
         font=_font_of(el.find(_w("rPr"))),
@@ -208,6 +236,8 @@ def _roman(n: int) -> str:
 def format_number(n: int, fmt: str) -> str:
     if fmt == "none":
         return ""
+    if n > MAX_LIST_NUMBER:  # a counter pushed past Word's range: digits, never a label of n letters
+        return str(n)
     if n <= 0 and fmt not in ("decimal", "decimalZero"):
         fmt = "decimal"
     if fmt in ("upperRoman", "lowerRoman"):
@@ -252,9 +282,9 @@ class _Numbering:
             aid = el.get(_w("abstractNumId"))
             levels = {}
             for lvl in el.iterfind(_w("lvl")):
-                ilvl = lvl.get(_w("ilvl"), "0")
-                if ilvl.isdigit():
-                    levels[int(ilvl)] = _parse_level(lvl)
+                ilvl = _level_index(lvl.get(_w("ilvl"), "0"))
+                if ilvl is not None:
+                    levels[ilvl] = _parse_level(lvl)
             self.abstract[aid] = levels
             link = _val(el, "numStyleLink")
             if link:
@@ -265,10 +295,12 @@ class _Numbering:
             overrides: dict[int, _Level] = {}
             starts: dict[int, int] = {}
             for ov in el.iterfind(_w("lvlOverride")):
-                ilvl = int(ov.get(_w("ilvl"), "0"))
-                start = _val(ov, "startOverride")
-                if start and start.isdigit():
-                    starts[ilvl] = int(start)
+                ilvl = _level_index(ov.get(_w("ilvl"), "0"))
+                if ilvl is None:
+                    continue
+                start = _number_value(_val(ov, "startOverride"), None)
+                if start is not None:
+                    starts[ilvl] = start
                 lvl = ov.find(_w("lvl"))
                 if lvl is not None:
                     overrides[ilvl] = _parse_level(lvl)
@@ -392,6 +424,8 @@ class _Extractor:
         self.header_over = False
         self.columns: list[list[str]] | None = None  # an open block of tab-laid columns
         self.recipients = False  # the open block is the "Nơi nhận" | signer block
+        self.blocks: list[RawBlock] = []  # tables, cells and header columns over self.lines
+        self.tables = 0
 
     # -- walking the body --
 
@@ -418,18 +452,52 @@ class _Extractor:
                     self._block(choice, in_cell)
 
     def _table(self, tbl) -> None:
+        """Cell by cell, row by row, each cell a block with its place in the grid: w:gridBefore skips
+        columns, w:gridSpan spans them, a w:vMerge continuation adds a row to the cell above."""
         self._close_columns()
         self._blank()
-        for row in tbl.iterfind(_w("tr")):
+        number = self.tables
+        self.tables += 1
+        table = self._open("table", table=number)
+        cells: list[RawBlock] = []
+        above: dict[int, RawBlock] = {}  # column -> the cell a vMerge continuation there extends
+        for r, row in enumerate(tbl.iterfind(_w("tr"))):
+            col = _int(_val(row.find(_w("trPr")), "gridBefore"), 0)
             for cell in row.iterfind(_w("tc")):
                 tcpr = cell.find(_w("tcPr"))
+                span = max(1, _int(_val(tcpr, "gridSpan"), 1))
                 merge = tcpr.find(_w("vMerge")) if tcpr is not None else None
                 if merge is not None and merge.get(_w("val"), "continue") == "continue":
-                    continue  # the lower part of a vertically merged cell: its text is above
+                    top = above.get(col)
+                    if top is not None and top.row + top.row_span == r:
+                        top.row_span += 1  # the lower part of a vertically merged cell: its text is above
+                    col += span
+                    continue
+                block = self._open("table_cell", table=number, row=r, col=col, col_span=span)
                 before = len(self.lines)
                 self._block(cell, in_cell=True)
+                self._close(block)
                 if len(self.lines) > before:
                     self._blank()
+                cells.append(block)
+                above[col] = block
+                col += span
+        self._close(table)
+        table.line_end = max([table.line_end, *(b.line_end for b in cells)])  # an empty last cell stays inside
+        kind = table_kind(["\n".join(self.lines[b.line_start:b.line_end]) for b in cells])
+        for b in cells:
+            b.kind = kind
+
+    def _open(self, kind: str, **grid) -> RawBlock:
+        block = RawBlock(kind=kind, line_start=len(self.lines), line_end=len(self.lines), **grid)
+        self.blocks.append(block)
+        return block
+
+    def _close(self, block: RawBlock) -> None:
+        end = len(self.lines)
+        while end > block.line_start and self.lines[end - 1] == "":
+            end -= 1
+        block.line_end = end
 
     def _blank(self) -> None:
         if self.lines and self.lines[-1] != "":
@@ -478,8 +546,9 @@ class _Extractor:
     def _text_box(self, content) -> list[str]:
         saved, self.lines = self.lines, []
         saved_columns, self.columns = self.columns, None
+        saved_blocks, self.blocks = self.blocks, []  # a text box's lines are placed later, without structure
         self._block(content, in_cell=True)
-        lines, self.lines, self.columns = self.lines, saved, saved_columns
+        lines, self.lines, self.columns, self.blocks = self.lines, saved, saved_columns, saved_blocks
         return [line for line in lines if line]
 
     def _run(self, r, para: _Para, style_id: str | None) -> None:
@@ -562,10 +631,8 @@ class _Extractor:
         num_id = _val(numpr, "numId") or self.styles.lookup("num_id", style_id)
         if not num_id or num_id == "0":
             return None
-        ilvl_text = _val(numpr, "ilvl")
-        if ilvl_text and ilvl_text.isdigit():
-            ilvl = int(ilvl_text)
-        else:
+        ilvl = _level_index(_val(numpr, "ilvl"))
+        if ilvl is None:
             ilvl = self.styles.lookup("ilvl", style_id)
             if ilvl is None:
                 ilvl = self.numbering.level_for_style(num_id, style_id)
@@ -643,9 +710,12 @@ class _Extractor:
         if self.columns is None:
             return
         self._blank()
+        kind = "signature" if self.recipients else "header_cell"
         for column in self.columns:
             if column:
+                block = self._open(kind)
                 self.lines.extend(column)
+                self._close(block)
                 self._blank()
         self.columns = None
         self.recipients = False
@@ -699,4 +769,5 @@ def read_docx(path: Path, columns: bool = True) -> RawText:
     encoding = "+".join(e for e in ("tcvn3", "vni") if e in extractor.encodings) or None
     if encoding:
         warnings.append(f"converted runs in legacy fonts ({encoding}) to Unicode")
-    return RawText(format="docx", pages=[text], paged=False, encoding=encoding, warnings=warnings)
+    return RawText(format="docx", pages=[text], paged=False, encoding=encoding, warnings=warnings,
+                   blocks=extractor.blocks)

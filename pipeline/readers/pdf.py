@@ -21,13 +21,19 @@ from datetime import date
 from pathlib import Path
 
 from pipeline import limits
+from pipeline import proc as tools
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
 from pipeline.readers import pdf_layout as lay
 from pipeline.readers.pdf_layout import Glyph, Row
-from schemas import RawText
+from pipeline.readers.pdf_tables import Grid, find_tables, page_lines
+from pipeline.readers.structure import Cell, Lines, write_table
+from schemas import RawBlock, RawText
 
 OCR_DPI = 300
 OCR_TIMEOUT = 180  # seconds per page
+# An A3 page at 300 dpi is 17.4 million pixels; a larger page is rendered at a lower resolution, so a
+# PDF that declares a page of metres cannot make a gigabyte image (tesseract needs ~20 bytes a pixel).
+OCR_MAX_PIXELS = 25_000_000
 OCR_PACKAGES = "tesseract-ocr tesseract-ocr-vie"
 # A page is scanned when images cover much of it and it has (almost) no characters. A page with
 # some text and a large picture (a certificate template in an annex) keeps its text layer.
@@ -51,25 +57,34 @@ class _Page:
     headers: list[lay.Columns] = field(default_factory=list)
     line_gap: float = 0.0  # space between lines of one paragraph
     to_display: object = None  # PDF user space -> display points of the text layer
+    grids: list[Grid] = field(default_factory=list)  # ruled tables
 
 
 def read_pdf(path: Path) -> RawText:
     import pypdfium2 as pdfium
 
     path = Path(path)
-    _check_container(path)
+    note = _check_container(path)
     try:
         doc = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
         raise _load_error(exc) from None
     try:
-        return _read(path, doc)
+        raw = _read(path, doc)
     finally:
         doc.close()
+    if note:
+        raw.warnings.append(note)
+    return raw
 
 
-def _check_container(path: Path) -> None:
-    """A PDF starts with %PDF- and ends with %%EOF; a cut file is refused, not half read."""
+_PDF_SYNTAX = re.compile(rb"\d+\s+\d+\s+obj\b|\bendobj\b|\bendstream\b|\bxref\b|\btrailer\b|\bstartxref\b")
+
+
+def _check_container(path: Path) -> str | None:
+    """A PDF starts with %PDF- and ends with %%EOF; a cut file is refused, not half read. Bytes after
+    the last %%EOF that are not PDF (a mail footer, a download tool's padding) are ignored, as every
+    viewer does, with the returned warning; PDF objects there are an update cut short: refused."""
     size = path.stat().st_size
     if size == 0:
         raise EmptyDocument("the PDF file is empty")
@@ -77,10 +92,16 @@ def _check_container(path: Path) -> None:
         head = fh.read(1024)
         fh.seek(max(0, size - 2048))
         tail = fh.read()
-    if b"%PDF-" not in head:
-        raise InputError("not a PDF: the file does not start with a %PDF- header")
-    if b"%%EOF" not in tail.rstrip(b"\x00\r\n\t\f ")[-1024:]:
+        if b"%PDF-" not in head:
+            raise InputError("not a PDF: the file does not start with a %PDF- header")
+        if b"%%EOF" in tail.rstrip(b"\x00\r\n\t\f ")[-1024:]:
+            return None
+        fh.seek(0)
+        data = fh.read()
+    end = data.rfind(b"%%EOF")
+    if end < 0 or _PDF_SYNTAX.search(data, end + 5):
         raise InputError("the PDF is truncated or damaged: no %%EOF end marker at the end of the file")
+    return f"{size - end - 5} bytes after the PDF's end marker (%%EOF) were ignored"
 
 
 def _load_error(exc) -> InputError:
@@ -124,7 +145,7 @@ def _read(path: Path, doc) -> RawText:
                 warnings.append(note)
     hints: dict[str, str] = {}
     signed = _fill_fields(path, pages, warnings) if has_widgets else False
-    texts = _layout(pages)
+    texts, blocks = _layout(pages)
     if signed:
         _signature_hints(pages, hints, warnings)
     encoding = None
@@ -138,7 +159,7 @@ def _read(path: Path, doc) -> RawText:
     if ocr_pages:
         warnings.append(f"{_pages(ocr_pages)}: no text layer, text from OCR (tesseract, vie)")
     return RawText(format="pdf", pages=texts, paged=True, encoding=encoding, ocr_pages=ocr_pages,
-                   warnings=warnings, hints=hints)
+                   warnings=warnings, hints=hints, blocks=blocks)
 
 
 def _pages(nums: list[int]) -> str:
@@ -167,7 +188,8 @@ def _text_layer(page, number: int) -> tuple[_Page | None, bool]:
     width, height = _display_size(page)
     if ink < _SCAN_MAX_CHARS and _image_share(page, width * height) >= _SCAN_MIN_IMAGE_SHARE:
         return None, widgets
-    info = _Page(number, width, height, rows=lay.rows_from_runs(lay.runs_from_stream(glyphs)), to_display=to_display)
+    info = _Page(number, width, height, rows=lay.rows_from_runs(lay.runs_from_stream(glyphs)), to_display=to_display,
+                 grids=find_tables(*page_lines(page, to_display)))
     info.legacy_font = any(_LEGACY_FONT.match(f) for f in fonts)
     return info, widgets
 
@@ -286,27 +308,40 @@ def _require_tesseract(pages: list[int]) -> None:
         )
 
 
+def ocr_dpi(width_pt: float, height_pt: float) -> float:
+    """The resolution a page is rendered at for OCR: OCR_DPI, lowered so the image stays within
+    OCR_MAX_PIXELS (a 7200 pt page at 300 dpi would be 900 million pixels)."""
+    pixels = (width_pt / 72 * OCR_DPI) * (height_pt / 72 * OCR_DPI)
+    if pixels <= OCR_MAX_PIXELS:
+        return OCR_DPI
+    return OCR_DPI * math.sqrt(OCR_MAX_PIXELS / pixels)
+
+
 def _ocr_rows(page, number: int) -> tuple[list[Row], str | None]:
     """OCR one page image with tesseract; words become glyphs so the layout rules apply to them too."""
-    image = page.render(scale=OCR_DPI / 72, grayscale=True, may_draw_forms=False).to_pil()
+    width, height = _display_size(page)
+    dpi = ocr_dpi(width, height)
+    notes = []
+    if dpi < OCR_DPI:
+        notes.append(f"page {number} is {width / 72 * 2.54:.0f} x {height / 72 * 2.54:.0f} cm, larger than a "
+                     f"document page: OCR'd at {dpi:.0f} dpi to stay within {OCR_MAX_PIXELS // 10**6} million pixels")
+    image = page.render(scale=dpi / 72, grayscale=True, may_draw_forms=False).to_pil()
     png = io.BytesIO()
     image.save(png, format="PNG", compress_level=1)
+    del image
     try:
-        out = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", "vie", "--dpi", str(OCR_DPI), "tsv"],
-            input=png.getvalue(), capture_output=True, timeout=OCR_TIMEOUT,
-        )
+        out = tools.run(["tesseract", "stdin", "stdout", "-l", "vie", "--dpi", str(round(dpi)), "tsv"],
+                        input=png.getvalue(), timeout=OCR_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise InputError(f"OCR of page {number} took longer than {OCR_TIMEOUT} s") from None
     if out.returncode != 0:
         raise InputError(f"tesseract failed on page {number}: {out.stderr.decode('utf-8', 'replace')[-300:]}")
-    runs, confs = _tsv_runs(out.stdout.decode("utf-8", "replace"), 72 / OCR_DPI)
+    runs, confs = _tsv_runs(out.stdout.decode("utf-8", "replace"), 72 / dpi)
     # Specks, seal edges and table borders come out as lines of bars and quotes: no text.
     runs = [r for r in runs if any(ch.isalnum() for g in r for ch in g.text)]
-    note = None
     if confs and sum(confs) / len(confs) < 60:
-        note = f"OCR confidence is low on page {number} ({sum(confs) / len(confs):.0f}/100): check its text"
-    return lay.rows_from_runs(runs), note
+        notes.append(f"OCR confidence is low on page {number} ({sum(confs) / len(confs):.0f}/100): check its text")
+    return lay.rows_from_runs(runs), "; ".join(notes) or None
 
 
 def _tsv_runs(tsv: str, scale: float) -> tuple[list[list[Glyph]], list[float]]:
@@ -455,7 +490,7 @@ def _headers(page: _Page) -> list[lay.Columns]:
     return found
 
 
-def _layout(pages: list[_Page]) -> list[str]:
+def _layout(pages: list[_Page]) -> tuple[list[str], list[RawBlock]]:
     for page in pages:
         page.rows = [r for r in page.rows if not lay.is_rule_row(r)]
     numbers = lay.page_number_rows([lay.page_number_candidates(p.rows, p.height) for p in pages])
@@ -474,7 +509,14 @@ def _layout(pages: list[_Page]) -> list[str]:
         if drop:
             page.rows = [r for i, r in enumerate(page.rows) if i not in drop]
             page.headers = _headers(page)
-    return [_page_text(page) for page in pages]
+    texts, blocks = [], []
+    table = 0
+    for page in pages:
+        lines = _page_text(page, table)
+        texts.append(lines.text())
+        blocks.extend(lines.blocks)
+        table += sum(1 for b in lines.blocks if b.kind == "table")
+    return texts, blocks
 
 
 # Matched on letters only, without tone marks: OCR and old fonts get marks wrong more often than letters.
@@ -533,28 +575,90 @@ def _regions(page: _Page) -> list[lay.Columns]:
     return sorted(found, key=lambda c: c.start)
 
 
-def _page_text(page: _Page) -> str:
+def _table_regions(page: _Page) -> list[tuple[lay.Columns, Grid]]:
+    """The rows each ruled table holds (a region of the page, its gutter unused)."""
+    out = []
+    for grid in page.grids:
+        inside = [i for i, r in enumerate(page.rows) if grid.top - 1 <= (r.top + r.bottom) / 2 <= grid.bottom + 1]
+        if inside:
+            out.append((lay.Columns(inside[0], inside[-1] + 1, 0.0), grid))
+    return out
+
+
+def _page_text(page: _Page, first_table: int = 0) -> Lines:
+    """The page's lines, with blocks: the header columns, the signature block, each ruled table's cells."""
+    out = Lines(page.number - 1)
     rows = page.rows
     if not rows:
-        return ""
+        return out
     left, right = lay.left_right_margins(rows)
     gap = page.line_gap
-    blocks: list[list[str]] = []
-    pos = 0
+    tables = _table_regions(page)
+    regions: list[tuple[lay.Columns, object]] = [(c, g) for c, g in tables]
     for cols in _regions(page):
-        blocks.append(lay.body_lines(rows[pos:cols.start], left, right, gap))
-        blocks.extend(lay.split_columns(rows[cols.start:cols.end], cols.gutter))
-        pos = cols.end
-    blocks.append(lay.body_lines(rows[pos:], left, right, gap))
-    lines: list[str] = []
-    for block in blocks:
-        block = [lay.strip_rule(line) for line in block]
-        if not any(block):
+        if not any(cols.start < t.end and t.start < cols.end for t, _ in tables):
+            regions.append((cols, "header_cell" if cols in page.headers else "signature"))
+    regions.sort(key=lambda r: r[0].start)
+    pos = 0
+    number = first_table
+
+    def emit(lines: list[str], kind: str | None) -> None:
+        lines = lay.join_number_breaks([lay.strip_rule(line) for line in lines])
+        if not any(lines):
+            return
+        out.blank()
+        block = out.open(kind) if kind else None
+        out.add("\n".join(lines))
+        if block is not None:
+            out.close(block)
+
+    for cols, what in regions:
+        if cols.start < pos:
             continue
-        if lines:
-            lines.append("")
-        lines.extend(block)
-    return "\n".join(lay.join_number_breaks(lines))
+        emit(lay.body_lines(rows[pos:cols.start], left, right, gap), None)
+        if isinstance(what, Grid):
+            cells, outside = _cell_lines(rows[cols.start:cols.end], what)
+            write_table(out, [[Cell(lines, c.col_span, c.row_span, c.col) for c, lines in row] for row in cells], number)
+            number += 1
+            emit(outside, None)
+        else:
+            for column in lay.split_columns(rows[cols.start:cols.end], cols.gutter):
+                emit(column, what)
+        pos = cols.end
+    emit(lay.body_lines(rows[pos:], left, right, gap), None)
+    return out
+
+
+def _cell_lines(rows: list[Row], grid: Grid):
+    """Each grid cell's lines (rows of table, a cell at a time in reading order), and the text of the
+    table's rows that falls in no cell. A glyph goes to the cell holding its centre."""
+    texts: dict[int, list[str]] = {id(c): [] for c in grid.cells}
+    outside: list[str] = []
+    for row in rows:
+        parts: dict[int, list] = {}
+        stray: list = []
+        for run in row.runs:
+            current = None
+            for g in run:
+                if g.ink:
+                    current = grid.cell_at((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2)
+                target = stray if current is None else parts.setdefault(id(current), [[]])[-1]
+                target.append(g)
+            for runs in parts.values():  # a run of content order crossing a cell border starts anew there
+                if runs[-1]:
+                    runs.append([])
+        for key, runs in parts.items():
+            text = lay.render([r for r in runs if any(g.ink for g in r)])
+            if text:
+                texts[key].append(text)
+        if any(g.ink for g in stray):
+            outside.append(lay.render([stray]))
+    by_row: list[list[tuple]] = []
+    for c in grid.cells:
+        while len(by_row) <= c.row:
+            by_row.append([])
+        by_row[c.row].append((c, texts[id(c)]))
+    return [row for row in by_row], outside
 
 
 def _fix_legacy(texts: list[str], pages: list[_Page], warnings: list[str]) -> tuple[list[str], str | None]:

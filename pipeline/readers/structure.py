@@ -98,14 +98,17 @@ def write_table(out: Lines, rows: list[list[Cell]], table: int, kind: str | None
         kind = table_kind(["\n".join(c.lines) for row in rows for c in row])
     out.blank()
     block = out.open("table", table=table)
+    end = block.line_start
     for r, row in enumerate(rows):
         for cell in row:
             cb = out.open(kind, table=table, row=r, col=cell.col, row_span=cell.row_span, col_span=cell.col_span)
             for line in cell.lines:
                 out.add(line)
             out.close(cb)
+            end = max(end, cb.line_end)
             out.blank()
     out.close(block)
+    block.line_end = max(block.line_end, end)  # an empty last cell stays inside its table
 
 
 # ---------------------------------------------------------------- Markdown pipe tables

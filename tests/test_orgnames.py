@@ -1,0 +1,97 @@
+"""The organisation-name grammar (extractors/orgnames): real names with their boundaries (tests/cases/orgnames.csv),
+the header's casing of names and titles set in capitals, and the API the header, citations and assignments share."""
+from __future__ import annotations
+
+import pytest
+
+from extractors.orgnames import (is_org_line, is_unspecified, issuer_key, parse_issuer, read_org, title_case,
+                                 vn_case)
+from tests.casefiles import case_params, load_cases, source_text
+
+ROWS = load_cases("orgnames.csv")
+
+
+@pytest.mark.parametrize("row", case_params(ROWS, lambda row: row["xfail"] or None))
+def test_case(row):
+    phrase, mention = row["phrase"], row["mention"]
+    org = read_org(phrase, phrase.index(mention))
+    if not row["name"]:
+        assert org is None or phrase[org.start:org.end] != mention, org
+        return
+    assert org is not None, "no body read"
+    assert (phrase[org.start:org.end], org.name) == (mention, row["name"])
+
+
+def test_case_file_is_large_and_varied():
+    assert len(ROWS) >= 150
+    assert len({r["source"] for r in ROWS}) >= 25
+    assert len({r["id"] for r in ROWS}) == len(ROWS)
+    assert sum(1 for r in ROWS if not r["xfail"]) >= 150
+
+
+@pytest.mark.parametrize("name", sorted({r["source"] for r in ROWS}))
+def test_phrases_are_verbatim(name):
+    text = source_text(name.split("/", 1)[1] if "/" in name else name)
+    for row in ROWS:
+        if row["source"] == name:
+            assert row["phrase"] in text, row["id"]
+            assert row["mention"] in row["phrase"], row["id"]
+
+
+@pytest.mark.parametrize("caps, running", [
+    ("ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG", "Ủy ban nhân dân tỉnh Sóc Trăng"),
+    ("UBND TỈNH BẾN TRE", "Ủy ban nhân dân tỉnh Bến Tre"),
+    ("BAN THƯỜNG VỤ TỈNH ỦY", "Ban Thường vụ Tỉnh ủy"),
+    ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội"),
+    ("ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ", "Ủy ban nhân dân thành phố Cần Thơ"),
+    ("THỦ TƯỚNG CHÍNH PHỦ", "Thủ tướng Chính phủ"),
+    ("PHÓ CHỦ TỊCH", "Phó Chủ tịch"),
+    ("PHÓ BÍ THƯ THƯỜNG TRỰC", "Phó Bí thư Thường trực"),
+    ("HỘI ĐỒNG NHÂN DÂN TỈNH ĐỒNG THÁP KHOÁ IX", "Hội đồng nhân dân tỉnh Đồng Tháp khoá IX"),
+])
+def test_names_in_capitals_as_running_text_writes_them(caps, running):
+    assert vn_case(caps) == running
+
+
+@pytest.mark.parametrize("caps, running", [
+    ("VIỆC SỬA ĐỔI MỘT SỐ NỘI DUNG CỦA ĐIỀU 1 TẠI NGHỊ QUYẾT SỐ 209/2015/NQ-HĐND CỦA HBND TỈNH",
+     "việc sửa đổi một số nội dung của Điều 1 tại Nghị quyết số 209/2015/NQ-HĐND của HBND tỉnh"),
+    ("TRIỂN KHAI QUYẾT ĐỊNH SỐ 06/QĐ-TTG CỦA THỦ TƯỚNG CHÍNH PHỦ VÀ QUYẾT ĐỊNH SỐ 3103/QĐ-BTC CỦA BỘ TÀI CHÍNH",
+     "triển khai Quyết định số 06/QĐ-TTG của Thủ tướng Chính phủ và Quyết định số 3103/QĐ-BTC của Bộ Tài chính"),
+    ("PHÁT TRIỂN KINH TẾ SỐ TỈNH BẮC NINH GIAI ĐOẠN 2026 - 2030", "phát triển kinh tế số tỉnh Bắc Ninh giai đoạn 2026 - 2030"),
+    ("THỰC HIỆN CHỈ THỊ SỐ 28-CT/TW CỦA BAN BÍ THƯ KHÓA XIII", "thực hiện Chỉ thị số 28-CT/TW của Ban Bí thư khóa XIII"),
+    ("chuyển đổi số trong giáo dục", "chuyển đổi số trong giáo dục"),  # mixed case: kept as written
+])
+def test_titles_in_capitals_in_sentence_case_with_names_restored(caps, running):
+    assert title_case(caps) == running
+
+
+@pytest.mark.parametrize("line, whole", [
+    ("HỘI ĐỒNG NHÂN DÂN TỈNH HÀ GIANG", True), ("THỦ TƯỚNG CHÍNH PHỦ", True), ("ỦY BAN NHÂN DÂN TỈNH SƠN LA", True),
+    ("BAN HÀNH CHÍNH SÁCH KHUYẾN KHÍCH PHÁT TRIỂN SẢN XUẤT NÔNG", False),  # a wrapped subject line, not a body
+    ("TRƯỜNG TRÊN ĐỊA BÀN TỈNH TRÀ VINH", False), ("SỞ DỮ LIỆU QUỐC GIA VỀ QUY HOẠCH", False),
+    ("HỘI KHÔNG DÙNG TIỀN MẶT TRÊN ĐỊA BÀN THÀNH PHỐ CẦN THƠ", False),
+])
+def test_whole_lines_that_name_a_body(line, whole):
+    assert is_org_line(line) is whole
+
+
+def test_unspecified_groups():
+    assert is_unspecified("các đơn vị liên quan") and is_unspecified("các sở, ban, ngành có liên quan")
+    assert not is_unspecified("các doanh nghiệp viễn thông") and not is_unspecified("các sở, ban, ngành tỉnh")
+
+
+@pytest.mark.parametrize("text, issuer", [
+    ("của Bộ Công an và Bộ Nông nghiệp và Môi trường về", "Bộ Công an và Bộ Nông nghiệp và Môi trường"),
+    ("của Ban Chấp hành Trung ương Đảng khóa XII về", "Ban Chấp hành Trung ương Đảng khóa XII"),
+    ("của Hội nghị lần thứ sáu Ban Chấp hành Trung ương Đảng khóa XII về", "Ban Chấp hành Trung ương Đảng khóa XII"),
+    ("của Tổ giúp việc Ban chỉ đạo Trung ương về", "Tổ giúp việc Ban chỉ đạo Trung ương"),
+    ("của Bộ trưởng Bộ Tài chính hướng dẫn", "Bộ trưởng Bộ Tài chính"),
+])
+def test_citation_issuers_by_the_same_grammar(text, issuer):
+    assert parse_issuer(text, len("của "))[0] == issuer
+
+
+def test_issuer_keys():
+    assert issuer_key("Ban Thường vụ Tỉnh uỷ Sóc Trăng") == issuer_key("Tỉnh ủy Sóc Trăng")
+    assert issuer_key("UBND tỉnh Bến Tre") == issuer_key("Ủy ban nhân dân tỉnh Bến Tre")
