@@ -112,9 +112,14 @@ needs_permissions = pytest.mark.skipif(not _can_drop_dac(), reason="root that ca
 
 
 def vanban(*args, env: dict | None = None, preexec_fn=None, **kwargs) -> subprocess.Popen:
+    def start() -> None:
+        # As in a terminal: a suite started with `&` by a non-interactive shell hands SIGINT down ignored.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if preexec_fn:
+            preexec_fn()
     return subprocess.Popen([sys.executable, "-m", "pipeline.cli", *map(str, args)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            env={**os.environ, **(env or {})}, preexec_fn=preexec_fn, **kwargs)
+                            env={**os.environ, **(env or {})}, preexec_fn=start, **kwargs)
 
 
 def finish(proc: subprocess.Popen, timeout: float = 90) -> tuple[int, str, str]:
