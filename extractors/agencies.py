@@ -102,7 +102,24 @@ def match_list(text: str, pos: int, subject: bool = False) -> tuple[list[Mention
             break
         mentions.append(nxt)
         end = nxt.end
-    return merge_groups(text, mentions), end
+    out = []
+    for m in merge_groups(text, mentions):
+        out.append(m)
+        out.extend(_named_inside(text, m))
+    return out, end
+
+
+NAMING = re.compile(r"[ \t]*\([ \t]*(?:cụ[ \t]+thể|gồm|bao[ \t]+gồm)[ \t]*:?[ \t]*", I)
+
+
+def _named_inside(text: str, m: Mention) -> list[Mention]:
+    """The bodies a note in brackets names after a group: `các sở, ngành (cụ thể: Sở Tài chính, Sở Y tế)`.
+    (No document of ../shared/corpus writes it; the form is the issue's, from documents of other sources.)"""
+    note = NAMING.match(text, m.name_end, m.end)
+    if note is None:
+        return []
+    inner, _ = match_list(text[:m.end - 1], note.end())
+    return inner
 
 
 def merge_groups(text: str, mentions: list[Mention]) -> list[Mention]:

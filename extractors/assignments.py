@@ -57,8 +57,11 @@ INTRO = re.compile(r"^[\s:]*(?:cụ\s+thể\s+)?(?:như\s+sau|có\s+ý\s+kiến)
 # after a subject, words that show it is not acting: `Ủy ban nhân dân tỉnh về ...`, `... đã ban hành`
 NOT_VERB = re.compile(r"^\s*(?:về|tại|của|đối|theo|trong|và|là|được|đã|số|ngày|năm|thì|như|qua|để|với|đến|do|thuộc)\b", I)
 NOT_VERB_ITEM = re.compile(r"^\s*(?:về|tại|của|là|được|đã|số|ngày|năm|như|do|thuộc)\b", I)
-# sections that define who a text applies to, not who must act
-SCOPE_TITLE = re.compile(r"phạm\s+vi|đối\s+tượng|giải\s+thích\s+từ\s+ngữ|nguyên\s+tắc", I)
+# sections that define who a text applies to, not who must act; and, in a decision on a body's functions (the
+# template of such decisions: Vị trí và chức năng / Nhiệm vụ và quyền hạn / Cơ cấu tổ chức), the sections that
+# describe the body and list its internal units
+SCOPE_TITLE = re.compile(r"phạm\s+vi|đối\s+tượng|giải\s+thích\s+từ\s+ngữ|nguyên\s+tắc|cơ\s+cấu\s+tổ\s+chức|"
+                         r"vị\s+trí(?:\s*,|\s+và)\s+chức\s+năng|biên\s+chế", I)
 # `Chủ tịch Ủy ban nhân dân Thành phố đề nghị ...`: the issuer speaking, not a body given a duty
 SPEAKS = re.compile(r"^\s*(?:đề\s+nghị|yêu\s+cầu|giao|có\s+ý\s+kiến|quyết\s+định|ban\s+hành)\b", I)
 # `4. Các cơ sở nuôi trồng thủy sản:`, `7. Các doanh nghiệp hoạt động trong lĩnh vực ... trên địa bàn Tỉnh` (a heading
@@ -91,7 +94,7 @@ def extract(view: DocView, *, deadlines: Sequence[Deadline]) -> Iterator[Assignm
     groups: dict[tuple[str, str | None], tuple[int, str, int]] = {}  # a generic body's row in an item
     for unit in units(view, mtext):
         for mention, role, task in rows_of(unit, mtext):
-            key = (mention.start, role, task[0])
+            key = (mention.start, role, mention.end)  # one row per span and role, whatever units read it
             if _is_issuer(mention, issuer) or key in rows:
                 continue
             if mention.agency.generic:

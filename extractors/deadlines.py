@@ -18,12 +18,13 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time as time_of_day
 from typing import Iterator, Optional, Sequence
 
 from extractors.base import DocView, SpanSet
 from extractors.tables import time_cells
 from extractors.textscan import clause_span, match_text, sentence_span
+from pipeline.textutil import is_upper_line
 from schemas import Deadline, Reference
 
 I = re.IGNORECASE
@@ -44,13 +45,18 @@ PATTERNS: dict[str, re.Pattern] = {
     "quarter": re.compile(
         rf"qu[ýí]\s+(?P<q>IV|III|II|I|[1-4])(?![\w])(?:\s*(?:[/\-]|năm)\s*(?P<y>{YEAR})(?!\d))?", I),
     "half": re.compile(rf"(?:6|06|sáu)\s+tháng\s+(?P<w>đầu|cuối)\s+năm(?:\s+(?P<y>{YEAR})(?!\d))?", I),
+    "year_range": re.compile(rf"năm\s+(?P<y1>{YEAR})\s*(?:-|–|đến)\s*(?:năm\s+)?(?P<y>{YEAR})(?!\d)", I),
     "year": re.compile(rf"năm\s+(?P<y>{YEAR})(?![\d/\-–])", I),
-    "year_range": re.compile(rf"năm\s+(?P<y1>{YEAR})\s*[-–]\s*(?P<y>{YEAR})(?!\d)", I),  # `Năm 2025-2030`: by its end
+    "bare_year_range": re.compile(rf"(?<![\d/.\-–])(?P<y1>{YEAR})\s*(?:-|–)\s*(?P<y>{YEAR})(?![\d/])", I),
+    # a time of day: `19h00’`, `17 giờ 00 phút`, `9h`; it belongs to the date after it, or recurs daily
+    "time": re.compile(r"(?<![\d,./])(?P<h>[01]?\d|2[0-3])\s*(?:giờ|h)\s*(?:(?P<mi>[0-5]\d)\s*(?:phút|’|'|p)?)?(?![\w\d])", I),
+    "weekday": re.compile(r"(?<![\w])(?:thứ\s+(?P<wd>hai|ba|tư|năm|sáu|bảy|[2-7])|(?P<cn>chủ\s+nhật))(?![\w])", I),
 }
+WEEKDAYS = {"hai": 1, "2": 1, "ba": 2, "3": 2, "tư": 3, "4": 3, "năm": 4, "5": 4, "sáu": 5, "6": 5, "bảy": 6, "7": 6}
 # Kinds that are a time limit only with a cue word or a label before them.
 # Kinds that count as a cue-less table cell or label value.
 CELL_OK = {"full_num", "full_words", "month_year", "quarter"}
-PERIOD_KINDS = {"year", "half", "year_range"}  # the kinds a target horizon takes
+PERIOD_KINDS = {"year", "year_range", "bare_year_range", "half"}  # the kinds a target horizon takes
 
 CUE = re.compile(
     r"(?:(?:hoàn\s+thành|xong|kết\s+thúc)\s+)?"
@@ -62,7 +68,7 @@ HORIZON_CUE = re.compile(r"(?:đến|vào|tới|giai\s+đoạn)\s*$", I)  # `đ�
 START_CUE = re.compile(
     r"(?:\btừ|kể\s+từ|bắt\s+đầu(?:\s+từ)?|tính\s+từ|hiệu\s+lực)\s*(?:(?:ngày|cuối|đầu|giữa)\s*)?$", I)
 # A preamble line (`Căn cứ Luật ... ngày 19 tháng 6 năm 2015`) cites texts; its dates are theirs.
-PREAMBLE = re.compile(r"^\s*(?:Căn\s+cứ|Xét|Theo\s+đề\s+nghị)\b", I)
+PREAMBLE = re.compile(r"\s*(?:Căn\s+cứ|Xét|Theo\s+đề\s+nghị)\b", I)  # used with .match(text, line_start): no `^`
 # `tháng 4 và tháng 8 năm 2026`: months of a list share the year written after the last one.
 SHARED_YEAR = re.compile(rf"^\s*(?:,|và|-|–)\s*(?:tháng\s+)?\d{{1,2}}\s*(?:[/\-]\s*|\s+năm\s+)(?P<y>{YEAR})(?!\d)", I)
 LABEL = re.compile(
@@ -76,6 +82,24 @@ OF_ISSUER = re.compile(r"^\s*,?\s*(?:của|do)\s+[A-ZĐ]")
 TARGET_CLAUSE = re.compile(r"phấn\s+đấu|\d\s*%|tỷ\s+lệ|chỉ\s+tiêu", I)
 ONGOING = re.compile(r"^\s*(?:và|,)\s*(?:các|những)\s+năm\s+tiếp\s+theo", I)
 NEXT_YEAR = re.compile(r"năm\s+sau|năm\s+tiếp\s+theo|năm\s+kế\s+tiếp", I)
+# `trước ngày 30 tháng 01 của năm tiếp theo`: the year after each reporting year, so every year
+OF_NEXT_YEAR = re.compile(r"\s*(?:của\s+)?năm\s+(?:sau|tiếp\s+theo|kế\s+tiếp)\b", I)
+# `Tính đến 12h00 ngày 21/11/2025`, `số liệu từ ngày ... đến ngày ...`: the date the data of a report covers
+DATA_CUTOFF = re.compile(r"(?:tính|cập\s+nhật|số\s+liệu)\s+(?:đến|tới)(?:\s+(?:hết|cuối))?\s*(?:ngày\s*)?$"
+                         r"|(?:số\s+liệu|(?<!định\s)kỳ\s+báo\s+cáo|tại\s+thời\s+điểm)[^.;:\n]{0,40}?"
+                         r"(?:từ|đến|tới)\s+(?:hết\s+)?(?:ngày\s*)?$", I)
+# `để cải thiện ... trong năm 2025`: a purpose clause names when the aim is met, not when the work is due
+PURPOSE = re.compile(r"(?<![\w])(?:để|nhằm|góp\s+phần|hướng\s+tới)\s[^,;.:]*$", I)
+# `Đúng 14 tháng trước, ngày 31/3/2020, ... đã ...`: a date told as the past
+PAST = re.compile(r"^\s*,\s*[^,.;]{0,60}?(?<![\w])(?:đã|vừa)\s", I)
+PAST_BEFORE = re.compile(r"(?:(?<![\w])(?:đã|vừa)\s+(?:[^\s.;,]+\s+){0,4}(?:vào\s+|trong\s+)?(?:ngày\s*)?|\btrước\s*,\s*)$", I)
+AS_OF = re.compile(r"^(?:[-+•]\s*)?(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s*(?:ngày\s*)?$", I)
+DUTY = re.compile(r"(?<![\w])(?:phải|cần|hoàn\s+thành|xong|báo\s+cáo|gửi|nộp|triển\s+khai|thực\s+hiện|ban\s+hành|"
+                  r"tổ\s+chức|xây\s+dựng)(?![\w])", I)
+TIME_CUE = re.compile(r"trước|chậm\s+nhất|muộn\s+nhất|hạn", I)
+DAILY = re.compile(r"(?:hằng|hàng|mỗi)\s+ngày|lần\s*/\s*ngày|/\s*ngày\b", I)
+WEEKLY = re.compile(r"(?:hằng|hàng|mỗi)\s+tuần", I)
+COORDINATED = re.compile(r"\s*(?:,|và|hoặc)\s*(?:ngày\s*)?$", I)
 
 PERIOD_WORD = {"năm": "annual", "quý": "quarterly", "quí": "quarterly", "tháng": "monthly", "tuần": "weekly",
                "ngày": "daily"}
@@ -85,7 +109,10 @@ ATTRIBUTIVE = re.compile(r"(?:ngân\s+sách|dự\s+toán|kế\s+hoạch|chỉ\s+
 REPORT_PERIOD = re.compile(
     r"(?:định\s+kỳ\s+(?:(?:hằng|hàng|mỗi)\s+)?(?P<p1>năm|quý|quí|tháng|tuần|ngày|(?:6|06|sáu)\s+tháng)"
     r"|báo\s+cáo\s+(?:định\s+kỳ\s+)?(?:(?:hằng|hàng|mỗi)\s+)?(?P<p2>năm|quý|quí|tháng|tuần|ngày|(?:6|06|sáu)\s+tháng)"
-    r"|(?:hằng|hàng|mỗi)\s+(?P<p3>năm|quý|quí|tháng|tuần|ngày)\s*,?\s*báo\s+cáo)(?![\w])(?!\s+\d)", I)
+    r"|(?:hằng|hàng|mỗi)\s+(?P<p3>năm|quý|quí|tháng|tuần|ngày)\s*,?\s*báo\s+cáo"
+    # `báo cáo Chủ tịch Ủy ban nhân dân tỉnh kết quả thực hiện hằng năm`: the period closes the reporting clause
+    r"|báo\s+cáo\s[^.;:\n]{0,90}?(?:hằng|hàng|mỗi)\s+(?P<p4>năm|quý|quí|tháng|tuần|ngày)(?=\s*(?:[.;,\n]|theo\b|$)))"
+    r"(?![\w])(?!\s+\d)", I)
 RECUR_PREFIX = re.compile(
     r"(?:(?:định\s+kỳ|báo\s+cáo|tổng\s+kết|sơ\s+kết)\s+)?(?:(?:hằng|hàng|mỗi)\s+)?(?:(?:\d{1,2}|sáu)\s+)?"
     r"(?:năm|tháng|quý|quí|tuần)\s*\(\s*$", I)
@@ -102,6 +129,8 @@ class Candidate:
     end: int
     m: re.Match
     range_start: Optional[int] = None  # the end of a range (`Quý IV/2025 - Quý II/2026`) remembers its start
+    time: Optional[time_of_day] = None  # `trước 17 giờ 00 phút, ngày 05/12/2025`: the date's time of day
+    coordinated: bool = False  # `trước ngày 01/6 và 15/11`: the date shares the cue of the deadline before it
 
 
 def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadline]:
@@ -115,14 +144,17 @@ def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadl
     found: list[tuple[int, int, dict]] = []
     for lo, hi in view.regions():  # the body, then annexes (tables of tasks with their time limits)
         region_found = []
+        last_end = None
         for cand in candidates(mtext, lo, hi):
             if view.kind_at(cand.start) in SKIP_KINDS:
                 continue
             if in_reference.holds(cand.start):
                 continue
+            cand.coordinated = last_end is not None and bool(COORDINATED.fullmatch(mtext[last_end:cand.start]))
             fields = read_candidate(view, mtext, cand, doc_date, (lo, hi), in_cell.holds(cand.start))
             if fields is not None:
                 region_found.append(fields)
+                last_end = cand.end
         region_found.extend(bare_recurrences(view, mtext, lo, hi, [(s, e) for s, e, _ in region_found]))
         region_found.extend(cell_recurrences(mtext, [c for c in cells if lo <= c[0] < hi],
                                              [(s, e) for s, e, _ in region_found]))
@@ -147,11 +179,19 @@ def candidates(mtext: str, lo: int, hi: int) -> list[Candidate]:
     out = []
     for i, c in enumerate(kept):
         nxt = kept[i + 1] if i + 1 < len(kept) else None
+        if c.kind == "time" and nxt and nxt.kind in ("full_num", "full_words", "dm_words", "dm_num") \
+                and re.fullmatch(r"\s*,?\s*", mtext[c.end:nxt.start]):
+            nxt.time, nxt.start = _time_of(c.m), c.start  # `17 giờ 00 phút, ngày 05/12/2025`: one limit
+            continue
         if nxt and _links(mtext[c.end:nxt.start]):
             nxt.range_start = c.range_start if c.range_start is not None else c.start
             continue
         out.append(c)
     return out
+
+
+def _time_of(m: re.Match) -> time_of_day:
+    return time_of_day(int(m["h"]), int(m["mi"] or 0))
 
 
 def _links(gap: str) -> bool:
@@ -172,27 +212,40 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     if REF_NUMBER.search(before) or REF_SO.search(before):
         return None
     line_start = mtext.rfind("\n", 0, c.start) + 1
-    if PREAMBLE.match(mtext, line_start):
-        return None
+    if PREAMBLE.match(mtext, line_start) and view.section_at(c.start) is None:
+        return None  # the preamble's `Căn cứ ...` lines, before the first section, cite texts and their periods
+    range_before = mtext[max(sent_lo, c.range_start - 80):c.range_start] if c.range_start is not None else ""
+    if DATA_CUTOFF.search(before) or (c.range_start is not None and DATA_CUTOFF.search(range_before)):
+        return None  # `Tính đến 12h00 ngày 21/11/2025`: the cut-off of the data a report covers
+    if PAST.match(after) or PAST_BEFORE.search(before):
+        return None  # `Đúng 14 tháng trước, ngày 31/3/2020, ... đã bật Thông báo này`: a past event
+    if AS_OF.search(mtext[sent_lo:c.start]) and re.match(r"\s*,", after) and not DUTY.search(mtext, c.end, sent_hi):
+        return None  # `Đến 12h00 ngày 21/11/2025, toàn tỉnh ghi nhận ...`: the date the figures are told as of
     cue = CUE.search(before)
     label = LABEL.search(before) or labelled
     cell = _alone_in_paragraph(mtext, c.start if c.range_start is None else c.range_start, c.end) and (
         in_annex or view.section_at(c.start) is not None)  # a table cell, not a stray header line
-    range_before = mtext[max(sent_lo, c.range_start - 80):c.range_start] if c.range_start is not None else ""
     if c.range_start is not None and not cue:
         label = label or LABEL.search(range_before)
     if ONGOING.match(after):
         return None  # `Năm 2025 và các năm tiếp theo`: from then on, not by then
+    if c.kind == "time":
+        return _time_limit(view, mtext, c, cue, (sent_lo, sent_hi), (lo, hi))
+    if c.kind == "weekday":
+        return _weekly_limit(mtext, c, cue, (lo, hi))
     if c.kind in PERIOD_KINDS:
         if not (label or (cue and PERIOD_CUES.match(cue.group("cue")))):
             return None
         if view.kind_at(c.start) == "objectives" or TARGET_CLAUSE.search(mtext[sent_lo:sent_hi]):
             return None
+        clause_lo = clause_span(mtext, c.start, lo, hi)[0]
+        if PURPOSE.search(mtext[max(clause_lo, c.start - 120):c.start]):
+            return None  # `để cải thiện ... trong năm 2025`: when an aim is met, not when work is due
     if c.kind == "month_only" and cue and cue.group("cue").lower().startswith("vào"):
         return None  # `vào tháng 4`: when something happens, not a limit
     if c.kind == "month_only" and c.range_start is not None and not label:
         return None  # `từ tháng 3 đến tháng 10`: a season, every year or none
-    if not (cue or label or (cell and c.kind in CELL_OK)):
+    if not (cue or label or c.coordinated or (cell and c.kind in CELL_OK)):
         return None
     start = c.start
     if c.range_start is not None:  # the text is the whole range, with its `từ`
@@ -202,11 +255,16 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
         start = c.start - (len(before) - cue.start())
     clause_lo, clause_hi = clause_span(mtext, c.start, lo, hi)
     recurring = _recurrence(mtext, max(clause_lo, sent_lo), clause_hi, c)
+    next_year = OF_NEXT_YEAR.match(after) if c.kind in ("dm_words", "dm_num") else None
+    if next_year and (next_year.group(0).strip().startswith("của") or _recurrence(mtext, sent_lo, sent_hi, c)):
+        recurring = True  # `báo cáo ... trước ngày 30 tháng 01 của năm tiếp theo`: every year, after each year
     shared = SHARED_YEAR.match(after) if c.kind == "month_only" else None
     values = _values(c, doc_date, recurring, mtext[sent_lo:sent_hi], int(shared.group("y")) if shared else None)
     if values is None:
         return None
     end = c.end
+    if next_year and recurring:
+        end += next_year.end()
     if recurring:
         pre = RECUR_PREFIX.search(mtext[max(sent_lo, start - 40):start])
         if pre:
@@ -218,8 +276,65 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
             close = re.match(r"\s*\)", mtext[end:end + 3])
             if close:
                 end += close.end()
+    if c.time is not None:
+        values["time"] = c.time
     while start < end and mtext[start].isspace():
         start += 1
+    return start, end, values
+
+
+def read_time_cell(text: str, doc_date: date | None = None) -> Optional[dict]:
+    """The time limit one cell of a task table's time column states, as Deadline fields (date, recurrence,
+    month, day, time, weekday): `Tháng 3/2026` -> 2026-03-31, `Quý II/2026` -> 2026-06-30, `Năm 2025-2030` ->
+    2030-12-31, `Hằng năm` -> annual; None for `Thường xuyên`, `Khi có phát sinh`, a start (`Từ năm 2026`) or an open
+    period (`Năm 2025 và các năm tiếp theo`). The same reading extract() gives the cells tables.time_cells finds."""
+    from schemas import Document
+    cell = " ".join(text.split())
+    view = DocView(text=cell, document=Document(span=(0, len(cell)), issued_date=doc_date), body=(0, len(cell)))
+    mtext = match_text(cell)
+    found = [f for c in candidates(mtext, 0, len(cell))
+             if (f := read_candidate(view, mtext, c, doc_date, (0, len(cell)), labelled=True)) is not None]
+    found += list(cell_recurrences(mtext, [(0, len(cell))], [(s, e) for s, e, _ in found]))
+    if not found:
+        return None
+    values = found[-1][2]  # a range's end, or the last of several limits
+    return {k: values.get(k) for k in ("date", "recurrence", "month", "day", "time", "weekday")}
+
+
+def _time_limit(view: DocView, mtext: str, c: Candidate, cue, sentence: tuple[int, int],
+                region: tuple[int, int]) -> Optional[tuple[int, int, dict]]:
+    """A time of day with no date: a limit only when it recurs, `trước 19h00 hằng ngày`,
+    `02 lần/ngày (trước 9h00’ và 16h00’)`; `trước 9h00’ và 16h00’` share one cue."""
+    if c.range_start is not None or not ((cue and TIME_CUE.match(cue.group("cue"))) or c.coordinated):
+        return None  # `từ 7h30 đến 11h30`, `đến 23 giờ hằng ngày`: hours of work or opening, no time limit
+    clause_lo, clause_hi = clause_span(mtext, c.start, *region)
+    if not DAILY.search(mtext, max(clause_lo, c.start - 80), min(clause_hi, c.end + 40)):
+        return None
+    start = c.start - (len(mtext[max(sentence[0], c.start - 80):c.start]) - cue.start()) if cue else c.start
+    end = c.end
+    tail = DAILY.match(mtext, end + len(mtext[end:end + 3]) - len(mtext[end:end + 3].lstrip()))
+    if tail:
+        end = tail.end()
+    return start, end, {"date": None, "recurrence": "daily", "month": None, "day": None, "time": _time_of(c.m)}
+
+
+def _weekly_limit(mtext: str, c: Candidate, cue, region: tuple[int, int]) -> Optional[tuple[int, int, dict]]:
+    """`trước 15 giờ thứ Sáu hằng tuần`, `vào thứ Năm hằng tuần`: a weekday that recurs every week."""
+    clause_lo, clause_hi = clause_span(mtext, c.start, *region)
+    weekly = WEEKLY.search(mtext, c.end, min(clause_hi, c.end + 30)) or WEEKLY.search(mtext, max(clause_lo, c.start - 40), c.start)
+    if not weekly:
+        return None
+    day = 7 if c.m["cn"] else WEEKDAYS[c.m["wd"].lower()]
+    start, end = min(c.start, weekly.start()), max(c.end, weekly.end())
+    before = mtext[max(clause_lo, start - 60):start]
+    timed = re.search(r"(?:(?:trước|chậm\s+nhất|vào|lúc)\s+)?(?P<h>[01]?\d|2[0-3])\s*(?:giờ|h)\s*(?:(?P<mi>[0-5]\d)\s*(?:phút|’|'|p)?)?\s*,?\s*(?:ngày\s+)?$",
+                      before, I)
+    values = {"date": None, "recurrence": "weekly", "month": None, "day": None, "weekday": day}
+    if timed:
+        start -= len(before) - timed.start()
+        values["time"] = time_of_day(int(timed["h"]), int(timed["mi"] or 0))
+    elif cue:
+        start = c.start - (len(mtext[max(clause_lo, c.start - 80):c.start]) - cue.start())
     return start, end, values
 
 
@@ -293,18 +408,21 @@ def cell_recurrences(mtext: str, cells: list[tuple[int, int]], taken: list[tuple
 
 
 def bare_recurrences(view: DocView, mtext: str, lo: int, hi: int, taken: list[tuple[int, int]]):
-    """`báo cáo định kỳ 6 tháng`, `báo cáo năm`: a reporting period with no due day."""
+    """`báo cáo định kỳ 6 tháng`, `báo cáo năm`, `báo cáo ... kết quả thực hiện hằng năm`: a reporting period with
+    no due day."""
     spans = SpanSet(taken)
+    yielded: list[tuple[int, int]] = []  # `báo cáo định kỳ 6 tháng, báo cáo năm`: both, once each
     for m in REPORT_PERIOD.finditer(mtext, lo, hi):
         if view.kind_at(m.start()) in NO_BARE_RECURRENCE:
             continue
-        if spans.overlaps(m.start(), m.end()):
+        if spans.overlaps(m.start(), m.end()) or any(s < m.end() and m.start() < e for s, e in yielded):
             continue
         sent_lo, sent_hi = sentence_span(mtext, m.start(), lo, hi)
         if spans.starts_within(sent_lo, sent_hi):
             continue  # `Định kỳ hằng năm (trước ngày 15/12)`: the dated deadline says it
-        period = (m.group("p1") or m.group("p2") or m.group("p3")).lower()
+        period = (m.group("p1") or m.group("p2") or m.group("p3") or m.group("p4")).lower()
         recurrence = "semiannual" if "tháng" in period and period != "tháng" else PERIOD_WORD[period]
+        yielded.append((m.start(), m.end()))
         yield m.start(), m.end(), {"date": None, "recurrence": recurrence, "month": None, "day": None}
 
 

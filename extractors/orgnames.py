@@ -438,6 +438,8 @@ class _Reader:
             break
         while k > i and not ts[k - 1].word:
             k -= 1
+        if k == i + 1 and re.fullmatch(r"[A-Z]", ts[i].text):
+            return i  # `xã A`: a placeholder in a worked example
         if k == i + 1 and not self.caps:
             nxt = ts[k]
             if nxt is not None and nxt.word and nxt.lower and not self.stop(k):
@@ -533,6 +535,12 @@ class _Reader:
         if known and headed and headed[0] > known[0] and (self.caps or not any(
                 ts[j].cap for j in range(known[0], headed[0]))):
             headed = None  # a known body goes on only with capitalised words (`Ban Quản lý Khu kinh tế Đông Nam`)
+        head = self.head(i)
+        letter = ts[i + head[0]] if head else None
+        after = ts[i + head[0] + 1] if head else None
+        if headed and letter is not None and re.fullmatch(r"[A-Z]", letter.text) and (
+                after is None or not (after.word and after.lower) or self.stop(i + head[0] + 1)):
+            headed = None  # `Sở A đạt 90 điểm`: a worked example names a placeholder, not a body (`Phòng Y tế` is one)
         found = [r for r in (known, headed, self._prefixed(i), self._grouped(i) if groups else None) if r]
         if not found:
             return None

@@ -23,7 +23,7 @@ from typing import Iterator, Optional
 from extractors.base import DocView
 from extractors.vocab import load_csv
 from pipeline.errors import ConfigError
-from pipeline.textutil import fold, parse_number
+from pipeline.textutil import fold, is_upper_line, parse_number
 from schemas import Baseline, Target
 
 NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
@@ -45,8 +45,6 @@ RUNS_ON = re.compile(r"\s*(?:[a-zđà-ỹ]|\d|[IVX]+\s+[a-zđà-ỹ])")
 CITATION = re.compile(r"\b(?:Luật|Nghị quyết|Quyết định|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Chương trình|Đề án|"
                       r"Kết luận|Công văn|Chiến lược|Hướng dẫn)\s+(?:số\s+)?[\w.]*\d[\w./-]*")
 CITED_BY = re.compile(r"\s+theo\s+(?:Luật|Nghị quyết|Quyết định|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Chương trình|Đề án)\b.*$")
-PREDICATE = re.compile(r"\s(?:được|bị)\s")
-VERB_PREDICATE = re.compile(r"\s(?:đạt|bảo đảm|đảm bảo|áp dụng|triển khai|thực hiện|đủ)\s")
 FUNCTION_START = re.compile(r"^(?:(?:của|với|so|vào|đến|trong|từ|trở|năm|và|hoặc|ở|theo|trên|dưới|tại thời điểm)(?![\w])|[/(])",
                             re.IGNORECASE)
 PER_TAIL = re.compile(r"(?P<num>[^\W\d_]+(?:\s[^\W\d_]+){0,3})\s?/\s?(?:\d[\d.]*\s)?(?P<den>[^\W\d_][^;,.()\n]*)")
@@ -78,6 +76,10 @@ class Candidate:
     stated_year: Optional[int] = None
     role: Optional[str] = None
     inline_baseline: Optional[Baseline] = None
+    action: str = ""  # the action a figure after a preposition counts (`duy trì điều trị cho 100% người nghiện`)
+    label: bool = False  # `Lắp đặt mới trạm 3G/4G: 58 trạm`: the count is the value of a label
+    rank: bool = False  # `thuộc nhóm 4 nước dẫn đầu`: a rank within the top N
+    subject: str = ""  # what a rank ranks (`Việt Nam thuộc`), carried along a list of ranks
     sentence: tuple[int, int] = (0, 0)
     clause: tuple[int, int] = (0, 0)
     dropped: bool = False
@@ -110,7 +112,8 @@ def comparators() -> tuple[tuple[str, str, str], ...]:
 @lru_cache(maxsize=None)
 def words(kind: str) -> tuple[str, ...]:
     rows = load_csv("target_words.csv", ("word", "kind"))
-    kinds = {"head", "start", "leadin", "result", "share", "share_after", "not_unit", "target", "condition", "modifier"}
+    kinds = {"head", "start", "leadin", "result", "share", "share_after", "not_unit", "target", "condition", "modifier",
+             "predicate", "rate"}
     bad = [r for r in rows if r["kind"] not in kinds]
     if bad:
         raise ConfigError(f"target_words.csv: unknown kinds {bad}")
@@ -173,8 +176,8 @@ def _after_stop_rx() -> re.Pattern:
     lead = _alt(words("leadin") + words("head"))
     return re.compile(
         rf"\s+(?:ngay\s+)?(?:(?:vào|đến|tới|trong|từ|sau)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}"
-        rf"|\s+giai\s+đoạn\s+{YEAR}|\s+trở\s+(?:lên|đi|xuống)|\s+so\s+(?:với\s+)?|\s+(?:mỗi|hằng|hàng)\s+(?:năm|quý|tháng)"
-        rf"|,?\s+(?:và|hoặc)\s+(?={cue}\d)|,\s*(?={cue}\d)|,\s+(?=(?:{lead}|đồng thời)(?![\w]))|\s*\(|,?\s+(?:nhằm|để|góp phần|từng bước|gắn với|đồng thời)(?![\w])",
+        rf"|\s+giai\s+đoạn\s+{YEAR}|\s+trở\s+(?:lên|đi|xuống)|\s+so\s+(?:với\s+)?|\s+(?:mỗi|hằng|hàng)\s+(?:năm|quý|tháng)(?=\s*(?:[,;.)]|$|(?:và|đến|vào)\s))"
+        rf"|,?\s+(?:và|hoặc)\s+(?={cue}\d|(?:nhóm|top|tốp)\s+\d)|,\s*(?={cue}\d)|,\s+(?=(?:{lead}|đồng thời)(?![\w]))|\s*\((?=[^()\n]*\d|[^()\n]*(?:\n|$))|,?\s+(?:nhằm|để|góp phần|từng bước|gắn với|đồng thời)(?![\w])",
         re.IGNORECASE)
 
 
@@ -255,11 +258,18 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
         text, ustart, uend, noun = unit
         found.append(Candidate(m.start(), uend, a, text, denominator=d, ustart=ustart, noun_unit=noun))
         taken.append((m.start(), uend))
+    for m in RANK.finditer(work, ps, pe):
+        if free(*m.span("a")):
+            # `thuộc nhóm 4 nước dẫn đầu ASEAN`: a rank within the top N, whatever N counts
+            found.append(Candidate(m.start("a"), m.end("u"), float(m["a"]), m["u"], ustart=m.start("u"), noun_unit=True,
+                                   chain_start=m.start(), comparator="<=", explicit=True, rank=True))
+            taken.append((m.start(), m.end("u")))
     for m in COUNT.finditer(work, ps, pe):
         if not free(*m.span()):
             continue
         lead = work[max(ps, m.start() - 40):m.start()]
-        if not (_chain_rx().search(lead) or re.search(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$", lead)):
+        label = bool(LABEL_END.search(lead))
+        if not (label or _chain_rx().search(lead) or re.search(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$", lead)):
             continue  # a count is a figure only when words open it: skip the costly unit reading
         a = parse_number(m["a"])
         if a is None:
@@ -268,11 +278,34 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
         if unit is None:
             continue
         text, ustart, uend, noun = unit
+        if label and not re.match(r"\s*(?:[(;,.]|$)", work[uend:pe]):
+            continue  # `label: N unit` is the whole item, not the start of a sentence
         b = parse_number(m["b"]) if m["b"] else None
-        found.append(Candidate(m.start(), uend, a, text, value_max=b, ustart=ustart, noun_unit=noun))
+        found.append(Candidate(m.start(), uend, a, text, value_max=b, ustart=ustart, noun_unit=noun, label=label))
+        taken.append((m.start(), uend))
+    for m in WORD_COUNT.finditer(work, ps, pe):
+        lead = _chain_rx().search(work, max(ps, m.start() - 40), m.start())
+        if not free(*m.span()) or not lead or not WORD_BOUND.search(lead.group(0)):
+            continue  # `ít nhất một cơ sở`: a number word counts only after a bound (`là một chỉ tiêu`, `dựa trên ba`)
+        unit = _count_unit(work, m.end(), pe)
+        if unit is None:
+            continue
+        text, ustart, uend, noun = unit
+        found.append(Candidate(m.start(), uend, float(NUMBER_WORDS[m.group(1).lower()]), text, ustart=ustart, noun_unit=noun))
         taken.append((m.start(), uend))
     found.sort(key=lambda c: c.vstart)
     return found
+
+
+# `Lắp đặt mới trạm 3G/4G: 58 trạm`: a label names the count written after its colon.
+LABEL_END = re.compile(r"[^\W\d_]\s*:\s*$")
+RANK = re.compile(r"(?<![\w])(?:nhóm|top|tốp)\s+(?P<a>\d{1,3})\s+(?P<u>[^\W\d_]+(?:\s[^\W\d_]+)?)(?=\s+(?:(?:dẫn|đứng|hàng)\s+đầu|cao\s+nhất|tốt\s+nhất))",
+                  re.IGNORECASE)
+WORD_BOUND = re.compile(r"(?:ít\s+nhất|tối\s+thiểu|tối\s+đa|không\s+quá|không\s+ít\s+hơn)\s+$", re.IGNORECASE)
+NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+# `năm` is left out (it is mostly `year`); `một số`, `một vài`, `một trong` are `some`, `a few`, `one of`.
+WORD_COUNT = re.compile(r"(?<![\w])(" + "|".join(NUMBER_WORDS) + r")(?=\s+[^\W\d_])(?!\s+(?:số|vài|trong|phần|cách|chút|nửa|lúc|khi)\b)",
+                        re.IGNORECASE)
 
 
 def _count_unit(work: str, pos: int, pe: int) -> Optional[tuple[str, int, int, bool]]:
@@ -344,7 +377,7 @@ def _clean_before(text: str) -> str:
     """The words before a comparator, less opening verbs, time phrases and a trailing horizon."""
     text = re.split(r",\s+(?=(?:" + _alt(words("leadin")) + r")(?![\w]))", text, flags=re.IGNORECASE)[-1]
     for _ in range(3):
-        text = re.sub(r"^[\s,;:.\-–+*•(]*(?:(?:và|hoặc)\s+)?", "", text, flags=re.IGNORECASE)
+        text = re.sub(r"^[\s,;:.\-–+*•(]*(?:(?:và|hoặc|nhưng)\s+)?", "", text, flags=re.IGNORECASE)
         text = LIST_MARKER.sub("", text)
         text = re.sub(r"^\d{1,3}\s+(?=[A-ZĐÀ-Ỹ])", "", text)  # a table row number before the cell text
         text = YEAR_LEAD.sub("", text)
@@ -377,6 +410,9 @@ def _phrase_after(work: str, cand: Candidate, clause_end: int) -> tuple[str, int
     m = _after_stop_rx().search(work, start, clause_end)
     end = m.start() if m else clause_end
     text = work[start:end]
+    if text.rfind("(") > text.rfind(")"):
+        end = start + text.rfind("(")  # a parenthesis the clause does not close is no part of the indicator
+        text = work[start:end]
     if FUNCTION_START.match(text.strip()) or (not cand.noun_unit and re.match(r"\s*,", text)):
         return "", cand.vend
     tidy = _tidy(text)
@@ -394,8 +430,11 @@ def _year_in(text: str, last: bool = False) -> Optional[int]:
 
 
 def _heading_year(view: DocView, offset: int) -> Optional[int]:
-    for sec in reversed(view.ancestors_at(offset)):
-        title = sec.title or ""
+    """The horizon of the nearest heading that names one: a section title, else the title of the annex
+    the figure sits in (`PHÂN CÔNG THỰC HIỆN CÁC CHỈ TIÊU ... ĐẾN NĂM 2030`)."""
+    titles = [sec.title or "" for sec in reversed(view.ancestors_at(offset))]
+    titles.append(_annex_title(view, offset))
+    for title in titles:
         if re.search(r"\bnăm\s+" + YEAR + r"|" + YEAR + r"\s*[-–]\s*" + YEAR + r"|đến\s+" + YEAR, title, re.IGNORECASE):
             years = [int(m["y"]) for m in HEADING_YEAR.finditer(title)]
             if years:
@@ -403,8 +442,36 @@ def _heading_year(view: DocView, offset: int) -> Optional[int]:
     return None
 
 
+ANNEX_NOTE = re.compile(r"\(\s*(?:Ban\s+hành\s+)?kèm\s+theo\b", re.IGNORECASE)
+
+
+def _annex_title(view: DocView, offset: int) -> str:
+    """The capitalised title lines that open the annex holding offset, up to its `(Kèm theo ...)` note
+    (the note's date is the parent document's, not a horizon)."""
+    for _, (a, b) in view.annexes:
+        if not a <= offset < b:
+            continue
+        lines = []
+        for line in view.text[a:min(b, offset, a + 600)].split("\n")[:8]:
+            note = ANNEX_NOTE.search(line)
+            line = line[:note.start()] if note else line
+            if line.strip() and not is_upper_line(line):
+                break
+            lines.append(line)
+            if note:
+                break
+        return " ".join(" ".join(lines).split())
+    return ""
+
+
 def _intro_year(work: str, view: DocView, ps: int) -> Optional[int]:
     """The year of the paragraph that opens a list (`... đạt các mục tiêu sau đến năm 2020:`)."""
+    intro = _intro_line(work, view, ps)
+    return _year_in(intro, last=True) if intro else None
+
+
+def _intro_line(work: str, view: DocView, ps: int) -> Optional[str]:
+    """The line ending in `:` that opens the list of items a paragraph belongs to, within its section."""
     sec = view.section_at(ps)
     lo = sec.span[0] if sec else view.body[0]
     pos = ps - 1
@@ -414,20 +481,35 @@ def _intro_year(work: str, view: DocView, ps: int) -> Optional[int]:
         prev_start = work.rfind("\n", lo, pos) + 1
         prev = work[max(prev_start, lo):pos].strip()
         if prev.endswith(":"):
-            return _year_in(prev, last=True)
+            return prev
         if not re.match(r"^(?:[-+•–]|[a-zđ]\)|\(\d+\)|\d+(?:\.\d+)*[.)])\s", prev):
             return None
         pos = prev_start - 1
     return None
 
 
+def _list_leads(work: str, view: DocView, ps: int) -> list[str]:
+    """The paragraphs that open the lists a paragraph sits in, innermost first: the line ending in `:` before
+    its run of items, and the last line before the first item of each enclosing section when it ends in `:`
+    (`... các nội dung này được cụ thể hóa bằng các chỉ tiêu cụ thể như sau:`)."""
+    intro = _intro_line(work, view, ps)
+    leads = [intro] if intro else []
+    for sec in reversed(view.ancestors_at(ps)):
+        if not sec.children or sec.children[0].span[0] > ps:
+            continue
+        head = work[sec.span[0]:sec.children[0].span[0]].strip().split("\n")[-1].strip()
+        if head.endswith(":"):
+            leads.append(head)
+    return leads
+
+
 # --- what a figure is ---------------------------------------------------------------------------
 
 def _section_kind(view: DocView, offset: int) -> Optional[str]:
-    """A situation or objectives section anywhere above decides; else the outermost kind that says something
+    """A situation, objectives or funding section anywhere above decides; else the outermost kind that says something
     (deep titles such as `Chi thực hiện các chương trình mục tiêu, nhiệm vụ` name no part of a plan)."""
     kinds = [sec.kind for sec in view.ancestors_at(offset)]
-    for kind in ("situation", "objectives"):
+    for kind in ("situation", "objectives", "funding"):
         if kind in kinds:
             return kind
     return next((k for k in kinds if k != "other"), None)
@@ -451,11 +533,21 @@ def _in_quote_or_title(work: str, cand: Candidate, ps: int, clause_start: int) -
     if before.count("“") > before.count("”") or before.count('"') % 2 == 1:
         return True
     cited = list(CITATION.finditer(work, clause_start, cand.vstart))
+    opened = work.rfind("(", ps, cand.vstart)
+    if cited and opened > max(work.rfind(")", ps, cand.vstart), cited[-1].end()):
+        return True  # `theo ... Quyết định số 10/2024/QĐ-UBND ... (tỷ lệ không quá 10% ...)`: the cited rule's figure
     if cited and not cand.explicit:
         # `Quyết định số X về ... 10% ...`: a figure in a cited title, unless a target word opens it after the title
         between = work[cited[-1].end():cand.vstart]
         return bool(re.search(r"\b(?:về|phê duyệt|ban hành)\b", between)) and not _words_rx("target").search(between)
     return False
+
+
+RATE_HEAD = re.compile(r"(?:tỷ|tỉ)\s+(?:lệ|trọng)(?![\w])", re.IGNORECASE)  # a share, measured in per cent
+
+# Points awarded in a scoring rubric: `cộng 02 điểm`, `được cộng trực tiếp 05 điểm`, `đạt 0 điểm`, `không cộng điểm`.
+SCORE = re.compile(r"(?<![\w])(?:(?:cộng|trừ|chấm|tính|đạt|được|cho)(?:\s+(?:thêm|trực\s+tiếp))?\s+(?:\d+(?:,\d+)?\s+)?điểm"
+                   r"|điểm\s+(?:chuẩn|cộng|trừ|thưởng))(?![\w])", re.IGNORECASE)
 
 
 def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
@@ -464,8 +556,12 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
     ss, se = cand.sentence
     clause = work[cs:ce]
     sentence = work[ss:se]
-    if kind == "basis" or _words_rx("condition", "start").match(clause):
-        return None
+    if kind in ("basis", "funding") or _words_rx("condition", "start").match(clause):
+        return None  # a funding section's shares (`bố trí tối thiểu 03% ngân sách`) are budget rules
+    if SCORE.search(sentence):
+        return None  # `Từ 88 - 90% cộng 02 điểm`: the figure earns points in a rubric, it is no objective
+    if _words_rx("rate", "start").match(cand.indicator):
+        return None  # `Mức thu bằng 50%`, `diện tích hỗ trợ tối thiểu 0,5 ha`: a fee, a benefit or its threshold
     if _words_rx("result").search(sentence) or re.search(r"(?<![\w])(?:ước|đã)\s+(?:\S+\s+){0,2}$", work[cs:cand.vstart]):
         return "baseline"
     if kind == "situation":
@@ -474,8 +570,12 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
         return "target"
     if cand.explicit and cand.unit == "%":
         return "target"
-    if _words_rx("target").search(sentence) or (cand.explicit and cand.year):
+    if cand.label:
+        pass  # a label's count is a target only where the section or the list says so (a fee schedule is none)
+    elif _words_rx("target").search(sentence) or (cand.explicit and cand.year):
         return "target"
+    if any(_words_rx("target").search(lead) for lead in _list_leads(work, view, ss)):
+        return "target"  # an item of a list its opening paragraph calls targets (`phấn đấu ..., cụ thể như sau:`)
     return None
 
 
@@ -488,8 +588,22 @@ def candidates(view: DocView) -> list[Candidate]:
     for start, end in view.regions():
         for ps, pe in _paragraphs(work, start, end):
             out.extend(_read_paragraph(view, work, ps, pe))
+    _follow_the_body(view, out)
     _share_years(out)
     return out
+
+
+def _follow_the_body(view: DocView, cands: list[Candidate]) -> None:
+    """An annex row that restates a figure of the body is what the body made of it: a funding rule
+    restated in a task table stays a funding rule."""
+    body_end = view.body[1]
+    body = [c for c in cands if c.vstart < body_end]
+    for c in cands:
+        if c.vstart < body_end:
+            continue
+        first = next((k for k in body if _restates(k, c)), None)
+        if first is not None:
+            c.role = first.role
 
 
 def _share_years(cands: list[Candidate]) -> None:
@@ -499,13 +613,20 @@ def _share_years(cands: list[Candidate]) -> None:
     for c in cands:
         if c.role != "target" or c.year:
             continue
-        words_c = _tokens(c.indicator)
         for k in stated:
-            if k.vstart < c.vstart and k.unit == c.unit and _same_value(k.value, c.value):
-                words_k = _tokens(k.indicator)
-                if words_c and words_k and len(words_c & words_k) / max(len(words_c), len(words_k)) >= 0.8:
-                    c.year = k.year
-                    break
+            if k.vstart < c.vstart and _restates(k, c):
+                c.year = k.year
+                break
+
+
+def _restates(first: Candidate, later: Candidate) -> bool:
+    """`later` states the same figure for the same indicator as `first` (an annex row, a summary): the same
+    words but for a rate's head (`Tỷ lệ`) and one more or less; `bạo lực gia đình` and `bạo lực trên cơ sở giới`
+    are two indicators however many words they share."""
+    if first.unit != later.unit or not _same_value(first.value, later.value):
+        return False
+    a, b = _tokens(RATE_HEAD.sub("", first.indicator)), _tokens(RATE_HEAD.sub("", later.indicator))
+    return bool(a and b) and len(a ^ b) <= max(1, 0.1 * max(len(a), len(b)))
 
 
 def _same_value(a: float, b: float) -> bool:
@@ -524,20 +645,30 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
         cs, ce = cand.clause
         same_clause = prev is not None and prev.clause == cand.clause and not prev.dropped
         lo = max(cs, prev.vend) if same_clause else cs
-        _read_chain(work, cand, lo)
-        if cand.unit != "%" and not cand.denominator and not cand.explicit:
-            # a bare count is a figure only in a list opened by a counted target: `100 doanh nghiệp ..., 50 doanh nghiệp`
+        if not cand.rank:
+            _read_chain(work, cand, lo)
+        if prev is not None and _breaks_down(work, prev, cand) and (
+                cand.label or not cand.explicit or re.match(r"chiếm", work[cand.chain_start:cand.vstart], re.IGNORECASE)):
+            # `58 trạm (Trong đó: VNPT: 25 trạm, ...)`, `(Chiếm 32,2 %)`: the parts of the figure before, no targets of
+            # their own; `60 % (trong đó đào tạo nghề đạt 40 %)` sets a target for a part
+            continue
+        if cand.unit != "%" and not cand.denominator and not cand.explicit and not cand.label \
+                and _section_kind(view, cand.vstart) != "situation":
+            # a bare count is a figure only in a list opened by a counted target: `100 doanh nghiệp ..., 50 doanh nghiệp`;
+            # in the situation section it is a present value (`Trong đó, có 28 trạm 5G`), a baseline to be
             if not (same_clause and prev.unit != "%" and prev.phrase_end and
                     re.fullmatch(r"[\s,]*(?:và|hoặc)?\s*", work[prev.phrase_end:cand.vstart])):
                 continue
         if _in_quote_or_title(work, cand, ps, cs) or _is_share(work, cand, cs):
             continue
+        if cand.unit != "%" and not cand.denominator and RATE_HEAD.match(_clean_before(work[lo:cand.chain_start])):
+            continue  # `Tỉ lệ cơ quan sử dụng ít nhất 01 ứng dụng AI`: the count defines whom a rate counts
         if cand.unit != "%" and any(k.unit == "%" and k.phrase_end and k.ind_start is not None and k.ind_start < cand.vstart < k.phrase_end
                                     for k in kept):
             continue  # `70% phụ nữ được tầm soát ít nhất 4 loại bệnh`: the count qualifies the percentage
         window = work[lo:cand.chain_start]
         before = _clean_before(window)
-        if same_clause and re.fullmatch(r"[^,;()]*\s(?:và|hoặc)\s*", window):
+        if same_clause and re.fullmatch(r"[^,;()]*\s(?:và|hoặc|nhưng)\s*", window):
             before = ""  # `dưới 5,5% tổng số trẻ em và xuống còn 4%`: the words complete the figure before
         after, after_end = _phrase_after(work, cand, ce)
         coordinated = bool(re.search(r"(?:\bvà|\bhoặc|,)\s*$", window)) and not cand.explicit
@@ -545,10 +676,29 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
         opened = re.search(r"(?<![\w])(?:cho|tại|ở)\s+$", work[cand.chain_start:cand.vstart], re.IGNORECASE)
         use_after = bool(after) and (coordinated or not before or opened or (
             not _words_rx("head").search(before) and not starts_head and len(after.split()) > 2))
-        if use_after:
+        if cand.rank:
+            _read_rank(work, cand, prev, lo, after, after_end)
+        elif cand.label:
+            # `+ Lắp đặt mới trạm 3G/4G: 58 trạm`, `nâng tổng số trạm 5G: 188 trạm`: the label names the count
+            ls = max(work.rfind(ch, ps, cs - 1) for ch in ",;:.)(\n") + 1
+            ls = max(ls, ps)
+            cand.indicator = _clean_before(work[ls:cs - 1])
+            if re.fullmatch(r"(?:ĐVT|đơn vị(?: tính)?)", cand.indicator, re.IGNORECASE):
+                continue  # `ĐVT: 1000 đồng`: a table's unit of account, no figure
+            cand.ind_start = ls + len(work[ls:cs]) - len(work[ls:cs].lstrip()) if cand.indicator else None
+        elif use_after:
             cand.indicator, cand.after_value = after, True
             cand.ind_start = cand.ustart if cand.noun_unit else cand.vstart
             cand.phrase_end = after_end
+            # `tổ chức tuyên truyền ... cho người học tại 100% nhà trường và trên 70% người lao động`: the action
+            # before the preposition is what the figure counts, for it and for the items coordinated with it
+            if opened and before:
+                cand.action = re.split(r"\s(?:và|hoặc)\s", before)[-1]
+                cand.ind_start = lo + window.find(cand.action) if cand.action in window else cand.ind_start
+            elif same_clause and prev.action and re.search(r"(?:\bvà|\bhoặc|,)\s*$", window):
+                cand.action = prev.action
+            if cand.action:
+                cand.indicator = _tidy(f"{after} {cand.action}")
         elif before:
             if same_clause and prev.indicator:
                 before = _splice(prev.indicator, before)
@@ -579,7 +729,46 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
         kept.append(cand)
         prev = cand
     _share_predicates(work, kept)
+    _bounds_of_a_norm(work, kept)
     return [c for c in kept if not c.dropped]
+
+
+MINIMUM = re.compile(r"(?<![\w])(?:tối\s+thiểu|ít\s+nhất)(?![\w])", re.IGNORECASE)
+MAXIMUM = re.compile(r"(?<![\w])tối\s+đa(?![\w])", re.IGNORECASE)
+
+
+def _bounds_of_a_norm(work: str, cands: list[Candidate]) -> None:
+    """`mức tối thiểu là 100m2 và tối đa không quá 1.000m2`, `tối thiểu là 0,5 ha nhưng tối đa không quá 30 ha`:
+    a floor and a ceiling of one quantity set the range a rule allows, not an objective to reach."""
+    for a, b in zip(cands, cands[1:]):
+        if a.sentence == b.sentence and a.unit == b.unit and MINIMUM.search(work[a.chain_start:a.vstart]) \
+                and MAXIMUM.search(work[b.chain_start:b.vstart]):
+            a.role = b.role = None
+
+
+def _breaks_down(work: str, prev: Candidate, cand: Candidate) -> bool:
+    """`cand` stands in a parenthesis opened right after the figure `prev` (`58 trạm (Trong đó: VNPT: 25 trạm`,
+    `28 trạm 5G ... (Chiếm 32,2 %)`): a breakdown or a share of that figure."""
+    opened = work.rfind("(", prev.vend, cand.vstart)
+    return opened >= 0 and work.find(")", opened, cand.vstart) < 0 and prev.sentence == cand.sentence \
+        and not re.search(r"\d", work[prev.vend:opened]) and opened - prev.vend < 60
+
+
+RANK_VERB = re.compile(r"^(?:và|hoặc)?\s*(?:thuộc|vào|lọt\s+vào|nằm\s+trong|đứng\s+trong|trong)?$", re.IGNORECASE)
+
+
+def _read_rank(work: str, cand: Candidate, prev: Optional[Candidate], lo: int, after: str, after_end: int) -> None:
+    """`Việt Nam thuộc nhóm 4 nước dẫn đầu ASEAN và nhóm 60 nước dẫn đầu thế giới`: the indicator is what is
+    ranked and the group it ranks in; an item that names no subject ranks the subject of the rank before it."""
+    if prev is not None and prev.clause == cand.clause and prev.phrase_end:
+        lo = max(lo, prev.phrase_end)
+    seg = re.split(r"[,;:]", work[lo:cand.chain_start])[-1].strip()
+    if RANK_VERB.match(seg) and prev is not None and prev.rank and prev.sentence == cand.sentence:
+        seg = prev.subject
+    cand.subject = _tidy(re.sub(r"^(?:và|hoặc)\s+", "", seg, flags=re.IGNORECASE))
+    cand.indicator = _tidy(f"{cand.subject} nhóm {after}")
+    cand.after_value, cand.phrase_end = True, after_end
+    cand.ind_start = lo + work[lo:cand.chain_start].rfind(seg) if seg and seg in work[lo:cand.chain_start] else cand.chain_start
 
 
 def _splice(prev: str, part: str) -> str:
@@ -606,10 +795,10 @@ def _year_of(view: DocView, work: str, cand: Candidate, ps: int, pe: int) -> tup
     cs, ce = cand.clause
     nxt = PERCENT.search(work, cand.end, se)
     stop = min(ce, nxt.start() if nxt else se)
-    paren = work.find("(", cand.vend, stop)
-    year = _year_in(work[cand.vend:paren if paren >= 0 else stop])
+    paren = re.compile(r"\((?=[^()]*\d)").search(work, cand.vend, stop)  # `(năm 2020 đạt 30%)` is another figure's
+    year = _year_in(work[cand.vend:paren.start() if paren else stop])
     if year is None:
-        year = _year_in(work[cs:cand.chain_start], last=True)
+        year = _year_in(_outside_citations(work, cs, cand.chain_start), last=True)
     if year is None:
         for m in CLAUSE_END.finditer(work, ss, cs):
             lead = YEAR_LEAD.match(LIST_MARKER.sub("", work[m.end():cs].lstrip()))
@@ -622,6 +811,16 @@ def _year_of(view: DocView, work: str, cand: Candidate, ps: int, pe: int) -> tup
     if year is not None:
         return year, None
     return None, _intro_year(work, view, ps) or _heading_year(view, cand.vstart)
+
+
+def _outside_citations(work: str, lo: int, hi: int) -> str:
+    """The words of [lo, hi) after any cited title: `theo Nghị quyết số 66/NQ-CP ... năm 2025 và 2026, đảm bảo`
+    names the cited programme's years, not the horizon of the figure after it."""
+    cited = CITATION.search(work, lo, hi)
+    if not cited:
+        return work[lo:hi]
+    comma = work.rfind(",", cited.end(), hi)  # a title may hold commas: the figure's own words follow the last
+    return work[lo:cited.start()] + " " + (work[comma + 1:hi] if comma >= 0 else "")
 
 
 def _pair_from_to(work: str, prev: Optional[Candidate], cand: Candidate) -> None:
@@ -638,16 +837,28 @@ def _pair_from_to(work: str, prev: Optional[Candidate], cand: Candidate) -> None
 
 
 def _share_predicates(work: str, cands: list[Candidate]) -> None:
-    """`12,5% trẻ em nhà trẻ và 80% trẻ em mẫu giáo được chăm sóc`: the last item's predicate is everyone's."""
+    """Items of a coordinated list share what only one of them says:
+    `12,5% trẻ em nhà trẻ và 80% trẻ em mẫu giáo được chăm sóc`, `Trên 80% số trạm y tế ... và 100% cơ sở cai
+    nghiện ... đủ điều kiện ...`: the last item's predicate is everyone's; `100% bộ, ngành, địa phương đạt cấp độ 4
+    và 90% đạt cấp độ 5`: an item that opens with its predicate takes the subject of the item before."""
     for i in range(len(cands) - 1, 0, -1):
         a, b = cands[i - 1], cands[i]
         if not (a.after_value and b.after_value and a.phrase_end and a.sentence == b.sentence):
             continue
         if not re.fullmatch(r"[\s,]*(?:và|hoặc)\s*", work[a.phrase_end:b.chain_start]):
             continue
-        pred = PREDICATE.search(" " + b.indicator + " ")
-        if pred and not PREDICATE.search(" " + a.indicator + " ") and not VERB_PREDICATE.search(" " + a.indicator + " "):
-            a.indicator = _tidy(a.indicator + " " + b.indicator[pred.start():])
+        pred_a, pred_b = _predicate_at(a.indicator), _predicate_at(b.indicator)
+        if pred_b is not None and pred_b == 0 and pred_a:
+            b.indicator = _tidy(a.indicator[:pred_a] + " " + b.indicator)
+        elif pred_b and pred_a is None:
+            a.indicator = _tidy(a.indicator + " " + b.indicator[pred_b:])
+
+
+def _predicate_at(indicator: str) -> Optional[int]:
+    """Where the predicate of an indicator starts (`trẻ em mẫu giáo| được chăm sóc`), None when it has none."""
+    passive = re.search(r"(?<![\w])(?:được|bị)(?![\w])", indicator)  # the passive marks it before any verb
+    m = passive or _words_rx("predicate").search(indicator)
+    return m.start() if m else None
 
 
 # --- baselines ----------------------------------------------------------------------------------
@@ -657,15 +868,22 @@ def _tokens(text: str) -> set[str]:
 
 
 def _baseline_score(target: Candidate, base: Candidate) -> float:
-    t, b = target.words, base.words
+    """How well a present value's indicator names the target's: most of the target's words, beyond the generic
+    measure that opens it (`tổng số`, `tỷ lệ`), and not lost among many others."""
+    t, b = _content_words(target.indicator), base.words
     if not t or not b:
         return 0.0
     inter = len(t & b)
     contain = inter / len(t)
     dice = 2 * inter / (len(t) + len(b))
-    if contain < 0.7 or dice < 0.5:
+    if contain < 0.7 or dice < 0.4:
         return 0.0
     return 0.7 * contain + 0.3 * dice
+
+
+def _content_words(indicator: str) -> set[str]:
+    stripped = _words_rx("start", "start").sub("", _words_rx("head", "start").sub("", indicator))
+    return _tokens(stripped) or _tokens(indicator)
 
 
 def _link_baseline(target: Candidate, bases: list[Candidate]) -> Optional[Baseline]:
@@ -690,12 +908,19 @@ def extract(view: DocView) -> Iterator[Target]:
     for c in cands:
         c.words = _tokens(c.indicator)
     bases = [c for c in cands if c.role == "baseline"]
+    kept: list[tuple[Candidate, Target]] = []
     for c in cands:
         if c.role != "target":
+            continue
+        first = next((t for k, t in kept if k.year == c.year and _restates(k, c)), None)
+        if first is not None:
+            first.restated.append((c.start, c.end))  # one target, however often the document states it
             continue
         baseline = _link_baseline(c, bases)
         if baseline is not None and baseline.span and baseline.text is None:
             baseline = baseline.model_copy(update={"text": view.text[baseline.span[0]:baseline.span[1]]})
-        yield Target(**view.provenance(c.start, c.end), indicator=c.indicator, value=c.value, unit=c.unit,
-                     comparator=c.comparator, year=c.year, baseline=baseline,
-                     value_max=c.value_max, denominator=c.denominator)
+        kept.append((c, Target(**view.provenance(c.start, c.end), indicator=c.indicator, value=c.value, unit=c.unit,
+                               comparator=c.comparator, year=c.year, baseline=baseline,
+                               value_max=c.value_max, denominator=c.denominator)))
+    for _, target in kept:
+        yield target

@@ -11,9 +11,33 @@ from typing import Iterator
 
 import click
 
-from pipeline.errors import VanbanError
+from pipeline.errors import StoreError, VanbanError
 
 DEFAULT_DB = "output/vanban.db"
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
+EXIT_STORE = 3  # the database cannot be opened or written
+
+
+def _exiting_on_interrupt() -> None:
+    """The command is ending with 130: a second Ctrl-C (or one held back meanwhile) must not turn the
+    clean exit into a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _Group(click.Group):
+    """Ctrl-C at any moment (even while the first modules load) exits with 130, never a traceback;
+    a database that cannot be opened or written is one sentence and exit status 3."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _exiting_on_interrupt()
+            click.echo("Interrupted.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except StoreError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(EXIT_STORE)
 
 
 def _print_version(ctx: click.Context, param, value: bool) -> None:
@@ -32,7 +56,7 @@ def _print_version(ctx: click.Context, param, value: bool) -> None:
     ctx.exit()
 
 
-@click.group()
+@click.group(cls=_Group)
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Print the package, pipeline and export contract versions.")
 def cli() -> None:
@@ -64,9 +88,11 @@ def text(file: Path, pages: bool, blocks: bool) -> None:
     character printed here: Python's text[start:end]. Nothing else is printed, in every format; with
     --pages, page markers are inserted for reading (page starts are also in `parse`'s page_starts).
     """
+    from pipeline.files import check_regular
     from pipeline.normalise import normalise
     from pipeline.readers import read
     try:
+        check_regular(file)  # a pipe or a device would block or never end
         raw = read(file)
     except VanbanError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
@@ -91,12 +117,17 @@ def text(file: Path, pages: bool, blocks: bool) -> None:
 
 
 def limit_options(with_timeout: bool = True):
-    """--max-size-mb, --max-pages and, where files are parsed by workers, --timeout: the limits that
-    protect the machine from one bad file."""
-    from pipeline.limits import DEFAULT
+    """--max-size-mb, --max-pages and, where files are parsed by workers, --timeout and --max-memory-mb:
+    the limits that protect the machine from one bad file."""
+    from pipeline.limits import DEFAULT, MEMORY_CEILING_MB, MEMORY_FLOOR_MB
 
     def add(command):
         if with_timeout:
+            command = click.option(
+                "--max-memory-mb", type=click.FloatRange(min=256), default=None,
+                help=f"Memory (address space) one worker may use; a file that needs more is recorded as "
+                     f"LimitExceeded  [default: 3/4 of the machine's memory shared by the workers, "
+                     f"{MEMORY_FLOOR_MB}-{MEMORY_CEILING_MB} MB each]")(command)
             command = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT.timeout,
                                    show_default=True, help="Seconds one file may take; then its worker is stopped.")(
                 command)
@@ -107,10 +138,11 @@ def limit_options(with_timeout: bool = True):
     return add
 
 
-def _limits(max_size_mb: float, max_pages: int, timeout: float | None = None):
+def _limits(max_size_mb: float, max_pages: int, timeout: float | None = None, max_memory_mb: float | None = None):
     """The limits of the options, active for a `with` block (the command's run)."""
     from pipeline.limits import DEFAULT, Limits, applied
-    return applied(Limits(max_size_mb=max_size_mb, max_pages=max_pages, timeout=timeout or DEFAULT.timeout))
+    return applied(Limits(max_size_mb=max_size_mb, max_pages=max_pages, timeout=timeout or DEFAULT.timeout,
+                          max_memory_mb=max_memory_mb))
 
 
 @contextmanager
@@ -131,6 +163,9 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 @click.option("--force", is_flag=True, help="Re-parse files even when stored unchanged.")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes that parse  [default: the machine's cores]")
+@click.option("--follow-links", is_flag=True,
+              help="Follow symbolic links to folders and to files outside the folders given (recorded, not "
+                   "read, without it).")
 @limit_options()
 @click.option("--include", multiple=True, metavar="GLOB",
               help="Take only the files of the folders that match (`*.pdf`, `2025/*`); repeatable.")
@@ -138,34 +173,37 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 @click.option("--prune", "prune_gone", is_flag=True, help="Afterwards, forget stored files that no longer exist "
                                                           "(as `vanban prune`).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | None, max_size_mb: float,
-           max_pages: int, timeout: float, include: tuple[str, ...], exclude: tuple[str, ...], prune_gone: bool,
-           quiet: bool) -> None:
+def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | None, follow_links: bool,
+           max_size_mb: float, max_pages: int, timeout: float, max_memory_mb: float | None, include: tuple[str, ...],
+           exclude: tuple[str, ...], prune_gone: bool, quiet: bool) -> None:
     """Parse files and folders into the database; a bad file is recorded in `errors`, never fatal.
 
     Files already stored unchanged are skipped, so an interrupted batch (Ctrl-C, a crash) is
     finished by running the same command again. In folders, files of no known format are skipped
     and counted; --include/--exclude globs match the path below the folder or the file name.
-    Exit status 1 when any file failed, 130 when interrupted.
+    Exit status 1 when any file failed, 130 when interrupted, 3 when the database cannot be opened
+    or written (the disk is full).
     """
     from tqdm import tqdm
 
     from pipeline.ingest import Selection, count_files
     from pipeline.ingest import ingest as run_ingest
     selection = Selection(include, exclude)
-    bar = tqdm(total=None if quiet else count_files(paths, selection), unit="file", disable=quiet, file=sys.stderr)
+    with _sigterm_as_interrupt():
+        bar = tqdm(total=None if quiet else count_files(paths, selection, follow_links), unit="file",
+                   disable=quiet, file=sys.stderr)
 
-    def progress(summary, path) -> None:
-        bar.update(1)
-        bar.set_postfix(docs=summary.documents, errors=summary.failed, refresh=False)
+        def progress(summary, path) -> None:
+            bar.update(1)
+            bar.set_postfix(docs=summary.documents, errors=summary.failed, refresh=False)
 
-    with _limits(max_size_mb, max_pages, timeout) as limits, _sigterm_as_interrupt():
-        summary = run_ingest(paths, db_path, force=force, workers=workers, limits=limits, progress=progress,
-                             selection=selection)
+        with _limits(max_size_mb, max_pages, timeout, max_memory_mb) as limits:
+            summary = run_ingest(paths, db_path, force=force, workers=workers, limits=limits, progress=progress,
+                                 selection=selection, follow_links=follow_links)
     bar.close()
     for line in summary_lines(summary, db_path):
         click.echo(line)
-    if prune_gone and not summary.interrupted:
+    if prune_gone and not summary.interrupted and not summary.stopped:
         from pipeline import store
         for line in prune_lines(store.prune(store.open_db(db_path))):
             click.echo(line)
@@ -174,9 +212,14 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
         click.echo(f"  error {err.path}: [{err.stage}] {err.error_type}: {err.message}", err=True)
     if len(summary.errors) > shown:
         click.echo(f"  ... and {len(summary.errors) - shown} more: select * from errors", err=True)
+    if summary.stopped:
+        click.echo(f"Stopped: {summary.stopped}. What was stored stays; run the same command again to finish "
+                   f"the batch.", err=True)
+        sys.exit(EXIT_STORE)
     if summary.interrupted:
+        _exiting_on_interrupt()
         click.echo("Interrupted: what was stored stays; run the same command again to finish the batch.", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(1 if summary.failed else 0)
 
 
@@ -271,7 +314,7 @@ def review(files: tuple[Path, ...], db_path: str | None, sources: tuple[str, ...
         raise click.UsageError("give FILES to parse, or --db DB to review what it stores")
     if db_path:
         from pipeline import store
-        db = store.open_db(db_path)
+        db = store.open_db(db_path, readonly=True)
         def stored_as(p: str) -> str:  # as stored, or as a path from here (stored relative to the root)
             return p if db["sources"].count_where("path = ?", [p]) else store.path_key(db, p)
         paths = [stored_as(p) for p in sources] or [r["path"] for r in db.query("select path from sources order by path")]
@@ -361,7 +404,7 @@ def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
     """
     from pipeline import store
     try:
-        hits = store.search(store.open_db(db_path), query, limit)
+        hits = store.search(store.open_db(db_path, readonly=True), query, limit)
     except store.SearchSyntaxError as exc:
         raise click.UsageError(str(exc)) from exc
     if as_json:
@@ -427,7 +470,7 @@ def eval_(sources: tuple[Path, ...], gold_dir: Path, pred_dir: Path | None, miss
               help="Also time synthetic documents 1x, 4x and 16x the largest one given (growth exponent).")
 @limit_options()
 def bench(paths: tuple[Path, ...], workers: tuple[int, ...], processes: bool, growth: bool, max_size_mb: float,
-          max_pages: int, timeout: float) -> None:
+          max_pages: int, timeout: float, max_memory_mb: float | None) -> None:
     """Speed on PATHS, side by side in one run: vanban end to end, its reader alone, bare pdfplumber and
     raw pypdfium2 text on the same PDFs; documents and characters per second per core; whole-process
     ingest; growth with document size; the batch runner and peak memory per worker."""
@@ -435,7 +478,7 @@ def bench(paths: tuple[Path, ...], workers: tuple[int, ...], processes: bool, gr
     from pipeline.bench import bench as run_bench
     from pipeline.bench import format_report
     click.echo(f"vanban bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    with _limits(max_size_mb, max_pages, timeout):
+    with _limits(max_size_mb, max_pages, timeout, max_memory_mb):
         report = run_bench(paths, workers, processes=processes, growth_factors=GROWTH_FACTORS if growth else ())
         click.echo(format_report(report))
 
@@ -451,7 +494,7 @@ def refs(number: str, db_path: str, as_json: bool) -> None:
     Exit status 1 when no document has that number and nothing cites it.
     """
     from pipeline import store
-    found = store.citations(store.open_db(db_path), number)
+    found = store.citations(store.open_db(db_path, readonly=True), number)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         sys.exit(0 if found["documents"] or found["cited_by"] else 1)

@@ -85,11 +85,14 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "unit": "unit as written (%, xã, tỷ đồng ...)", "comparator": "enum comparator", "year": "horizon year",
         "baseline__value": "the baseline figure", "baseline__year": "the baseline's year",
         "baseline__span_start": "start of the baseline in sources.text",
-        "baseline__span_end": "end of the baseline in sources.text", "baseline__text": "the baseline's text"}),
+        "baseline__span_end": "end of the baseline in sources.text", "baseline__text": "the baseline's text",
+        "restated": "JSON list of [start, end] spans where the document states the same target again (an annex "
+                    "restating the objectives): counted once, in this row"}),
     "deadlines": ("One row per time limit", {
         **FACT, "date": "ISO date of the limit (a month, quarter or year gives its last day); null when recurring",
         "recurrence": "enum recurrence, null for a dated limit", "month": "month of a recurring limit",
-        "day": "day of a recurring limit"}),
+        "day": "day of a recurring limit", "time": "time of day of the limit (HH:MM:SS), e.g. trước 17 giờ 00",
+        "weekday": "day of the week of a weekly limit, ISO (Monday 1 ... Sunday 7)"}),
     "assignments": ("One row per agency given a task, with its role", {
         **FACT, "agency": "the agency as written", "agency_id": "the agency (agencies.id)",
         "agency_key": "canonical key of the agency (agencies.name_key)", "agency_kind": "enum agency_kind",

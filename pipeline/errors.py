@@ -38,3 +38,27 @@ class MissingTool(InputError):
 class ConfigError(VanbanError):
     "A data file or setting of the project itself is wrong"
     stage = "config"
+
+
+class NotRegularFile(InputError):
+    "A named pipe, socket or device where a file was expected: never opened"
+
+
+class UnreadableFolder(InputError):
+    "A folder that cannot be listed (permissions): its files are unknown"
+    stage = "list"
+
+
+class LinkNotFollowed(InputError):
+    "A symbolic link to a folder, or to a file outside the folders given: recorded, not read (--follow-links)"
+    stage = "list"
+
+
+class LinkLoop(InputError):
+    "A symbolic link that leads back to itself or to a folder already listed"
+    stage = "list"
+
+
+class StoreError(VanbanError):
+    "The database cannot be opened or written (not a database, a folder, the disk is full, read-only)"
+    stage = "store"

@@ -2,20 +2,32 @@
 
 Worker processes parse; this process is the one writer and stores each result in its own
 transaction (store.save_result), so a crash or `kill -9` leaves the database as of the last
-stored file. Files are listed lazily and each worker holds one file at a time, so memory stays
-bounded whatever the size of the batch. Every file ends stored, skipped as stored unchanged, or
-as a row in `errors`: bad input (stage of the pipeline that refused it), a worker that ran past
-the time limit (killed, stage 'timeout'), a worker that died (stage 'crash'). Ctrl-C stops the
-workers and keeps what was stored; the next run skips files stored unchanged and completes the batch.
+stored file. Files are listed lazily (pipeline.files.walk) and each worker holds one file at a time,
+so memory stays bounded whatever the size of the batch. Every file listed ends stored, skipped as
+stored unchanged, or as a row in `errors`: bad input (stage of the pipeline that refused it), an entry
+that is not read (stage 'list': an unreadable folder, a link not followed), a worker that ran past the
+time limit (killed, stage 'timeout'), a worker that died (stage 'crash').
+
+One file cannot take the machine: each worker has an address-space limit (--max-memory-mb) and dies
+with the writer (the kernel's parent-death signal, or a watchdog thread); the tools it runs
+(LibreOffice, tesseract) are killed with their process group and its temporary files removed when
+the worker is stopped. Ctrl-C stops the workers and keeps what was stored; the next run skips files
+stored unchanged and completes the batch. A database that cannot be written (disk full) stops the
+batch with a summary, not a traceback.
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import multiprocessing
 import os
-import sys
 import resource
+import shutil
 import signal
+import sqlite3
+import sys
+import tempfile
+import threading
 import time
 import traceback
 from collections import Counter
@@ -26,17 +38,19 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from pipeline import limits as limits_mod
+from pipeline import proc as tools
 from pipeline import store
-from pipeline.errors import InputError, VanbanError
+from pipeline.errors import InputError, StoreError, VanbanError
+from pipeline.files import path_text, printable, sha256_of, walk
 from pipeline.limits import Limits
 from pipeline.readers import READERS, reader_for
-from pipeline.run import parse, sha256_of
+from pipeline.run import parse
 from schemas import FileError, ParseResult
 
 
 @dataclass
 class Summary:
-    files: int = 0  # files taken up; stored + unchanged + copies + failed unless interrupted
+    files: int = 0  # entries taken up (files, and folders or links not read); stored + unchanged + copies + failed
     stored: int = 0
     unchanged: int = 0
     copies: int = 0  # files whose bytes are stored under another path (recorded in source_paths)
@@ -45,7 +59,9 @@ class Summary:
     pages: int = 0  # pages of the paged files stored
     seconds: float = 0.0
     interrupted: bool = False
-    worker_peak_rss_mb: float = 0.0  # the largest resident memory any worker reached
+    stopped: str | None = None  # why the batch stopped before its end: the database could not be written
+    memory_mb: float = 0.0  # the memory limit each worker had
+    worker_peak_rss_mb: float = 0.0  # the largest resident memory any worker (or a tool it ran) reached
     errors: list[FileError] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # files in folders of no known format, by suffix
     partial: list[str] = field(default_factory=list)  # stored files with a document that has no type and no issuer
@@ -68,54 +84,108 @@ class Selection:
         return (not self.include or hit(self.include)) and not hit(self.exclude)
 
 
-def iter_files(paths: Iterable[str | Path], selection: Selection = Selection(),
-               skipped: Counter | None = None) -> Iterator[Path]:
-    """Files named, and the files under folders named (sorted; hidden files and README.md, a folder's
-    documentation, left out), listed lazily. In a folder, a file of no known format (MANIFEST.tsv, a
-    spreadsheet) is skipped and counted in `skipped` by suffix; named on its own it is given, and then
-    recorded as an UnsupportedFormat error."""
-    for p in map(Path, paths):
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith(".") or name == "README.md":
-                        continue
-                    path = Path(root) / name
-                    if not selection.wants(path.relative_to(p).as_posix()):
-                        continue
-                    if path.suffix.lower() not in READERS:
-                        if skipped is not None:
-                            skipped[path.suffix.lower() or "(none)"] += 1
-                        continue
-                    yield path
-        else:
-            yield p
+def listing(paths: Iterable[str | Path], selection: Selection = Selection(), skipped: Counter | None = None,
+            follow_links: bool = False) -> Iterator[Path | FileError]:
+    """The entries of a batch (files.walk): files named, and the files under folders named (sorted; hidden
+    entries and README.md, a folder's documentation, left out), listed lazily, and a FileError for each
+    entry not read. In a folder, a file of no known format (MANIFEST.tsv, a spreadsheet) is skipped and
+    counted in `skipped` by suffix; named on its own it is given, and then recorded as UnsupportedFormat."""
+    return walk(paths, follow_links, wants=selection.wants, skipped=skipped, known=lambda suffix: suffix in READERS)
 
 
-def count_files(paths: Iterable[str | Path], selection: Selection = Selection()) -> int:
-    """How many files iter_files will give (a walk of the folders, nothing kept): the progress bar's total."""
-    return sum(1 for _ in iter_files(paths, selection))
+def iter_files(paths: Iterable[str | Path], selection: Selection = Selection(), skipped: Counter | None = None,
+               follow_links: bool = False) -> Iterator[Path]:
+    """The files of `listing` (entries that are not read left out)."""
+    return (entry for entry in listing(paths, selection, skipped, follow_links) if isinstance(entry, Path))
+
+
+def count_files(paths: Iterable[str | Path], selection: Selection = Selection(), follow_links: bool = False) -> int:
+    """How many entries a batch takes up (a walk of the folders, nothing kept): the progress bar's total."""
+    return sum(1 for _ in listing(paths, selection, None, follow_links))
+
+
+# --- one file, never raising ------------------------------------------------------------------------
+
+_OURS = Path(__file__).resolve().parents[1]
+
+
+def _where(exc: BaseException) -> tuple[str, bool]:
+    """`OverflowError at docx.py:218`, and whether it happened while reading the file (in a reader or
+    in a library a reader called) rather than in the stages after it."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    last = frames[-1] if frames else None
+    spot = f"{type(exc).__name__} at {Path(last.filename).name}:{last.lineno}" if last else type(exc).__name__
+    in_reader = any("readers" in Path(f.filename).parts for f in frames) and not any(
+        Path(f.filename).is_relative_to(_OURS) and {"extractors", "schemas"} & set(Path(f.filename).parts)
+        for f in frames)
+    return spot, in_reader
 
 
 def parse_safe(path: Path) -> ParseResult | FileError:
-    """parse() that never raises: bad input becomes a FileError with the stage and a clear reason."""
+    """parse() that never raises: bad input becomes a FileError with the stage and a reason that says
+    what is wrong with the file; a Python exception name appears only as the detail of a bug."""
+    name = path_text(path)
+
+    def error(stage: str, error_type: str, message: str) -> FileError:
+        return FileError(path=name, stage=stage, error_type=error_type, message=printable(message))
+
     try:
         return parse(path)
     except VanbanError as exc:
-        return FileError(path=str(path), stage=exc.stage, error_type=type(exc).__name__, message=str(exc))
-    except FileNotFoundError as exc:
-        return FileError(path=str(path), stage="read", error_type="FileNotFound", message=str(exc))
-    except RecursionError as exc:  # deeply nested input (XML, PDF objects) that a library walks recursively
-        return FileError(path=str(path), stage="read", error_type="LimitExceeded",
-                         message=f"the file is nested too deeply to read ({exc})")
-    except Exception as exc:  # a bug must not stop the batch; keep the place it happened
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return FileError(path=str(path), stage="pipeline", error_type=type(exc).__name__,
-                         message=f"{exc} (at {Path(where.filename).name}:{where.lineno})")
+        return error(exc.stage, type(exc).__name__, str(exc))
+    except FileNotFoundError:
+        return error("read", "FileNotFound", "the file is gone: moved or deleted after it was listed")
+    except PermissionError:
+        return error("read", "Unreadable", "the file cannot be read: permission denied")
+    except MemoryError:
+        exc = limits_mod.memory_exceeded(limits_mod.current().max_memory_mb)
+        return error("read", "LimitExceeded", str(exc))
+    except RecursionError:  # deeply nested input (XML, PDF objects) that a library walks recursively
+        return error("read", "LimitExceeded", "the file is nested too deeply to read (thousands of levels)")
+    except OSError as exc:
+        return error("read", "Unreadable", f"the file cannot be read: {exc.strerror or exc}")
+    except Exception as exc:  # a bug must not stop the batch; keep the place it happened for the report
+        spot, in_reader = _where(exc)
+        if in_reader:
+            return error("read", "DamagedFile", f"the {path.suffix.lstrip('.').upper() or 'file'}'s content is "
+                         f"damaged or built in a way vanban cannot read ({spot}: {exc})")
+        return error("pipeline", "InternalError", f"vanban failed on this file, a bug to report with the file "
+                     f"({spot}: {exc})")
 
 
 # --- worker processes ---------------------------------------------------------------------------
+
+# BLAS and OpenMP start a thread per core at import, each reserving memory: on a large machine that
+# alone could exceed a worker's address-space limit, and the workers already use every core.
+_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "OMP_THREAD_LIMIT": "1"}
+
+
+@contextmanager
+def _worker_environment() -> Iterator[None]:
+    """While the fork server starts: one thread per library, the writer's pid (pipeline.forkguard), and
+    Ctrl-C kept from it (a Ctrl-C while it imports the pipeline would kill it with a traceback; the writer
+    handles Ctrl-C)."""
+    saved = {k: os.environ.get(k) for k in [*_ONE_THREAD, tools.WRITER_PID_ENV]}
+    for k, v in _ONE_THREAD.items():
+        os.environ.setdefault(k, v)
+    os.environ[tools.WRITER_PID_ENV] = str(os.getpid())
+    # Blocked, not ignored: the fork server starts with it blocked (and never sees it), while a Ctrl-C
+    # meanwhile is only held back and reaches the writer once the fork server is started.
+    mask = hasattr(signal, "pthread_sigmask")
+    if mask:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        if mask:  # last: a Ctrl-C held back is raised here
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
 
 def _context() -> multiprocessing.context.BaseContext:
     # Not fork: a forked child would share this process's open SQLite connection. The fork server
@@ -123,9 +193,84 @@ def _context() -> multiprocessing.context.BaseContext:
     # those pages, and one started again after a timeout is ready in milliseconds.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.warm"])
+        ctx.set_forkserver_preload(["pipeline.forkguard", "pipeline.warm"])
+        from multiprocessing import forkserver, resource_tracker
+        resource_tracker.ensure_running()  # first: starting it unblocks Ctrl-C, which the fork server must not get
+        with _worker_environment():
+            forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _die_with_parent(temp_dir: Path) -> None:
+    """When the process that started this worker dies (the writer, or the fork server, which dies with
+    the writer), the worker dies too: left alone it would go on parsing a file nobody will store. Linux
+    kills it outright (PR_SET_PDEATHSIG, SIGKILL: whatever it is doing, even inside a C library); the
+    tools it runs die with it (proc.run), and the next batch removes its temporary folder. Elsewhere a
+    thread watches the parent. `kill` (SIGTERM) stops it cleanly."""
+    parent = os.getppid()
+
+    def die(signum=None, frame=None) -> None:
+        tools.kill_tools()
+        shutil.rmtree(temp_dir, ignore_errors=True)
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, die)
+    if not tools.arm_parent_death(signal.SIGKILL):
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            die()
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before the signal was armed
+        die()
+
+
+def _resident_mb() -> float:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / limits_mod.MB
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _serve(conn, limits: Limits, temp_dir: Path) -> None:
+    """Worker loop: receive a path, send back (ParseResult | FileError, peak RSS in KB, retire); None stops.
+    `retire` asks for a fresh worker: this one hit its memory limit or still holds half of it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    _die_with_parent(temp_dir)
+    tools.enter_worker(temp_dir)
+    if limits.max_memory_mb:
+        limits_mod.apply_memory_cap(limits.max_memory_mb)
+    limits_mod.set_current(limits)
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):  # the writer is gone
+            return
+        if path is None:
+            return
+        result = parse_safe(path)
+        peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        retire = bool(limits.max_memory_mb) and (
+            _resident_mb() > limits.max_memory_mb / 2
+            or isinstance(result, FileError) and result.message.startswith("parsing the file needs more memory"))
+        try:
+            conn.send((result, peak, retire))
+        except (BrokenPipeError, OSError):
+            return
+        except Exception as exc:  # a result that cannot be pickled is still an answer
+            if isinstance(exc, MemoryError):
+                why = limits_mod.memory_exceeded(limits.max_memory_mb)
+            elif isinstance(exc, RecursionError):
+                why = "the file's structure is nested too deeply to hand over to the writer"
+            else:
+                why = f"the result could not be handed over to the writer ({type(exc).__name__}: {exc})"
+            conn.send((FileError(path=path_text(path), stage="read" if isinstance(exc, (MemoryError, RecursionError))
+                                 else "pipeline", error_type="LimitExceeded" if isinstance(
+                                     exc, (MemoryError, RecursionError)) else "InternalError",
+                                 message=str(why)), peak, True))
 
 
 @contextmanager
@@ -148,39 +293,22 @@ def _main_module_hidden() -> Iterator[None]:
             main.__dict__.update(saved)
 
 
-def _serve(conn, limits: Limits) -> None:
-    """Worker loop: receive a path, send back (ParseResult | FileError, peak RSS in KB); None stops."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
-    limits_mod.set_current(limits)
-    while True:
-        try:
-            path = conn.recv()
-        except (EOFError, OSError):  # the writer is gone
-            return
-        if path is None:
-            return
-        result = parse_safe(path)
-        try:
-            conn.send((result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
-        except (BrokenPipeError, OSError):
-            return
-        except Exception as exc:  # a result that cannot be pickled is still an answer
-            conn.send((FileError(path=str(path), stage="pipeline", error_type=type(exc).__name__,
-                                 message=f"the result could not be sent to the writer: {exc}"), 0))
-
-
 class _Worker:
-    """One worker process with its pipe; it parses one file at a time and can be killed and replaced."""
+    """One worker process with its pipe; it parses one file at a time and can be killed and replaced.
+    Its temporary folder (LibreOffice's copies of the input, rendered pages) goes with it."""
 
-    def __init__(self, ctx, limits: Limits) -> None:
+    def __init__(self, ctx, limits: Limits, temp_root: Path, number: int) -> None:
         self.ctx, self.limits = ctx, limits
+        self.temp_root, self.number, self.generation = temp_root, number, 0
         self.path: Path | None = None
         self.deadline = 0.0
         self._start()
 
     def _start(self) -> None:
+        self.generation += 1
+        self.temp_dir = self.temp_root / f"worker-{self.number}-{self.generation}"
         self.conn, child = self.ctx.Pipe()
-        self.process = self.ctx.Process(target=_serve, args=(child, self.limits), daemon=True)
+        self.process = self.ctx.Process(target=_serve, args=(child, self.limits, self.temp_dir), daemon=True)
         with _main_module_hidden():
             self.process.start()
         child.close()
@@ -199,13 +327,17 @@ class _Worker:
 
     def outcome(self, now: float) -> tuple[ParseResult | FileError, int] | None:
         """The answer for the file in hand, or None while it is still being parsed."""
-        path = str(self.path)
+        path = path_text(self.path)
         hung_up = False
         if self.conn.poll():
             try:
-                return self.conn.recv()
+                result, peak, retire = self.conn.recv()
             except (EOFError, OSError):
                 hung_up = True  # its end of the pipe closed: the process is exiting
+            else:
+                if retire:
+                    self._restart()
+                return result, peak
         if not hung_up and self.process.is_alive():
             if now < self.deadline:
                 return None
@@ -216,44 +348,73 @@ class _Worker:
         self.process.join(5)
         code = self.process.exitcode
         self._restart()
+        how = f"exit code {code}"
+        if code is not None and code < 0 and -code in signal.valid_signals():
+            how += f", {signal.Signals(-code).name}"
+        cap = f" of {self.limits.max_memory_mb:g} MB (--max-memory-mb)" if self.limits.max_memory_mb else ""
         return FileError(path=path, stage="crash", error_type="WorkerDied",
-                         message=f"the worker parsing this file died (exit code {code}): "
-                                 f"out of memory or a crash in a library"), 0
+                         message=f"the worker parsing this file died ({how}): the file made a library crash, "
+                                 f"or it needs more memory than the limit{cap}"), 0
 
     def _restart(self) -> None:
         self.stop()
         self._start()
 
     def stop(self) -> None:
+        tools.kill_recorded(self.temp_dir)
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        tools.kill_recorded(self.temp_dir)  # a tool started while the worker was being killed
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.conn.close()
+
+
+_TEMP_PREFIX = "vanban-batch-"
+
+
+def _batch_temp_root() -> Path:
+    """A temporary folder for the workers of this batch, after removing those of batches whose writer
+    was killed (`kill -9` leaves them; their workers died with it)."""
+    base = Path(tempfile.gettempdir())
+    for old in base.glob(f"{_TEMP_PREFIX}*"):
+        pid = old.name[len(_TEMP_PREFIX):].split("-")[0]
+        try:
+            if not pid.isdigit() or old.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
+    return Path(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{os.getpid()}-"))
 
 
 # --- the writer -----------------------------------------------------------------------------------
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False, workers: int | None = None,
-           limits: Limits | None = None,
-           progress: Callable[[Summary, Path], None] | None = None,
-           selection: Selection = Selection()) -> Summary:
+           limits: Limits | None = None, progress: Callable[[Summary, Path], None] | None = None,
+           selection: Selection = Selection(), follow_links: bool = False) -> Summary:
     """Parse files and folders with `workers` processes (default: the machine's cores) into db_path.
 
-    Files stored unchanged are skipped unless `force`; `selection` picks files of the folders. Returns when
-    every file is accounted for, or on Ctrl-C with `interrupted` set (what was stored stays; run again to
-    finish). Safe to call from a script without a `__main__` guard.
+    Files stored unchanged are skipped unless `force`; `selection` picks files of the folders. Symbolic
+    links to folders, and to files outside the folders given, are recorded and not read unless
+    `follow_links`. Returns when every file is accounted for, on Ctrl-C with `interrupted` set (what was
+    stored stays; run again to finish), or with `stopped` set when the database cannot be written. Raises
+    StoreError when it cannot be opened. Safe to call from a script without a `__main__` guard.
     """
     limits = limits or limits_mod.current()
     workers = max(1, workers or os.cpu_count() or 1)
-    db = store.open_db(db_path)
-    summary = Summary()
+    memory_mb = limits.memory_mb(workers)
+    limits = dataclasses.replace(limits, max_memory_mb=memory_mb)
+    batch = _Batch(store.open_db(db_path), Path(db_path), Summary(memory_mb=memory_mb), progress)
     started = time.monotonic()
-    copies: list[tuple[str, str]] = []  # (path, the path with the same bytes given to a worker in this batch)
-    todo = _files_to_parse(paths, db, Path(db_path), force, limits, summary, progress, selection, copies)
     pool: list[_Worker] = []
+    temp_root = _batch_temp_root()
+    todo = batch.files_to_parse(list(paths), force, limits, selection, follow_links)
     try:
         ctx = _context()
-        pool = [_Worker(ctx, limits) for _ in range(workers)]
+        pool = [_Worker(ctx, limits, temp_root, n) for n in range(workers)]
         idle, busy = list(pool), []
         more = True
         while True:
@@ -275,119 +436,188 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
                 if answer is None:
                     continue
                 result, rss_kb = answer
-                summary.worker_peak_rss_mb = max(summary.worker_peak_rss_mb, rss_kb / 1024)
+                batch.summary.worker_peak_rss_mb = max(batch.summary.worker_peak_rss_mb, rss_kb / 1024)
                 busy.remove(worker)
                 idle.append(worker)
-                _store(db, result, summary)
-                if progress:
-                    progress(summary, worker.path)
-        _record_copies(db, copies, summary)
+                batch.store(result, worker.path)
+        batch.record_copies()
     except KeyboardInterrupt:
-        summary.interrupted = True
+        batch.summary.interrupted = True
+    except StoreError as exc:
+        batch.summary.stopped = str(exc)
     finally:
         todo.close()
         for worker in pool:
             worker.stop()
-        summary.seconds = time.monotonic() - started
-    return summary
+        shutil.rmtree(temp_root, ignore_errors=True)
+        batch.summary.seconds = time.monotonic() - started
+    return batch.summary
 
 
-def _record_copies(db, copies: list[tuple[str, str]], summary: Summary) -> None:
-    """Files whose bytes another file of the batch has: a copy of its source, or its error."""
-    for key, first in copies:
-        if db["sources"].count_where("path = ?", [first]):
-            store.record_copy(db, key, first)
-            continue
-        error = next(db.query("select stage, error_type, message from errors where path = ?", [first]), None)
-        if error:
-            summary.copies -= 1
-            _store(db, FileError(path=key, stage=error["stage"], error_type=error["error_type"],
-                                 message=f"{error['message']} (same bytes as {first})"), summary)
+class _Batch:
+    """The writer's side: what is settled without a worker, and storing each answer."""
 
+    def __init__(self, db, db_path: Path, summary: Summary, progress) -> None:
+        self.db, self.db_path, self.summary, self.progress = db, db_path, summary, progress
+        self.copies: list[tuple[str, str]] = []  # (key, the key with the same bytes given to a worker in this batch)
 
-def _files_to_parse(paths, db, db_path: Path, force: bool, limits: Limits, summary: Summary,
-                    progress, selection: Selection = Selection(),
-                    copies: list[tuple[str, str]] | None = None) -> Iterator[Path]:
-    """The files that need a worker; files stored unchanged, of an unknown format or over the size
-    limit are settled here, without one."""
-    own_files = {Path(f"{db_path.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
-    given: dict[str, str] = {}  # sha256 -> the first path of the batch with those bytes
-    for path in iter_files(paths, selection, summary.skipped):
-        path = Path(os.path.abspath(path))  # as given, symlinks kept; stored relative to the root (store.path_key)
-        if path.resolve() in own_files:
-            continue  # the database may live inside the folder being ingested
-        summary.files += 1
-        key = store.path_key(db, path)
+    def _storage(self, exc: BaseException) -> StoreError:
+        return store.storage_error(exc, self.db_path)
+
+    def key(self, path: str | Path) -> str:
+        """How the database names a file (store.path_key: relative to its root, links kept)."""
+        return store.path_key(self.db, path_text(path))
+
+    def files_to_parse(self, paths: list, force: bool, limits: Limits, selection: Selection,
+                       follow_links: bool) -> Iterator[Path]:
+        """The files that need a worker; entries not read, files stored unchanged, copies of stored files,
+        files of an unknown format or over the size limit are settled here, without one."""
+        own_files = {Path(f"{self.db_path.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+        given: dict[str, str] = {}  # sha256 -> the first key of the batch with those bytes
+        self._clear_listing_errors(paths)
+        for entry in listing(paths, selection, self.summary.skipped, follow_links):
+            if isinstance(entry, FileError):
+                self.summary.files += 1
+                self.store(entry, None)
+                continue
+            path = entry  # absolute, links kept
+            if path.resolve() in own_files:
+                continue  # the database may live inside the folder being ingested
+            self.summary.files += 1
+            key = self.key(path)
+            try:
+                reader_for(path)
+                limits_mod.check_size(path, limits)
+                digest = sha256_of(path)
+                try:
+                    if not force and store.is_current(self.db, key, digest):
+                        self.summary.unchanged += 1
+                        self._progress(path)
+                        continue
+                    copy_of = store.stored_copy(self.db, key, digest)
+                    if copy_of is not None and copy_of not in given.values():
+                        # the same bytes are stored under another path: recorded, not parsed again
+                        store.record_copy(self.db, key, copy_of)
+                        self.summary.copies += 1
+                        self._progress(path)
+                        continue
+                except sqlite3.Error as exc:
+                    raise self._storage(exc) from None
+                first = given.setdefault(digest, key)
+                if first != key:  # a copy of a file being parsed: recorded once it is stored
+                    self.copies.append((key, first))
+                    self.summary.copies += 1
+                    self._progress(path)
+                    continue
+            except InputError as exc:
+                self.store(FileError(path=path_text(path), stage=exc.stage, error_type=type(exc).__name__,
+                                     message=printable(str(exc))), path)
+                continue
+            except OSError:
+                pass  # unreadable or gone: the worker's parse reports it in the reader's words
+            yield path
+
+    def _progress(self, path: Path) -> None:
+        if self.progress:
+            self.progress(self.summary, path)
+
+    def record_copies(self) -> None:
+        """Files whose bytes another file of the batch has: a copy of its source, or its error."""
+        for key, first in self.copies:
+            try:
+                if self.db["sources"].count_where("path = ?", [first]):
+                    store.record_copy(self.db, key, first)
+                    continue
+                error = next(self.db.query("select stage, error_type, message from errors where path = ?", [first]),
+                             None)
+            except sqlite3.Error as exc:
+                raise self._storage(exc) from None
+            if error:
+                self.summary.copies -= 1
+                self.store(FileError(path=key, stage=error["stage"], error_type=error["error_type"],
+                                     message=f"{error['message']} (same bytes as {first})"), None, count=False)
+
+    def _clear_listing_errors(self, paths: list) -> None:
+        """Entries under the folders given that were not read last time are listed again now: their old
+        rows go, and the walk records those that are still not read."""
+        roots = [self.key(os.path.abspath(p)) for p in paths if os.path.isdir(p)]
         try:
-            reader_for(path)
-            limits_mod.check_size(path, limits)
-            digest = sha256_of(path)
-            if not force and store.is_current(db, key, digest):
-                summary.unchanged += 1
-                if progress:
-                    progress(summary, path)
-                continue
-            copy_of = store.stored_copy(db, key, digest)
-            if copy_of is not None and copy_of not in given.values():
-                # the same bytes are stored under another path: recorded, not parsed again
-                store.record_copy(db, key, copy_of)
-                summary.copies += 1
-                if progress:
-                    progress(summary, path)
-                continue
-            first = given.setdefault(digest, key)
-            if first != key and copies is not None:  # a copy of a file being parsed: recorded once it is stored
-                copies.append((key, first))
-                summary.copies += 1
-                if progress:
-                    progress(summary, path)
-                continue
-        except InputError as exc:
-            _store(db, FileError(path=key, stage=exc.stage, error_type=type(exc).__name__, message=str(exc)),
-                   summary)
-            if progress:
-                progress(summary, path)
-            continue
-        except OSError:
-            pass  # unreadable or gone: the worker's parse reports it with the reader's words
-        yield path
+            with store.write_transaction(self.db):
+                for root in roots:
+                    if root == ".":  # the database's own root: every relative path is below it
+                        self.db.execute("delete from errors where stage = 'list' and substr(path, 1, 1) != '/'")
+                        continue
+                    prefix = root.rstrip("/") + "/"
+                    self.db.execute("delete from errors where stage = 'list' and (path = ? or substr(path, 1, ?) = ?)",
+                                    [root, len(prefix), prefix])
+        except sqlite3.Error as exc:
+            raise self._storage(exc) from None
 
+    def store(self, result: ParseResult | FileError, real: Path | None, count: bool = True) -> None:
+        """Store one answer (raises StoreError when the database cannot be written: the batch stops).
+        Workers are given absolute paths; the database names files by their key (relative to its root)."""
+        if isinstance(result, FileError):
+            result = result.model_copy(update={"path": self.key(result.path)})
+        else:
+            result = result.model_copy(update={"source": result.source.model_copy(
+                update={"path": self.key(result.source.path)})})
+        if not isinstance(result, FileError):
+            try:
+                store.save_result(self.db, result)
+            except Exception as exc:  # the transaction rolled back; the file is recorded, not lost
+                if store.is_storage_failure(exc):
+                    raise self._storage(exc) from None
+                spot, _ = _where(exc)
+                result = FileError(path=result.source.path, stage="store", error_type="InternalError",
+                                   message=printable(f"the results could not be stored, a bug to report with "
+                                                     f"the file ({spot}: {exc})"))
+        if isinstance(result, FileError):
+            try:
+                result = self._record_error(result, real)
+            except Exception as exc:
+                if store.is_storage_failure(exc):
+                    raise self._storage(exc) from None
+                raise
+            self.summary.failed += 1
+            self.summary.errors.append(result)
+        else:
+            self.summary.stored += 1
+            self.summary.documents += len(result.documents)
+            self.summary.pages += result.source.pages or 0
+            path = result.source.path
+            if result.status == "partial":
+                self.summary.partial.append(path)
+            if result.ocr_pages:
+                self.summary.ocr_pages[path] = list(result.ocr_pages)
+            n_warnings = len(result.warnings) + sum(len(d.warnings) for d in result.documents)
+            if n_warnings:
+                self.summary.warnings[path] = n_warnings
+            if any(w.startswith("OCR confidence is low") for w in result.warnings):
+                self.summary.low_ocr.append(path)
+        if self.progress and count:
+            self.progress(self.summary, real or Path(result.path if isinstance(result, FileError)
+                                                     else result.source.path))
 
-def _store(db, result: ParseResult | FileError, summary: Summary) -> None:
-    # Workers are given absolute paths; the database names files by their key (relative to its root).
-    if isinstance(result, FileError):
-        result = result.model_copy(update={"path": store.path_key(db, result.path)})
-    else:
-        result = result.model_copy(update={"source": result.source.model_copy(
-            update={"path": store.path_key(db, result.source.path)})})
-    if not isinstance(result, FileError):
-        try:
-            store.save_result(db, result)
-        except Exception as exc:  # the transaction rolled back; the file is recorded, not lost
-            result = FileError(path=result.source.path, stage="store", error_type=type(exc).__name__,
-                               message=str(exc))
-    if isinstance(result, FileError):
-        summary.failed += 1
-        summary.errors.append(result)
-        _record_error(db, result)
-    else:
-        summary.stored += 1
-        summary.documents += len(result.documents)
-        summary.pages += result.source.pages or 0
-        path = result.source.path
-        if result.status == "partial":
-            summary.partial.append(path)
-        if result.ocr_pages:
-            summary.ocr_pages[path] = list(result.ocr_pages)
-        n_warnings = len(result.warnings) + sum(len(d.warnings) for d in result.documents)
-        if n_warnings:
-            summary.warnings[path] = n_warnings
-        if any(w.startswith("OCR confidence is low") for w in result.warnings):
-            summary.low_ocr.append(path)
-
-
-def _record_error(db, error: FileError) -> None:
-    """One row per failed path: the latest attempt (a re-run retries failed files)."""
-    with db.atomic():
-        db["errors"].delete_where("path = ?", [error.path])
-        store.record_error(db, error)
+    def _record_error(self, error: FileError, real: Path | None) -> FileError:
+        """One row per failed path: the latest attempt (a re-run retries failed files). A file stored
+        earlier whose content changed loses its stale rows in the same transaction; one whose content is
+        what was stored (a timeout under load, a tool missing now) keeps them, and the message says so."""
+        db = self.db
+        stored = next(db.query("select sha256, ingested_at from sources where path = ?", [error.path]), None)
+        drop = False
+        if stored:
+            try:
+                current = sha256_of(real) if real else None
+            except (OSError, InputError):
+                current = None
+            drop = current != stored["sha256"]
+            note = ("the rows stored for this file earlier were removed: they no longer match its content"
+                    if drop else f"the version stored at {stored['ingested_at']} is kept: the file's content "
+                                 f"is unchanged")
+            error = error.model_copy(update={"message": f"{error.message} ({note})"})
+        with store.write_transaction(db):
+            if drop:
+                store.remove_source(db, error.path)
+            db["errors"].delete_where("path = ?", [error.path])
+            store.record_error(db, error)
+        return error

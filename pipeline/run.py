@@ -6,7 +6,6 @@ Each stage is a plain function. `parse` raises an InputError subclass on bad inp
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from pathlib import Path
@@ -18,20 +17,13 @@ from extractors.orgnames import issuer_key
 from extractors.references import enclosed_citations
 from extractors.vocab import type_by_name
 from pipeline.errors import EmptyDocument
+from pipeline.files import check_regular, path_text, sha256_of
 from pipeline.limits import check_pages, check_size
 from pipeline.normalise import normalise
 from pipeline.readers import read, reader_for
 from pipeline.segment import segment_sections, split_documents
 from pipeline.textutil import fold
 from schemas import Block, Document, ParseResult, RawText, Source
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def add_time(timings: dict[str, float] | None, stage: str, since: float) -> None:
@@ -43,7 +35,7 @@ def add_time(timings: dict[str, float] | None, stage: str, since: float) -> None
 def make_source(path: Path, raw: RawText | None = None, digest: str | None = None) -> Source:
     fmt = raw.format if raw else path.suffix.lower().lstrip(".")
     return Source(
-        path=str(path), sha256=digest or sha256_of(path), format=fmt if fmt in ("txt", "md", "pdf", "docx", "doc") else "txt",
+        path=path_text(path), sha256=digest or sha256_of(path), format=fmt if fmt in ("txt", "md", "pdf", "docx", "doc") else "txt",
         size=path.stat().st_size, pages=len(raw.pages) if raw and raw.paged else None,
         encoding=raw.encoding if raw else None,
     )
@@ -136,6 +128,7 @@ def parse(path: str | Path, timings: dict[str, float] | None = None) -> ParseRes
     of pipeline.limits. `timings`, when given, receives the seconds spent in each stage."""
     path = Path(path)
     reader_for(path)  # unknown suffix fails before any work
+    check_regular(path)  # a pipe or a device would block or never end
     check_size(path)
     digest = sha256_of(path)
     started = time.perf_counter()

@@ -136,6 +136,9 @@ def _title(rest: str) -> str | None:
     return sentence_case(head.strip()) if ":" in rest and len(head) <= 100 else None
 
 
+# Real documents nest at most 7-8 levels (Phần, Chương, Điều, khoản, điểm, dash, plus); a heading
+# deeper than this is text of its section, so no file can build a tree too deep to store or send.
+MAX_DEPTH = 16
 # The closing formula of a plan or directive after its last section (`Trên đây là Kế hoạch ...`, `Trên là nội dung ...`).
 _CLOSING_FORMULA = re.compile(r"^\W*Trên\s+(?:đây\s+)?là\s")
 
@@ -164,6 +167,8 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
         style, number, rest, rank = found
         if not stack and style in ("dash", "plus"):
             continue  # bullets before the first heading belong to the preamble, not the outline
+        if len(stack) >= MAX_DEPTH and stack[-1][0] < rank:
+            continue
         while stack and stack[-1][0] >= rank:
             close(stack.pop()[1], line.start)
         parent = stack[-1][1] if stack else None

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import errno
 import itertools
-import json
 import os
+import urllib.parse
+from contextlib import contextmanager
+import json
 import re
 import sqlite3
 import unicodedata
@@ -28,13 +31,15 @@ from pydantic import BaseModel
 
 from extractors.numbers import number_key
 from extractors.orgnames import issuer_key
+from pipeline.errors import StoreError
+from pipeline.files import printable
 from pipeline.textutil import fold, nfc
 import schemas
 from schemas import Document, FileError, ParseResult, Section
 
 # Modules that run or measure the pipeline without shaping what it stores.
 _NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "warm.py", "limits.py", "export.py", "review.py",
-               "serve.py", "spans.py", "dictionary.py"}
+               "serve.py", "spans.py", "dictionary.py", "files.py", "forkguard.py", "proc.py"}
 
 
 def _code_version() -> str:
@@ -57,14 +62,125 @@ _DOC_FIELDS = ("doc_type", "number", "issuer", "parent_issuer", "issued_date", "
                "page", "warnings")
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
+# Another `vanban ingest` on the same database holds the write lock for one file's transaction at a
+# time (well under a second; a few seconds for a huge file): wait for it rather than fail.
+BUSY_TIMEOUT = 60.0
+
+
+def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
+    """The database at `path`, created with its schema if needed. `readonly` (the read commands: stats,
+    search, export, refs) never writes, so it works on a database the user may not modify, and never
+    creates one. Raises StoreError with a sentence a user can act on (a folder, not a database, full disk)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA journal_mode = WAL")  # a killed writer leaves the last committed state
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file: give a file name with --db")
+    try:
+        if readonly:
+            return _open_readonly(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT))
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")  # a killed writer leaves the last committed state
+        # One transaction that takes the write lock first: a second `vanban ingest` starting at the same
+        # moment waits, then finds the tables made, instead of adding the same column twice.
+        with write_transaction(db):
+            ensure_schema(db)
+        return db
+    except (sqlite3.Error, OSError) as exc:
+        raise storage_error(exc, path) from None
+
+
+def _open_readonly(path: Path, upgrade: bool = True) -> sqlite_utils.Database:
+    if not path.exists():
+        raise StoreError(f"there is no database at {path}: `vanban ingest` makes one (or give --db)")
+    uri = "file:" + urllib.parse.quote(os.fsencode(path.resolve())) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
+        shape = _schema_shape(conn)
+    except sqlite3.OperationalError:
+        # A WAL database in a folder we cannot write has no -shm file to share; nobody can be writing
+        # to it then, so it is read as it stands.
+        conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT)
+        shape = _schema_shape(conn)
+    if not any(table == "sources" for table, _ in shape):
+        raise StoreError(f"{path} is a SQLite database, but not one vanban wrote (it has no sources table)")
+    if upgrade and not _current_shape() <= shape and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        conn.close()  # made by an older vanban: brought up to date once, as a writer would
+        open_db(path).close()
+        return _open_readonly(path, upgrade=False)
+    return sqlite_utils.Database(conn)
+
+
+def _schema_shape(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(table, column) of every table and view."""
+    names = [r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view')")]
+    return {(name, col[1]) for name in names for col in conn.execute(f"pragma table_info([{name}])")}
+
+
+@lru_cache(maxsize=1)
+def _current_shape() -> frozenset[tuple[str, str]]:
+    db = sqlite_utils.Database(memory=True)
     ensure_schema(db)
-    return db
+    return frozenset(_schema_shape(db.conn))
+
+
+def storage_error(exc: BaseException, path: str | Path | None = None) -> StoreError:
+    """What a failure of SQLite or of the disk means for the user."""
+    where = f" {path}" if path else ""
+    code = getattr(exc, "sqlite_errorcode", None)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or name == "SQLITE_FULL" or "disk is full" in text:
+        return StoreError(f"the disk holding the database{where} is full: free some space and run the same "
+                          f"command again (what was stored is kept)")
+    if name == "SQLITE_NOTADB" or "file is not a database" in text:
+        return StoreError(f"{path or 'the database'} is not a SQLite database (the file holds something else): "
+                          f"vanban does not overwrite it; give another file with --db")
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text or isinstance(exc, PermissionError):
+        return StoreError(f"the database{where} cannot be written (read-only file or folder)")
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return StoreError(f"the database{where} cannot be opened: its folder is missing or not writable")
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        return StoreError(f"the database{where} is damaged (malformed): restore it or start a new one with --db")
+    if name.startswith("SQLITE_BUSY") or "database is locked" in text:
+        return StoreError(f"the database{where} stayed locked by another process for more than "
+                          f"{BUSY_TIMEOUT:g} s")
+    if name.startswith("SQLITE_IOERR") or isinstance(exc, OSError) or code is not None and code & 0xFF == 10:
+        return StoreError(f"the database{where} could not be written: disk error ({text})")
+    return StoreError(f"the database{where} failed: {text}")
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """A failure of the database or the disk (every later file would fail too), not of one file's data."""
+    if isinstance(exc, OSError):
+        return True
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return isinstance(exc, sqlite3.Error) and (
+        name.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_CORRUPT",
+                         "SQLITE_NOTADB", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_NOMEM", "SQLITE_PERM"))
+        or any(t in str(exc) for t in ("disk is full", "disk I/O error", "readonly database", "locked")))
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that takes the write lock at its start (BEGIN IMMEDIATE), waiting up to BUSY_TIMEOUT
+    for another writer. A deferred one that reads first and writes later fails at once when another
+    process wrote in between (SQLite cannot wait there); inside a transaction, a savepoint."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -115,7 +231,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["source_paths"].create_index(["source"], if_not_exists=True)
     db["sources"].create_index(["sha256"], if_not_exists=True)
     if root_of(db) is None:
-        with db.atomic():
+        with write_transaction(db):
             db["meta"].insert({"key": "root", "value": os.getcwd()}, replace=True)
             if not new_database:
                 _relative_paths(db)
@@ -268,15 +384,15 @@ def record_copy(db: sqlite_utils.Database, path: str, source: str) -> bool:
     row = next(db.query("select source from source_paths where path = ?", [path]), None)
     if row and row["source"] == source:
         return False
-    with db.atomic():
+    with write_transaction(db):
         if db["sources"].count_where("path = ?", [path]):
-            _remove_source(db, path)
+            remove_source(db, path)
         db["source_paths"].insert({"path": path, "sha256": sha, "source": source, "seen_at": _now()}, replace=True)
         db["errors"].delete_where("path = ?", [path])
     return True
 
 
-def _remove_source(db: sqlite_utils.Database, path: str) -> None:
+def remove_source(db: sqlite_utils.Database, path: str) -> None:
     """Delete a source, keeping its content under a copy that still exists; call in a transaction."""
     copies = [r["path"] for r in db.query("select path from source_paths where source = ? and path != ? "
                                           "order by path", [path, path])]
@@ -293,7 +409,7 @@ def prune(db: sqlite_utils.Database, dry_run: bool = False) -> dict[str, list[st
     """Forget files that are gone: a source whose file is missing moves to a copy that exists, else goes with
     everything derived from it; copies and errors of missing files go. Returns what was (or would be) done."""
     done: dict[str, list[str]] = {"moved": [], "removed": [], "copies": [], "errors": []}
-    with db.atomic():
+    with write_transaction(db):
         for r in list(db.query("select path from source_paths")):
             if not abs_path(db, r["path"]).exists():
                 done["copies"].append(r["path"])
@@ -306,7 +422,7 @@ def prune(db: sqlite_utils.Database, dry_run: bool = False) -> dict[str, list[st
                                                      [r["path"]]) if abs_path(db, c["path"]).exists()), None)
             done["moved" if copy else "removed"].append(f"{r['path']} -> {copy}" if copy else r["path"])
             if not dry_run:
-                _remove_source(db, r["path"])
+                remove_source(db, r["path"])
         for r in list(db.query("select id, path from errors")):
             if not abs_path(db, r["path"]).exists():
                 done["errors"].append(r["path"])
@@ -422,10 +538,10 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
     """Store one parsed file, replacing what was stored for its path, in one transaction."""
     path = result.source.path
     sha = result.source.sha256
-    with db.atomic():
+    with write_transaction(db):
         old = db["sources"].get(path) if db["sources"].count_where("path = ?", [path]) else None
         if old and old["sha256"] != sha:
-            _remove_source(db, path)  # its old content stays stored under a copy that still has it
+            remove_source(db, path)  # its old content stays stored under a copy that still has it
         old_keys = {r["number_key"] for r in db.query("select number_key from documents where source = ?", [path])}
         delete_source(db, path)
         db["errors"].delete_where("path = ?", [path])
@@ -629,8 +745,9 @@ def _seed_agencies(db: sqlite_utils.Database) -> None:
 
 
 def record_error(db: sqlite_utils.Database, error: FileError) -> None:
-    with db.atomic():
-        db["errors"].insert({**error.model_dump(), "time": _now()})
+    row = {k: printable(v) if isinstance(v, str) else v for k, v in error.model_dump().items()}
+    with write_transaction(db):
+        db["errors"].insert({**row, "time": _now()})
 
 
 def _now() -> str:

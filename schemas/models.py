@@ -105,6 +105,9 @@ class Target(Fact):
     baseline: Optional[Baseline] = None
     value_max: Optional[float] = Field(None, description="upper end of a range: `13-13,5%` -> value 13, value_max 13.5")
     denominator: Optional[float] = Field(None, description="a ratio's whole: `77/108 xã` -> value 77, denominator 108")
+    restated: list[tuple[int, int]] = Field(
+        default_factory=list, description="spans where the document states the same target again (an annex table "
+                                          "restating the objectives): one target, one row")
 
 
 class Deadline(Fact):
@@ -112,6 +115,10 @@ class Deadline(Fact):
     recurrence: Optional[Recurrence] = None
     month: Optional[int] = None
     day: Optional[int] = None
+    time: Optional[_dt.time] = Field(None, description="time of day of the limit: `trước 17 giờ 00 phút, ngày 05/12/2025`, "
+                                                       "`trước 19h00 hằng ngày` -> 17:00, 19:00")
+    weekday: Optional[int] = Field(None, description="for a weekly limit, the day of the week, ISO numbering "
+                                                      "(Monday 1 ... Sunday 7): `thứ Sáu hằng tuần` -> 5")
 
 
 class Assignment(Fact):

@@ -191,3 +191,25 @@ def test_assignment_rows_carry_the_deadlines_of_their_rows_on_a_real_plan():
     assert row8[("Sở Công Thương", "support")] == date(2025, 12, 31)
     due = {d.date for d in doc.deadlines if d.date}
     assert all(a.deadline in due for a in doc.assignments if a.deadline)
+
+
+def test_bodies_named_in_a_note_after_a_group():
+    """`(cụ thể: ...)` names the bodies of a group; each is a row of its own. No document of ../shared/corpus
+    writes it: the form is from documents of other sources (issue 11)."""
+    rows = run("Giao các sở, ngành (cụ thể: Sở Tài chính, Sở Xây dựng) chủ trì rà soát danh mục dự án.",
+               "2025-01-02", "Tổ chức thực hiện")
+    assert {(a.agency, a.role) for a in rows} >= {("Sở Tài chính", "lead"), ("Sở Xây dựng", "lead")}
+
+
+def test_a_worked_example_names_no_body():
+    rows = run("Ví dụ: Sở A đạt 90 điểm, được xếp loại Tốt.", "2025-01-02", "Tổ chức thực hiện")
+    assert rows == []
+
+
+def test_a_decision_on_a_body_s_structure_lists_units_not_assignees():
+    from pipeline import parse
+    from tests.conftest import CORPUS
+    result = parse(CORPUS / "real" / "hanoi_2025_QD_11-2025-QD-UBND_SGDDT-chuc-nang.pdf")
+    agencies = {a.agency for d in result.documents for a in d.assignments}
+    assert not any(a.startswith("Phòng ") for a in agencies), agencies  # Điều 3. Cơ cấu tổ chức
+    assert "Sở Nội vụ" in agencies  # Điều 7: chịu trách nhiệm thi hành

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from pipeline import store
 from pipeline.cli import cli, summary_lines
-from pipeline.ingest import Selection, Summary, _store, ingest, iter_files
+from pipeline.ingest import Selection, Summary, _Batch, ingest, iter_files
 from pipeline.run import parse
 from tests.conftest import CORPUS, OUR_CORPUS, ROOT
 
@@ -64,8 +64,9 @@ def test_summary_lists_partial_files_ocr_pages_and_warnings(tmp_path):
         "ocr_pages": [1, 2], "status": "partial",
         "warnings": ["OCR confidence is low on page 2 (41/100): check its text", "encoding: windows-1258"],
         "source": base.source.model_copy(update={"path": str(tmp_path / "scan.pdf"), "sha256": "1" * 64})})
-    _store(db, scanned, summary)
-    _store(db, base, summary)
+    batch = _Batch(db, tmp_path / "v.db", summary, None)  # what the writer does with each answer
+    batch.store(scanned, None)
+    batch.store(base, None)
     assert summary.partial == [store.path_key(db, tmp_path / "scan.pdf")]
     assert summary.ocr_pages == {store.path_key(db, tmp_path / "scan.pdf"): [1, 2]}
     assert summary.low_ocr == summary.partial

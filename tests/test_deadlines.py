@@ -99,6 +99,84 @@ def test_cited_reference_spans_are_skipped():
     assert texts == ["hoàn thành trước ngày 15/3/2025"]
 
 
+# Times of day and weekdays (the issue's forms; the corpus has only the daily `trước 19h00’ hằng ngày` kind):
+# (phrase, doc date, (date, recurrence, month, day), time, weekday).
+TIMED = [
+    ("Các đơn vị gửi báo cáo trước 17 giờ 00 phút, ngày 05/12/2025.", "2025-11-20", ("2025-12-05", "", "", ""), "17:00", None),
+    ("báo cáo UBND tỉnh trước 19h00 hằng ngày", "2025-11-20", ("", "daily", "", ""), "19:00", None),
+    ("Gửi báo cáo tuần trước 15 giờ thứ Sáu hằng tuần về Văn phòng.", "2025-11-20", ("", "weekly", "", ""), "15:00", 5),
+    ("Tổ chức giao ban vào sáng thứ Hai hằng tuần.", "2025-11-20", ("", "weekly", "", ""), None, 1),
+    ("Báo cáo số liệu gửi chậm nhất vào Chủ nhật hằng tuần.", "2025-11-20", ("", "weekly", "", ""), None, 7),
+]
+
+
+@pytest.mark.parametrize("phrase,doc_date,want,at,weekday", TIMED, ids=[c[0][:40] for c in TIMED])
+def test_time_of_day_and_weekday(phrase, doc_date, want, at, weekday):
+    found = [f for f in run(phrase, doc_date, "Tổ chức thực hiện") if shape(f) == want]
+    assert found, [(f.text, shape(f)) for f in run(phrase, doc_date, "Tổ chức thực hiện")]
+    assert (found[0].time.strftime("%H:%M") if found[0].time else None) == at
+    assert found[0].weekday == weekday
+
+
+# Not time limits: what a date does there decides (data cut-off, purpose, a range of working hours).
+NOT_LIMITS = [
+    "Số liệu tính đến ngày 30/11/2025.",
+    "Để cải thiện chỉ số PCI trong năm 2025, các sở tập trung thực hiện các giải pháp.",
+    "Buổi sáng làm việc từ 7h30 đến 11h30 hằng ngày.",
+    "Báo cáo số liệu từ ngày 01/01/2025 đến ngày 30/11/2025.",
+]
+
+
+@pytest.mark.parametrize("phrase", NOT_LIMITS, ids=[p[:40] for p in NOT_LIMITS])
+def test_not_a_time_limit(phrase):
+    assert run(phrase, "2025-11-20", "Tổ chức thực hiện") == []
+
+
+CELLS = [
+    ("Tháng 3/2026", ("2026-03-31", "", "", "")),
+    ("Quý II/2026", ("2026-06-30", "", "", "")),
+    ("Năm 2025-2030", ("2030-12-31", "", "", "")),
+    ("Năm 2025 - 2026", ("2026-12-31", "", "", "")),
+    ("2025 - 2030", ("2030-12-31", "", "", "")),
+    ("Quí IV-2025", ("2025-12-31", "", "", "")),
+    ("Hằng năm", ("", "annual", "", "")),
+    ("Thường xuyên, hằng năm", ("", "annual", "", "")),
+    ("Trước ngày 15/12 hàng năm", ("", "annual", "12", "15")),
+    ("Thường xuyên", None),
+    ("Khi có phát sinh", None),
+    ("Từ năm 2026", None),
+    ("Năm 2025 và các năm tiếp theo", None),
+]
+
+
+@pytest.mark.parametrize("cell,want", CELLS, ids=[c[0] for c in CELLS])
+def test_time_column_cell(cell, want):
+    """The phrase parser a table reader calls for a task table's time column (extractors.deadlines.read_time_cell)."""
+    got = deadlines.read_time_cell(cell, date(2025, 11, 20))
+    if want is None:
+        assert got is None
+        return
+    shaped = (got["date"].isoformat() if got["date"] else "", got["recurrence"] or "", str(got["month"] or ""),
+              str(got["day"] or ""))
+    assert shaped == want
+
+
+def test_annex_time_column_on_real_plans():
+    """Task annexes: each row's time cell is a deadline (`Năm 2025-2030`, `Hằng năm`); a header row of years
+    (`Năm 2026` | `Năm 2027` | ...) and a capitalised title line (`... NĂM 2026`) are not."""
+    from pipeline import parse
+    from tests.conftest import CORPUS
+
+    def found(name):
+        return [(x.text, x.date, x.recurrence) for d in parse(CORPUS / "real" / name).documents for x in d.deadlines]
+    tw = found("tw_2025_QD_2629-QD-TTg_chinh-phu-so.md")
+    assert ("Năm 2025-2030", date(2030, 12, 31), None) in tw and ("Tháng 02/2026", date(2026, 2, 28), None) in tw
+    hcm = found("hcm_2025_QD_2820-QD-UBND.md")
+    assert any(r == "annual" and t.startswith("Hằng năm") for t, _, r in hcm)
+    assert not [t for t, _, _ in found("sonla_2025_QD_2954-QD-UBND_ban-hanh-KH-xuat-khau.md") if t.startswith("Năm 202")]
+    assert not [t for t, _, _ in found("thanhhoa_2025_KH_235-KH-UBND_quan-trac-thuy-san.md") if t.isupper()]
+
+
 VOCAB = ["trước ngày ", "chậm nhất ", "trong tháng ", "quý IV/", "hằng năm", "định kỳ 6 tháng (", "ngày ", "tháng ",
          "năm ", "/", "-", ".", ",", ";", "(", ")", " ", "\n", "Số 12/KH-UBND ngày ", "từ ", "đến ", "Uỷ ban "]
 

@@ -141,7 +141,7 @@ def test_page_limit_applies_in_the_workers(tmp_path):
 
 def test_a_worker_that_dies_is_recorded_as_a_crash_and_replaced(tmp_path):
     slow = slow_file(tmp_path)
-    worker = _Worker(_context(), Limits(timeout=60))
+    worker = _Worker(_context(), Limits(timeout=60), tmp_path, 0)
     try:
         worker.give(slow)
         time.sleep(0.2)

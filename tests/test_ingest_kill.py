@@ -32,9 +32,16 @@ def batch_folder(root: Path, n: int = 80) -> Path:
     return root
 
 
+def _as_in_a_terminal() -> None:
+    # A job started with `&` by a non-interactive shell (as CI runners may start the suite) inherits
+    # SIGINT ignored, and Python then keeps ignoring it; a batch run in a terminal never does.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def vanban(*args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_as_in_a_terminal, **kwargs)
 
 
 def ingest_cmd(folder: Path, db_path: Path) -> list[str]:

@@ -77,7 +77,7 @@ def test_no_dead_columns(corpus_db):
     # Columns the corpus has no case for (no OCR, no PDF page, no recurring weekly limit) are listed here.
     rare = {"ocr", "page", "baseline__span_start", "baseline__span_end", "baseline__text", "agency_successor",
             "cited_document_id", "ocr_pages", "page_starts", "pages", "title", "value_max", "denominator",
-            "parent_id", "section_id", "signer_authority"}
+            "parent_id", "section_id", "signer_authority", "weekday"}
     dead = []
     for table in ("sources", "documents", "sections", "blocks", *store.FACT_TABLES):
         if table in sometimes_null:

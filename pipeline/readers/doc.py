@@ -13,12 +13,12 @@ import codecs
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+from pipeline import proc as tools
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
 from pipeline.readers.docx import is_encrypted_ole, read_docx
 from pipeline.readers.text import decode, single_text
@@ -124,18 +124,14 @@ def convert_to_docx(path: Path, outdir: Path, timeout: int = CONVERT_TIMEOUT,
                f"-env:UserInstallation={profile.as_uri()}",
                "--convert-to", target, "--outdir", str(outdir), str(src)]
         env = dict(os.environ, HOME=str(profile))  # LibreOffice writes under $HOME too
-        # Its own process group: on a timeout the launcher and soffice.bin both go.
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                env=env, start_new_session=True)
+        # Its own process group, killed whole on a timeout or Ctrl-C: soffice.bin outlives the launcher.
         try:
-            stdout, stderr = proc.communicate(timeout=timeout)
+            proc = tools.run(cmd, env=env, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
             raise LimitExceeded(f"LibreOffice did not convert the file within {timeout} s") from exc
         out = outdir / f"input.{target.split(':')[0]}"
         if proc.returncode != 0 or not out.exists():
-            detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
+            detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()
             raise InputError(f"LibreOffice could not convert the file: {detail[-1] if detail else 'no output'}")
         return out
     finally:

@@ -28,6 +28,10 @@ MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed size of word/document.xml
 MIN_RATIO_SIZE = 1024 * 1024  # below this a high ratio cannot hurt
 MAX_ENTRIES = 10_000
+# XML is parsed whole (lxml needs about 10 bytes of memory per byte of XML): word/document.xml of a
+# 500-page document is 10-30 MB, styles and numbering well under 1 MB. Images are not parsed.
+MAX_DOCUMENT_XML = 64 * 1024 * 1024
+MAX_PART_XML = 16 * 1024 * 1024
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -83,6 +87,11 @@ def check_package(path: Path) -> None:
         raise LimitExceeded(
             f"the DOCX would unpack to {total / 2**20:.0f} MB (limit {MAX_TOTAL_UNCOMPRESSED // 2**20} MB): a zip bomb?"
         )
+    for info in infos:
+        limit = MAX_DOCUMENT_XML if info.filename == "word/document.xml" else MAX_PART_XML
+        if info.filename.endswith((".xml", ".rels")) and info.file_size > limit:
+            raise LimitExceeded(f"{info.filename} unpacks to {info.file_size / 2**20:.0f} MB of XML "
+                                f"(limit {limit // 2**20} MB): far larger than any Word document's")
     names = {info.filename: info for info in infos}
     main = names.get("word/document.xml")
     if main is None:
@@ -145,7 +154,7 @@ class _Styles:
                 caps=_flag(rpr, "caps"),
                 vanish=_flag(rpr, "vanish"),
                 num_id=_val(numpr, "numId"),
-                ilvl=int(ilvl) if ilvl and ilvl.isdigit() else None,
+                ilvl=_level_index(ilvl),
             )
             if el.get(_w("type")) == "paragraph" and el.get(_w("default")) in ("1", "true"):
                 self.default_paragraph = sid
@@ -181,14 +190,28 @@ class _Level:
     style: str | None = None
 
 
+# Word's own bounds: list levels 0-8, start values up to 32767. A file may claim anything
+# (w:start="2600000000" made a 10 GB letter label): values outside are read at the bound.
+MAX_LEVEL = 8
+MAX_LIST_NUMBER = 32767
+
+
+def _number_value(text: str | None, default: int | None) -> int | None:
+    if not text or not text.lstrip("-").isdigit() or len(text) > 12:
+        return default
+    return max(0, min(int(text), MAX_LIST_NUMBER))
+
+
+def _level_index(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and int(text) <= MAX_LEVEL else None
+
+
 def _parse_level(el) -> _Level:
-    start = _val(el, "start")
-    restart = _val(el, "lvlRestart")
     return _Level(
-        start=int(start) if start and start.lstrip("-").isdigit() else 1,
+        start=_number_value(_val(el, "start"), 1),
         fmt=_val(el, "numFmt") or "decimal",
         text=_val(el, "lvlText") or "",
-        restart=int(restart) if restart and restart.isdigit() else None,
+        restart=_number_value(_val(el, "lvlRestart"), None),
         legal=el.find(_w("isLgl")) is not None,
         suffix=_val(el, "suff") or "tab",
         font=_font_of(el.find(_w("rPr"))),
@@ -213,6 +236,8 @@ def _roman(n: int) -> str:
 def format_number(n: int, fmt: str) -> str:
     if fmt == "none":
         return ""
+    if n > MAX_LIST_NUMBER:  # a counter pushed past Word's range: digits, never a label of n letters
+        return str(n)
     if n <= 0 and fmt not in ("decimal", "decimalZero"):
         fmt = "decimal"
     if fmt in ("upperRoman", "lowerRoman"):
@@ -257,9 +282,9 @@ class _Numbering:
             aid = el.get(_w("abstractNumId"))
             levels = {}
             for lvl in el.iterfind(_w("lvl")):
-                ilvl = lvl.get(_w("ilvl"), "0")
-                if ilvl.isdigit():
-                    levels[int(ilvl)] = _parse_level(lvl)
+                ilvl = _level_index(lvl.get(_w("ilvl"), "0"))
+                if ilvl is not None:
+                    levels[ilvl] = _parse_level(lvl)
             self.abstract[aid] = levels
             link = _val(el, "numStyleLink")
             if link:
@@ -270,10 +295,12 @@ class _Numbering:
             overrides: dict[int, _Level] = {}
             starts: dict[int, int] = {}
             for ov in el.iterfind(_w("lvlOverride")):
-                ilvl = int(ov.get(_w("ilvl"), "0"))
-                start = _val(ov, "startOverride")
-                if start and start.isdigit():
-                    starts[ilvl] = int(start)
+                ilvl = _level_index(ov.get(_w("ilvl"), "0"))
+                if ilvl is None:
+                    continue
+                start = _number_value(_val(ov, "startOverride"), None)
+                if start is not None:
+                    starts[ilvl] = start
                 lvl = ov.find(_w("lvl"))
                 if lvl is not None:
                     overrides[ilvl] = _parse_level(lvl)
@@ -604,10 +631,8 @@ class _Extractor:
         num_id = _val(numpr, "numId") or self.styles.lookup("num_id", style_id)
         if not num_id or num_id == "0":
             return None
-        ilvl_text = _val(numpr, "ilvl")
-        if ilvl_text and ilvl_text.isdigit():
-            ilvl = int(ilvl_text)
-        else:
+        ilvl = _level_index(_val(numpr, "ilvl"))
+        if ilvl is None:
             ilvl = self.styles.lookup("ilvl", style_id)
             if ilvl is None:
                 ilvl = self.numbering.level_for_style(num_id, style_id)

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline import limits
+from pipeline import proc as tools
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
 from pipeline.readers import pdf_layout as lay
 from pipeline.readers.pdf_layout import Glyph, Row
@@ -30,6 +31,9 @@ from schemas import RawBlock, RawText
 
 OCR_DPI = 300
 OCR_TIMEOUT = 180  # seconds per page
+# An A3 page at 300 dpi is 17.4 million pixels; a larger page is rendered at a lower resolution, so a
+# PDF that declares a page of metres cannot make a gigabyte image (tesseract needs ~20 bytes a pixel).
+OCR_MAX_PIXELS = 25_000_000
 OCR_PACKAGES = "tesseract-ocr tesseract-ocr-vie"
 # A page is scanned when images cover much of it and it has (almost) no characters. A page with
 # some text and a large picture (a certificate template in an annex) keeps its text layer.
@@ -60,19 +64,27 @@ def read_pdf(path: Path) -> RawText:
     import pypdfium2 as pdfium
 
     path = Path(path)
-    _check_container(path)
+    note = _check_container(path)
     try:
         doc = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
         raise _load_error(exc) from None
     try:
-        return _read(path, doc)
+        raw = _read(path, doc)
     finally:
         doc.close()
+    if note:
+        raw.warnings.append(note)
+    return raw
 
 
-def _check_container(path: Path) -> None:
-    """A PDF starts with %PDF- and ends with %%EOF; a cut file is refused, not half read."""
+_PDF_SYNTAX = re.compile(rb"\d+\s+\d+\s+obj\b|\bendobj\b|\bendstream\b|\bxref\b|\btrailer\b|\bstartxref\b")
+
+
+def _check_container(path: Path) -> str | None:
+    """A PDF starts with %PDF- and ends with %%EOF; a cut file is refused, not half read. Bytes after
+    the last %%EOF that are not PDF (a mail footer, a download tool's padding) are ignored, as every
+    viewer does, with the returned warning; PDF objects there are an update cut short: refused."""
     size = path.stat().st_size
     if size == 0:
         raise EmptyDocument("the PDF file is empty")
@@ -80,10 +92,16 @@ def _check_container(path: Path) -> None:
         head = fh.read(1024)
         fh.seek(max(0, size - 2048))
         tail = fh.read()
-    if b"%PDF-" not in head:
-        raise InputError("not a PDF: the file does not start with a %PDF- header")
-    if b"%%EOF" not in tail.rstrip(b"\x00\r\n\t\f ")[-1024:]:
+        if b"%PDF-" not in head:
+            raise InputError("not a PDF: the file does not start with a %PDF- header")
+        if b"%%EOF" in tail.rstrip(b"\x00\r\n\t\f ")[-1024:]:
+            return None
+        fh.seek(0)
+        data = fh.read()
+    end = data.rfind(b"%%EOF")
+    if end < 0 or _PDF_SYNTAX.search(data, end + 5):
         raise InputError("the PDF is truncated or damaged: no %%EOF end marker at the end of the file")
+    return f"{size - end - 5} bytes after the PDF's end marker (%%EOF) were ignored"
 
 
 def _load_error(exc) -> InputError:
@@ -290,27 +308,40 @@ def _require_tesseract(pages: list[int]) -> None:
         )
 
 
+def ocr_dpi(width_pt: float, height_pt: float) -> float:
+    """The resolution a page is rendered at for OCR: OCR_DPI, lowered so the image stays within
+    OCR_MAX_PIXELS (a 7200 pt page at 300 dpi would be 900 million pixels)."""
+    pixels = (width_pt / 72 * OCR_DPI) * (height_pt / 72 * OCR_DPI)
+    if pixels <= OCR_MAX_PIXELS:
+        return OCR_DPI
+    return OCR_DPI * math.sqrt(OCR_MAX_PIXELS / pixels)
+
+
 def _ocr_rows(page, number: int) -> tuple[list[Row], str | None]:
     """OCR one page image with tesseract; words become glyphs so the layout rules apply to them too."""
-    image = page.render(scale=OCR_DPI / 72, grayscale=True, may_draw_forms=False).to_pil()
+    width, height = _display_size(page)
+    dpi = ocr_dpi(width, height)
+    notes = []
+    if dpi < OCR_DPI:
+        notes.append(f"page {number} is {width / 72 * 2.54:.0f} x {height / 72 * 2.54:.0f} cm, larger than a "
+                     f"document page: OCR'd at {dpi:.0f} dpi to stay within {OCR_MAX_PIXELS // 10**6} million pixels")
+    image = page.render(scale=dpi / 72, grayscale=True, may_draw_forms=False).to_pil()
     png = io.BytesIO()
     image.save(png, format="PNG", compress_level=1)
+    del image
     try:
-        out = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", "vie", "--dpi", str(OCR_DPI), "tsv"],
-            input=png.getvalue(), capture_output=True, timeout=OCR_TIMEOUT,
-        )
+        out = tools.run(["tesseract", "stdin", "stdout", "-l", "vie", "--dpi", str(round(dpi)), "tsv"],
+                        input=png.getvalue(), timeout=OCR_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise InputError(f"OCR of page {number} took longer than {OCR_TIMEOUT} s") from None
     if out.returncode != 0:
         raise InputError(f"tesseract failed on page {number}: {out.stderr.decode('utf-8', 'replace')[-300:]}")
-    runs, confs = _tsv_runs(out.stdout.decode("utf-8", "replace"), 72 / OCR_DPI)
+    runs, confs = _tsv_runs(out.stdout.decode("utf-8", "replace"), 72 / dpi)
     # Specks, seal edges and table borders come out as lines of bars and quotes: no text.
     runs = [r for r in runs if any(ch.isalnum() for g in r for ch in g.text)]
-    note = None
     if confs and sum(confs) / len(confs) < 60:
-        note = f"OCR confidence is low on page {number} ({sum(confs) / len(confs):.0f}/100): check its text"
-    return lay.rows_from_runs(runs), note
+        notes.append(f"OCR confidence is low on page {number} ({sum(confs) / len(confs):.0f}/100): check its text")
+    return lay.rows_from_runs(runs), "; ".join(notes) or None
 
 
 def _tsv_runs(tsv: str, scale: float) -> tuple[list[list[Glyph]], list[float]]:

@@ -19,6 +19,16 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in sample or len(_CONTROL.findall(sample.decode("latin-1"))) > len(sample) * 0.01
 
 
+def _no_nul(text: str, encoding: str) -> tuple[str, str]:
+    """Text has no NUL characters: one anywhere (not only in the first 64 KB sampled) means binary data
+    or a file cut and padded, and a NUL stored as text breaks every tool that reads it later."""
+    at = text.find("\x00")
+    if at >= 0:
+        raise DecodeError(f"the file holds binary data, not text: a NUL character at character {at:,} "
+                          f"of {len(text):,}")
+    return text, encoding
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     # UTF-16 text has NUL high bytes on one side only (Latin and Vietnamese letters); NULs on both
     # sides are binary, not text.
@@ -40,22 +50,24 @@ def decode(data: bytes) -> tuple[str, str]:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
-                return data.decode(enc), enc
+                return _no_nul(data.decode(enc), enc)
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"the file starts with a {enc} byte-order mark but is not valid {enc}: {exc}") from exc
     text = _utf16_without_bom(data)
     if text is not None:
-        return text, "utf-16"
+        return _no_nul(text, "utf-16")
     if _looks_binary(data):
         raise DecodeError("the file holds binary data (NUL or control bytes), not text")
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    else:
+        return _no_nul(text, "utf-8")
     # Windows-1258 writes tones as combining marks; accept it only when the result reads as Vietnamese.
     text = data.decode("cp1258", errors="replace")
     if "\ufffd" not in text and len(_VIET.findall(unicodedata.normalize("NFD", text))) >= max(3, len(text) // 100):
-        return text, "cp1258"
+        return _no_nul(text, "cp1258")
     raise DecodeError(
         f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}), UTF-16 or Windows-1258 Vietnamese text"
     )
