@@ -855,6 +855,15 @@ def vn_case(caps: str) -> str:
     return out[:1].upper() + out[1:]
 
 
+def office_case(caps: str) -> str:
+    """A person's office in capitals as running text writes it: `PHÓ CHỦ TỊCH` -> `Phó Chủ tịch`, `THỦ TƯỚNG` ->
+    `Thủ tướng` (the office, not the body `Thủ tướng Chính phủ` that vn_case would name)."""
+    if not is_upper_line(caps):
+        return caps
+    out = _vocab_case(" ".join(caps.split()))
+    return out[:1].upper() + out[1:]
+
+
 def _vocab_case(text: str) -> str:
     """Words in capitals: known bodies, head and title words in their vocabulary spelling, the rest lower case."""
     ts = Tokens(text, 0, lines=True)
