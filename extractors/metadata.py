@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.vocab import type_by_name
-from extractors.numbers import header_number, type_of_number
+from extractors.numbers import header_number, number_key, type_of_number
 from extractors.orgnames import (ADMIN_UNITS, expand_abbreviations, is_org_line, locality, office_case, org_line_start,
                                  read_org, title_at, title_case, vn_case)
 from pipeline.segment import (AUTHORITY, MOTTO, Line, heading_of, is_closing_line, is_signer_title, is_type_title,
@@ -391,22 +391,46 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             meta.issued_date = parse_date(m.group(1))
             meta.warnings.append(f"date taken from the adoption clause {m.group(0)!r}")
     meta.signer = _signer(closing)
+    caption = _site_caption(closing, meta.number)
+    if caption is not None:  # what the web site appended ends the document, inside an annex too
+        closing = [l for l in closing if l.start < caption]
+        end = max(close_at, _rstrip_at(text, start, caption))
     meta.annexes = _annexes(closing, end)
     meta.end = end if meta.annexes else _closing_end(closing, end)
     return meta
 
 
+def _rstrip_at(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+# A web site's caption of the document it shows, printed after it: its type and number without `số`, and its year
+# (`Kế hoạch 980/KH-UBND năm 2025 thực hiện ... do tỉnh Nghệ An ban hành`); the site's notices follow.
+_CAPTION = re.compile(r"^(?P<type>[^\d\n]{3,30}?)\s+(?P<number>\d[\w.]*(?:[/\-][\w.&]+)+)\s+năm\s+\d{4}\b")
+# Lines of a web page, not of a document: contact labels, copyright notices.
+_WEB_LINE = re.compile(r"^(?:(?:Địa chỉ|Điện thoại|E-?mail|Fax|Hotline|Website|Mã số thuế)\s*:\s*$|.*(?:©|Copyright))",
+                       re.IGNORECASE)
+
+
+def _site_caption(closing: list[Line], number: str | None) -> int | None:
+    """Where a web site's caption of this document starts among the lines after its body, if it has one."""
+    for line in closing:
+        m = _CAPTION.match(line.text)
+        if m and type_by_name().get(fold(m.group("type"))) \
+                and (number is None or number_key(m.group("number")) == number_key(number)):
+            return line.start
+    return None
+
+
 def _closing_end(closing: list[Line], end: int) -> int:
-    """End of the signature and `Nơi nhận` block. What a web page appended after it (notices, contact
-    details) is not part of the document."""
+    """End of the document after the signature and `Nơi nhận` block: what follows them before the next document
+    (footnotes, a signature marked `(Đã ký)`, tables of forms) belongs to it, up to a line of a web page
+    (contact details, a copyright notice) where the page's text starts."""
     last = None
     for line in closing:
-        t = line.text
-        part_of_closing = (
-            is_closing_line(t) or t.startswith(("-", "+", "•")) or is_person_name(t)
-            or (is_upper_line(t) and len(t) < 60) or (t[:1].islower() and len(t) < 12)  # typist's initials
-        )
-        if not part_of_closing:
+        if _WEB_LINE.match(line.text):
             break
         last = line
     return last.end if last is not None else end
