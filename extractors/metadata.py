@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.vocab import type_by_name
-from extractors.numbers import header_number, type_of_number
-from extractors.orgnames import (ADMIN_UNITS, expand_abbreviations, is_org_line, locality, org_line_start, read_org,
-                                 title_at, title_case, vn_case)
+from extractors.numbers import header_number, number_key, type_of_number
+from extractors.orgnames import (ADMIN_UNITS, expand_abbreviations, is_org_line, locality, office_case, org_line_start,
+                                 read_org, title_at, title_case, vn_case)
 from pipeline.segment import (AUTHORITY, MOTTO, Line, heading_of, is_closing_line, is_signer_title, is_type_title,
                               lines_of)
 from pipeline.textutil import fold, is_upper_line, parse_date, tone_key
@@ -45,7 +45,8 @@ class Meta:
 
 
 def _type_of_title(text: str) -> str | None:
-    return type_by_name().get(fold(text.strip(" .")))
+    key = fold(text.strip(" ."))
+    return type_by_name().get(key) or type_by_name().get(re.sub(r"\s+hanh dong$", "", key))
 
 
 def _subject_text(parts: list[str]) -> str | None:
@@ -121,15 +122,94 @@ is_signer_role = is_signer_title
 _SIGNED = re.compile(r"\s*[\(\[]\s*(?:đã\s+ký|đã\s+ký\s+và\s+đóng\s+dấu|ký)\s*[\)\]]\s*|^\s*(?:đã\s+ký)\s*$", re.IGNORECASE)
 
 
+def _trailing_name(piece: str) -> tuple[str, str | None]:
+    """`THỨ TRƯỞNG Nguyễn Trường Sơn` -> (`THỨ TRƯỞNG`, `Nguyễn Trường Sơn`): a signature run onto one line
+    (crawled and converted texts) ends with the signer's name after the capitals of the authority and title."""
+    words = piece.split()
+    for k in range(1, len(words) - 1):
+        head, name = " ".join(words[:k]), " ".join(words[k:])
+        if not is_upper_line(head):
+            break
+        if all(len(w) == 1 or not is_upper_line(w) for w in words[k:]) and is_person_name(name):
+            return head, name
+    return piece, None
+
+
+def _is_title_run(text: str) -> bool:
+    """`THỨ TRƯỞNG`, `BỘ TRƯỞNG, CHỦ NHIỆM`: one or more offices, nothing else."""
+    parts = [p.strip() for p in text.split(",")]
+    return all(p and title_at(p) == len(p) for p in parts)
+
+
+def _split_offices(head: str) -> list[str]:
+    """The offices of a line in capitals: `KT. BỘ TRƯỞNG THỨ TRƯỞNG` is the authority `KT. BỘ TRƯỞNG` and the
+    signer's title `THỨ TRƯỞNG`; `TM. ỦY BAN NHÂN DÂN CHỦ TỊCH` the authority and `CHỦ TỊCH`."""
+    m = AUTHORITY.match(head)
+    if not m:
+        return [head]
+    rest = head[m.end():]
+    n = title_at(rest)
+    if not n:
+        org = org_line_start(rest)
+        n = org.end if org is not None else 0
+    tail = rest[n:].strip()
+    if n and tail and _is_title_run(tail):
+        return [head[:m.end() + n].rstrip(), tail]
+    return [head]
+
+
+def _signature_pieces(text: str) -> list[str]:
+    """Authorities, title and name of one closing line, in order. `KT. CHỦ TỊCH PHÓ CHỦ TỊCH` joined on one line
+    is split before each authority and role word; `(Đã ký)` after the title in Word files marks the signature and
+    is not part of the title; `KT. BỘ TRƯỞNG THỨ TRƯỞNG Nguyễn Văn A` (the whole block on one line) gives its name too."""
+    plain = _SIGNED.sub(" ", text).strip()
+    out: list[str] = []
+    for part in re.split(r"\s+(?=(?:KT|TM|T/M|TL|TUQ)(?:\s*\.|\s))", plain):
+        head, name = _trailing_name(part)
+        for office in _split_offices(head):
+            out.extend(p for p in re.split(r"\s+(?=PHÓ\s)", office) if p)
+        if name:
+            out.append(name)
+    return out
+
+
+def _glued_signature(text: str) -> list[str]:
+    """A crawled page may run the signature onto the last line of the `Nơi nhận` list: `- Lưu: VT, ĐMDN (2b).
+    Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng`. The offices in capitals and the name that end the line."""
+    words = text.split()
+    for j in range(1, len(words) - 2):
+        if not (is_upper_line(words[j]) and words[j][:1].isalpha()) or is_upper_line(words[j - 1]):
+            continue
+        head, name = _trailing_name(" ".join(words[j:]))
+        if name and (_is_title_run(head) or AUTHORITY.match(head)):
+            return [p for o in _split_offices(head) for p in re.split(r"\s+(?=PHÓ\s)", o)] + [name]
+    return []
+
+
+def _bare_signature(lines: list[Line], i: int) -> bool:
+    """A signature with no `KT.`/`TM.` and no `Nơi nhận` before it (`THỦ TƯỚNG` / `Lê Minh Hưng`): a line that is
+    only an office in capitals, the signer's name within the next lines (a seal or `(Đã ký)` may stand between)."""
+    text = lines[i].text.strip()
+    if not (is_upper_line(text) and _is_title_run(text)):
+        return False
+    for nxt in lines[i + 1:i + 4]:
+        t = _SIGNED.sub(" ", nxt.text).strip()
+        if is_person_name(t) and not is_upper_line(t):
+            return True
+        if re.search(r"\w{2}", t):
+            return False
+    return False
+
+
 def _signer(closing: list[Line]) -> Signer | None:
     pieces: list[str] = []
     for line in closing:
-        if not line.text or line.text.startswith(("-", "+", "Nơi nhận", "NƠI NHẬN")):
+        if not line.text or line.text.startswith(("Nơi nhận", "NƠI NHẬN")):
             continue
-        # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" joined on one line: split before each authority and role word;
-        # "(Đã ký)" after the title in Word files marks the signature, it is not part of the title
-        plain = _SIGNED.sub(" ", line.text).strip()
-        pieces.extend(p for p in re.split(r"\s+(?=(?:KT|TM|T/M|TL|TUQ)(?:\s*\.|\s))|\s+(?=PHÓ\s)", plain) if p)
+        if line.text.startswith(("-", "+")):
+            pieces.extend(_glued_signature(line.text))
+            continue
+        pieces.extend(_signature_pieces(line.text))
     authorities: list[str] = []
     title = name = None
     for piece in pieces:
@@ -145,11 +225,16 @@ def _signer(closing: list[Line]) -> Signer | None:
     last = AUTHORITY.sub("", authorities[-1]) if authorities else None
     if title is None and last and title_at(last):
         title = last  # "KT. CHỦ TỊCH" alone: the title is the role signed for
-    authority = ", ".join(m.group(1) + (". " if m.group(1) != "T/M" else " ") + vn_case(a[m.end():])
+    authority = ", ".join(m.group(1) + (". " if m.group(1) != "T/M" else " ") + _office_or_body(a[m.end():])
                           for a in authorities if (m := AUTHORITY.match(a))) or None
     if name and is_upper_line(name):
         name = " ".join(w[:1] + w[1:].lower() for w in name.split())
-    return Signer(name=name, title=vn_case(title) if title else None, authority=authority)
+    return Signer(name=name, title=_office_or_body(title) if title else None, authority=authority)
+
+
+def _office_or_body(caps: str) -> str:
+    """`THỦ TƯỚNG` signed as or for is the office `Thủ tướng`; `ỦY BAN NHÂN DÂN` is a body."""
+    return office_case(caps) if _is_title_run(caps.strip()) else vn_case(caps)
 
 
 def read_metadata(text: str, start: int, end: int) -> Meta:
@@ -161,7 +246,7 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
     # Closing block: from the first closing line after some body text to the end.
     close_at = end
     for i, l in enumerate(nonblank):
-        if i > 3 and is_closing_line(l.text):
+        if i > 3 and (is_closing_line(l.text) or _bare_signature(nonblank, i)):
             close_at = l.start
             break
     # An annex heading ends the body even where no signature is printed (resolutions, attached plans).
@@ -306,22 +391,46 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             meta.issued_date = parse_date(m.group(1))
             meta.warnings.append(f"date taken from the adoption clause {m.group(0)!r}")
     meta.signer = _signer(closing)
+    caption = _site_caption(closing, meta.number)
+    if caption is not None:  # what the web site appended ends the document, inside an annex too
+        closing = [l for l in closing if l.start < caption]
+        end = max(close_at, _rstrip_at(text, start, caption))
     meta.annexes = _annexes(closing, end)
     meta.end = end if meta.annexes else _closing_end(closing, end)
     return meta
 
 
+def _rstrip_at(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+# A web site's caption of the document it shows, printed after it: its type and number without `số`, and its year
+# (`Kế hoạch 980/KH-UBND năm 2025 thực hiện ... do tỉnh Nghệ An ban hành`); the site's notices follow.
+_CAPTION = re.compile(r"^(?P<type>[^\d\n]{3,30}?)\s+(?P<number>\d[\w.]*(?:[/\-][\w.&]+)+)\s+năm\s+\d{4}\b")
+# Lines of a web page, not of a document: contact labels, copyright notices.
+_WEB_LINE = re.compile(r"^(?:(?:Địa chỉ|Điện thoại|E-?mail|Fax|Hotline|Website|Mã số thuế)\s*:\s*$|.*(?:©|Copyright))",
+                       re.IGNORECASE)
+
+
+def _site_caption(closing: list[Line], number: str | None) -> int | None:
+    """Where a web site's caption of this document starts among the lines after its body, if it has one."""
+    for line in closing:
+        m = _CAPTION.match(line.text)
+        if m and type_by_name().get(fold(m.group("type"))) \
+                and (number is None or number_key(m.group("number")) == number_key(number)):
+            return line.start
+    return None
+
+
 def _closing_end(closing: list[Line], end: int) -> int:
-    """End of the signature and `Nơi nhận` block. What a web page appended after it (notices, contact
-    details) is not part of the document."""
+    """End of the document after the signature and `Nơi nhận` block: what follows them before the next document
+    (footnotes, a signature marked `(Đã ký)`, tables of forms) belongs to it, up to a line of a web page
+    (contact details, a copyright notice) where the page's text starts."""
     last = None
     for line in closing:
-        t = line.text
-        part_of_closing = (
-            is_closing_line(t) or t.startswith(("-", "+", "•")) or is_person_name(t)
-            or (is_upper_line(t) and len(t) < 60) or (t[:1].islower() and len(t) < 12)  # typist's initials
-        )
-        if not part_of_closing:
+        if _WEB_LINE.match(line.text):
             break
         last = line
     return last.end if last is not None else end

@@ -81,8 +81,8 @@ def issuer_of_code(code: str | None) -> str | None:
 # --- numbers --------------------------------------------------------------------------------------
 
 def clean_number(raw: str) -> str:
-    """As printed, spaces removed; an en dash is a hyphen."""
-    return re.sub(r"\s+", "", raw).replace("–", "-")
+    """As printed, spaces removed; an en dash, or an underscore typed for one, is a hyphen."""
+    return re.sub(r"\s+", "", raw).replace("–", "-").replace("_", "-")
 
 
 _HEADER_NUMBER = re.compile(r"\d[\w.]*(?:\s*[/\-&]\s*[\w.]+)*-?")

@@ -30,10 +30,14 @@ from schemas import Reference
 
 _SP = r"[ \t_]"  # word separator: word-segmented texts join syllables with "_"
 # A code segment of a number: ASCII letters, digits, Đ; `&` joins parts (`BNN&MT`, `QLN& TTBĐS`).
-_SEG = r"[A-Za-z0-9Đđ]+(?:&[ \t]?[A-Za-z0-9Đđ]+)*(?!\w)"
-# Separator: `/` or `-`, with a stray space on one side at most (`1965 -CV`, `57- NQ`); ` - ` is a dash, not part of a number.
-_SEP = r"(?:[ \t][/\-–](?![ \t])|[/\-–][ \t]?)"
-_NUMBER = re.compile(rf"(?<![\w/\-–.])(?P<serial>\d{{1,6}})(?P<rest>(?:{_SEP}{_SEG})+)")
+_SEG = r"[A-Za-z0-9Đđ]+(?:&[ \t]?[A-Za-z0-9Đđ]+)*(?![^\W_])"
+# Separator: `/` or `-`, with a stray space on one side at most (`1965 -CV`, `57- NQ`); ` - ` is a dash, not part of a
+# number. A line may break after it (`Kế hoạch số 185/KH-` / `UBND`) before a code in capitals; an underscore typed for
+# a hyphen joins two codes in capitals (`10/2007/QĐ_BKHCN`), while word-segmented texts join a number to the next
+# word with it (`QĐ-TTg_ngày`).
+_SEP = r"(?:[ \t][/\-–](?![ \t])|[/\-–][ \t]?|[/\-–]\n(?=[A-ZĐ])|_(?=[A-ZĐ][A-ZĐ0-9]+(?![^\W_])))"
+# The serial may have a decimal part (`66.2/2025/NQ-CP`).
+_NUMBER = re.compile(rf"(?<![\w/\-–.])(?P<serial>\d{{1,6}}(?:\.\d{{1,2}}(?=/))?)(?P<rest>(?:{_SEP}{_SEG})+)")
 _DATE = (r"(?P<date>\d{1,2}[ \t]*[/\-.][ \t]*\d{1,2}[ \t]*[/\-.][ \t]*\d{4}"
          rf"|\d{{1,2}}{_SP}+tháng{_SP}+\d{{1,2}}{_SP}+năm{_SP}+\d{{4}})")
 _DATE_AFTER = re.compile(rf"[ \t]*,?[ \t]*ngày{_SP}*{_DATE}", re.IGNORECASE)
@@ -41,10 +45,10 @@ _YEAR_AFTER = re.compile(rf"[ \t]*,?{_SP}*năm{_SP}+(?P<year>\d{{4}})(?!\d)", re
 # `của <issuer>`; a Party resolution names the plenum instead: `, Hội nghị lần thứ tám Ban Chấp hành Trung ương ...`
 _OF = re.compile(rf"[ \t]*,?{_SP}*(?:\((?:khóa|khoá)\s+[IVXLC]+\){_SP}*)?"
                  rf"(?:của{_SP}+|(?:của{_SP}+)?Hội{_SP}+nghị{_SP}+lần{_SP}+thứ{_SP}+\w+{_SP}+(?:của{_SP}+)?)", re.IGNORECASE)
-_SO_BEFORE = re.compile(rf"(?<!\w)số{_SP}*$", re.IGNORECASE)
+_SO_BEFORE = re.compile(r"(?<!\w)số[\s_]*$", re.IGNORECASE)  # a line may break after `số`
 _ENCLOSED_BEFORE = re.compile(r"kèm\s+theo\s*$", re.IGNORECASE)
 # Words that may stand between a type word and `số`/the number without making the type word doubtful.
-_TYPE_MODIFIERS = {"hanh dong", "lien tich", "lien bo"}
+_TYPE_MODIFIERS = {"hanh dong", "lien tich", "lien bo", "phoi hop"}  # `Quy chế phối hợp số 49/QCPH-...`
 _MAX_GAP = 5  # words between a type word and `số`: `Kết luận liên ngành Tư pháp Trung ương số 23/KL-LNTPTW`
 
 
@@ -64,6 +68,7 @@ class Citation:
     enclosed: bool = False  # `kèm theo <type> số ...`: the document travels with the citing one
     issuer_from_code: bool = False  # the issuer was not written: it comes from the number's code or the type
     note_start: int | None = None  # where `Kèm theo` starts, for an enclosed citation
+    number_at: int | None = None  # where the number starts, for a numbered citation
 
 
 # --- finding citations ----------------------------------------------------------------------------
@@ -157,7 +162,7 @@ def _numbered(text: str, lo: int, hi: int, context: str | None) -> Iterator[Cita
         doc_type = word_type if (typed and typed[2] and word_type) else (code_type or word_type)
         if word_type and code_type and code_type.startswith(word_type + "_"):
             doc_type = code_type  # `Thông tư số 60/2003/TTLT-BNV-BTC`: the code is the more precise type
-        cit = Citation(start=start, end=m.end(), doc_type=doc_type, number=number)
+        cit = Citation(start=start, end=m.end(), doc_type=doc_type, number=number, number_at=m.start())
         cit.caps = is_caps(text[start:m.end()])
         note = _ENCLOSED_BEFORE.search(text, max(lo, start - 20), start)
         if note:  # `(Kèm theo Chương trình số ...)`: the note is kept for the cover-letter step's warning
@@ -192,13 +197,24 @@ _LAW = re.compile(r"(?<![\w])(?P<type>Bộ luật|Bộ Luật|Luật|Pháp lện
 _LAW_NOT_NAME = {"và", "vào", "thuộc", "trong", "theo", "hoặc", "này", "đã", "được", "có", "của", "cho", "với", "để",
                  "tại", "trên", "nêu", "sẽ", "là", "đó", "hiện", "mới", "khi", "số", "bao", "năm", "ngày", "trở",
                  "chuyên", "đến", "đối", "từ", "cũng", "do", "phải", "tới", "như", "về", "ra", "thì", "mà"}
+# Lower-case words that end a law's name. `số` ends it only before a number (`Luật Đất đai số 31/2024/QH15`, not
+# `Luật Chuyển đổi số`); `sửa đổi` after a name is the revision, not the name (`Luật Quy hoạch sửa đổi`); a plural
+# word starts a clause (`sửa đổi Luật Quy hoạch và xây dựng các văn bản ...`).
 _LAW_STOPS = tuple(s.split() for s in (
-    "ngày", "năm", "số", "và các", "và những", "được", "đã", "có", "do", "thuộc", "cho", "để", "với", "khi", "tại",
+    "ngày", "năm", "và các", "và những", "được", "đã", "có", "do", "thuộc", "cho", "để", "với", "khi", "tại",
     "trên", "theo", "trong", "bảo đảm", "đảm bảo", "ban hành", "hướng dẫn", "quy định", "của", "này", "sẽ", "ước",
     "là", "nhằm", "sát với", "hiện hành", "thi hành", "triển khai", "vào", "về", "đến", "từ", "cũng", "phải", "như",
     "sau", "trước", "nêu", "và các", "đối với", "gồm", "yêu cầu", "hiệu lực", "thông qua", "qua", "tới", "mà",
     "chưa", "còn", "đang", "cần", "vẫn", "luôn", "góp phần", "tạo", "thì", "và pháp luật", "và văn bản",
+    "sửa đổi", "các", "những",
 ))
+# A stop word that goes on with the name: the start of a fixed phrase of a law's name (`Pháp lệnh Ưu đãi người có
+# công với cách mạng`, `Luật Đầu tư theo phương thức đối tác công tư`), the second syllable of a word (`Luật Trí tuệ
+# nhân tạo`, `đào tạo`).
+_LAW_GOES_ON = ("có công", "theo phương thức")
+_LAW_COMPOUNDS = ("nhân tạo", "đào tạo", "sáng tạo", "cải tạo", "chế tạo", "kiến tạo")
+# The words right before a law still to be written: a task (`Nghiên cứu, xây dựng Luật Chuyển đổi số`), not a cited text.
+_DRAFTING = re.compile(r"(?:^|\s)(?:xay dung|du thao|soan thao|du an|chua ban hanh)$")
 _LAW_TYPES = {"Bộ luật": "bo_luat", "Bộ Luật": "bo_luat", "Luật": "luat", "Pháp lệnh": "phap_lenh", "Hiến pháp": "hien_phap"}
 
 
@@ -207,77 +223,195 @@ def _law_stops() -> frozenset:
     return phrase_set(_LAW_STOPS)
 
 
+@lru_cache(maxsize=None)
+def _law_goes_on() -> tuple[frozenset, frozenset]:
+    return phrase_set(_LAW_GOES_ON), phrase_set(_LAW_COMPOUNDS)
+
+
 def _law_stop(words: list[str], i: int) -> bool:
-    if [w.lower() for w in words[i:i + 2]] == ["có", "công"]:
-        return False  # `Pháp lệnh Ưu đãi người có công với cách mạng`
+    phrases, compounds = _law_goes_on()
+    if starts_with(words, i, phrases):
+        return False
+    if i > 0 and (tone_key(words[i - 1].lower()), tone_key(words[i].lower())) in compounds:
+        return False
+    if words[i].lower() == "số":
+        return i + 1 < len(words) and words[i + 1][:1].isdigit()
     return words[i][:1].islower() and starts_with(words, i, _law_stops())
 
 
-def _named_laws(text: str, lo: int, hi: int, context: str | None) -> Iterator[Citation]:
-    """Laws cited by name: `Luật Người khuyết tật`, `Luật Phòng, chống ma túy`, `Bộ luật Lao động`."""
+def _clause_follows(words: list[str], newline: list[bool], j: int) -> bool:
+    """The words after a `và` inside a name hold a plural word before the name could end: a clause
+    (`Luật Quy hoạch và xây dựng các văn bản`), not the second half of a name (`Luật Phí và lệ phí`)."""
+    k = j
+    while k < len(words) and k - j < 8 and re.match(r"\w", words[k]) and not (k > j and newline[k]):
+        if words[k].lower() in ("các", "những"):
+            return True
+        if k > j and _law_stop(words, k):
+            return False
+        k += 1
+    return False
+
+
+def _name_end(words: list[str], newline: list[bool], i0: int, in_list: bool = False) -> int:
+    """Index after the last word of a law's name whose first word is words[i0] (i0 when there is none).
+    newline[k]: a line break stands before words[k]. in_list: inside an amending law's list of titles,
+    where a comma before a lower-case word goes on with the name however long it is (`Luật Thuế xuất
+    khẩu, thuế nhập khẩu, Luật Đầu tư`): the titles are set apart by `, Luật`."""
+    taken = i = i0
+    while i < len(words) and i - i0 < 14:
+        w = words[i]
+        if i > i0 and newline[i]:
+            break
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if not re.match(r"\w", w):
+            if w == "," and (i - i0 <= 2 or in_list) and nxt[:1].islower() and not _law_stop(words, i + 1):
+                i += 1  # `Luật Phòng, chống ma túy`, `Luật bảo vệ, chăm sóc và giáo dục trẻ em`
+                continue
+            break
+        if i > i0 and _law_stop(words, i):
+            break
+        if w.lower() == "và":
+            if nxt and not _law_stop(words, i + 1) and not (is_cap(nxt) and is_type_word_at(words, i + 1)) \
+                    and not _clause_follows(words, newline, i + 1):
+                i += 1
+                continue
+            break
+        if i > i0 and is_cap(w) and is_type_word_at(words, i):
+            break
+        i += 1
+        taken = i
+    return taken
+
+
+def _law_word(words: list[str], j: int) -> int:
+    """Tokens of the type word of a law at words[j] (`Luật`, `Bộ luật`), 0 if none."""
+    if j < len(words) and fold_word(words[j]) == "luat":
+        return 1
+    if j + 1 < len(words) and fold_word(words[j]) == "bo" and fold_word(words[j + 1]) == "luat":
+        return 2
+    return 0
+
+
+def _amended_list(words: list[str], newline: list[bool]) -> int | None:
+    """Where the list of amended laws starts in an amending law's name (`sửa đổi, bổ sung một số điều của
+    Luật ...`, `sửa đổi, bổ sung Luật ...`, `sửa đổi, bổ sung Điều 6 ... của Luật ...`), None if none."""
+    if [fold_word(w) for w in words[:2]] != ["sua", "doi"]:
+        return None
+    for j in range(2, min(len(words), 24)):
+        if newline[j] or words[j] in (";", ".", ":", "("):
+            return None
+        if _law_word(words, j) and (fold_word(words[j - 1]) in ("cua", "sung") or j == 2):
+            return j
+    return None
+
+
+@dataclass
+class _Law:
+    """A law named in the text: the span of its name, its title, where the number after it (`số N`) starts."""
+
+    start: int
+    end: int
+    title: str
+    number_at: int | None = None
+
+
+def _named_laws(text: str, lo: int, hi: int, context: str | None) -> Iterator[tuple[Citation, _Law | None, list[_Law]]]:
+    """Laws cited by name: `Luật Người khuyết tật`, `Luật Phòng, chống ma túy`, `Bộ luật Lao động`. Each comes
+    with the number written after its name, if any (`Luật Tổ chức chính quyền địa phương số 72/2025/QH15`: the
+    numbered citation is that law), and, for an amending law, the laws of its title: an amending law's title is
+    one citation (`Luật sửa đổi, bổ sung một số điều của Luật Quy hoạch, Luật Đầu tư ... và Luật Đấu thầu`),
+    never one per law named in it, and a number after the one law it amends is its own (`... của Luật Xây dựng
+    số 62/2020/QH14`)."""
+    resume = lo
     for m in _LAW.finditer(text, lo, hi):
+        if m.start() < resume:
+            continue  # a law named inside an amending law's title
         before = text[max(lo, m.start() - 30):m.start()]
         prev = re.split(r"[\s_]+", before.rstrip())[-1] if before.strip() else ""
         if prev and prev[-1:].isalpha() and is_cap(prev) and before[-1:] in " _":
             continue  # `Dân Luật Việt Nam`, `Pháp Luật`: part of another name
+        if _DRAFTING.search(fold(before)):
+            continue
         if m.group("type") == "Hiến pháp":  # the constitution has no name: it is known by its year
             y = _YEAR_AFTER.match(text, m.end(), hi)
             if y:
                 title = " ".join(text[m.start():y.end()].split())
                 yield Citation(start=m.start(), end=y.end(), doc_type="hien_phap", title=title,
-                               issuer=sole_issuer().get("hien_phap"), issuer_from_code=True)
+                               issuer=sole_issuer().get("hien_phap"), issuer_from_code=True), None, []
             continue
-        window = text[m.end():min(hi, m.end() + 200)]
+        base = m.end()
+        window = text[base:min(hi, base + 400)]
         matches = list(TOKEN.finditer(window))
         words = [t.group() for t in matches]
         if not words or not re.match(r"\w", words[0]) or words[0].isdigit():
             continue
-        if words[0].lower() in _LAW_NOT_NAME or _law_stop(words, 0):
+        newline = [k > 0 and "\n" in window[matches[k - 1].end():matches[k].start()] for k in range(len(words))]
+        head = _amended_list(words, newline)
+        if head is None and (words[0].lower() in _LAW_NOT_NAME or _law_stop(words, 0)):
             continue
-        amending = fold(" ".join(words[:2])) == "sua doi"
-        taken = 0
-        i = 0
-        while i < len(words) and i < (24 if amending else 14):
-            w = words[i]
-            if i > 0 and "\n" in window[matches[i - 1].end():matches[i].start()]:
-                break
-            nxt = words[i + 1] if i + 1 < len(words) else ""
-            if not re.match(r"\w", w):
-                if w == "," and i <= 2 and nxt[:1].islower() and nxt.lower() not in ("các", "những") \
-                        and not _law_stop(words, i + 1):
-                    i += 1  # `Luật Phòng, chống ma túy`, `Luật bảo vệ, chăm sóc và giáo dục trẻ em`
+
+        def pos(k: int) -> int:
+            return base + matches[k].start()
+
+        def end_of(k: int) -> int:  # end of words[k - 1]
+            return base + matches[k - 1].end()
+
+        def number_after(k: int) -> int | None:
+            if k + 1 < len(words) and words[k].lower() == "số" and words[k + 1][:1].isdigit():
+                return pos(k + 1)
+            return None
+
+        laws: list[_Law] = []
+        if head is not None:
+            j = head
+            while True:
+                n = _law_word(words, j)
+                e = _name_end(words, newline, j + n, in_list=True) if n else j
+                if e == j + n:
+                    break
+                at = number_after(e)
+                laws.append(_Law(pos(j), end_of(e), " ".join(text[pos(j):end_of(e)].split()), at))
+                e += 2 if at is not None else 0
+                if e + 1 < len(words) and (words[e] == "," or words[e].lower() == "và") and not newline[e + 1] \
+                        and _law_word(words, e + 1):
+                    j = e + 1
                     continue
-                if w == "," and amending and fold(nxt) == "bo":
-                    i += 1  # `Luật sửa đổi, bổ sung một số điều của Luật ...`
-                    continue
                 break
-            if amending and fold(w) in ("cua", "luat", "so", "mot", "dieu"):
-                taken = i + 1
-                i += 1
+            if not laws:
                 continue
-            if i > 0 and _law_stop(words, i):
-                break
-            if w.lower() == "và":
-                if nxt and not _law_stop(words, i + 1) and nxt.lower() not in ("các", "những") \
-                        and not (is_cap(nxt) and is_type_word_at(words, i + 1)):
-                    i += 1
-                    continue
-                break
-            if i > 0 and is_cap(w) and is_type_word_at(words, i):
-                break
-            taken = i + 1
-            i += 1
-        if not taken:
-            continue
-        name_end = m.end() + matches[taken - 1].end()
-        title = " ".join(text[m.start():name_end].replace("_", " ").split())
+            name_end = end_of(e)
+            own = laws[0].number_at if len(laws) == 1 else None
+            if own is not None:
+                name_end = laws[0].end
+            title = " ".join(text[m.start():name_end].replace("_", " ").split())
+            whole = _Law(m.start(), name_end, title, own)
+            resume = name_end
+            if own is not None:
+                laws = []
+        else:
+            e = _name_end(words, newline, 0)
+            if not e:
+                continue
+            if e + 2 < len(words) and words[e].lower() == "của" and is_cap(words[e + 1]):
+                # `Luật Hoạt động giám sát của Quốc hội và Hội đồng nhân dân ngày 20 tháng 11 năm 2015`: what stands
+                # between `của` and the law's date is part of its name (a law's issuer is the Quốc hội anyway)
+                k = e + 1
+                while k < len(words) and k - e <= 10 and re.match(r"\w", words[k]) and not newline[k] \
+                        and words[k].lower() != "ngày":
+                    k += 1
+                if k < len(words) and words[k].lower() == "ngày" and _DATE_AFTER.match(text, end_of(k), hi) \
+                        and fold(" ".join(words[e + 1:k])) != "quoc hoi":
+                    e = k
+            name_end = end_of(e)
+            title = " ".join(text[m.start():name_end].replace("_", " ").split())
+            whole = _Law(m.start(), name_end, title, number_after(e))
         doc_type = _LAW_TYPES[m.group("type")]
         cit = Citation(start=m.start(), end=name_end, doc_type=doc_type, title=title)
         cit.end = _after_number(text, name_end, hi, cit, context)
         if cit.issuer is None:
             cit.issuer = sole_issuer().get(doc_type)
             cit.issuer_from_code = cit.issuer is not None
-        yield cit
+        yield cit, whole, laws
 
 
 def find_citations(text: str, start: int = 0, end: int | None = None, context: str | None = None) -> list[Citation]:
@@ -285,16 +419,43 @@ def find_citations(text: str, start: int = 0, end: int | None = None, context: s
     context: the citing document's issuer, which gives the place of a bare `Ủy ban nhân dân tỉnh`."""
     end = len(text) if end is None else end
     found = list(_numbered(text, start, end, context))
+    by_number = {c.number_at: c for c in found}
     taken = [(c.start, c.end) for c in found]
-    for cit in _named_laws(text, start, end, context):
-        # `Luật số 44/2024/QH15` is a numbered citation; the law inside `Luật sửa đổi, bổ sung ... của Luật X` is part of it
+    for cit, whole, laws in _named_laws(text, start, end, context):
+        # A law named with its number is that numbered citation: it takes the name as its title, and a type
+        # the number's code does not give (`Luật Tổ chức chính quyền địa phương số 72/2025/QH15`).
+        for law in ([whole] if whole else []) + laws:
+            numbered = by_number.get(law.number_at)
+            if numbered is not None:
+                numbered.title = law.title
+                numbered.doc_type = numbered.doc_type or cit.doc_type
+                numbered.start = min(numbered.start, law.start)
+        if whole is not None and whole.number_at in by_number:
+            numbered = by_number[whole.number_at]
+            taken.append((numbered.start, numbered.end))
+            continue
+        # the law inside `Luật số 44/2024/QH15` or `Luật Đất đai số ...` is that numbered citation
         if not any(s <= cit.start < e for s, e in taken):
             found.append(cit)
             taken.append((cit.start, cit.end))
     for cit in _short(text, start, end, context):
         if not any(s <= cit.start < e for s, e in taken):
             found.append(cit)
-    return sorted(found, key=lambda c: c.start)
+    found.sort(key=lambda c: c.start)
+    _share_dates(text, found)
+    return found
+
+
+_AND = re.compile(r"\s+và\s+")
+
+
+def _share_dates(text: str, cits: list[Citation]) -> None:
+    """Numbers of one type joined by `và` share the date written after the last (`số 008/CĐ-UBND và số
+    009/CĐ-UBND ngày 19/11/2025`): the first, written without one, takes it."""
+    for a, b in zip(reversed(cits[:-1]), reversed(cits[1:])):
+        if a.number and b.number and a.date is None and b.date is not None and b.doc_type == a.doc_type \
+                and a.end <= b.start and _AND.fullmatch(text, a.end, b.start):
+            a.date = b.date
 
 
 def enclosed_citations(text: str, start: int, end: int, context: str | None = None) -> list[Citation]:
@@ -307,18 +468,29 @@ def enclosed_citations(text: str, start: int, end: int, context: str | None = No
 def _key(cit: Citation) -> str:
     if cit.number:
         return "n:" + number_key(cit.number)
-    return "t:" + fold(cit.title)
+    # `Luật Phí và lệ phí` and `Luật Phí, lệ phí` are one law: a comma and `và` join the parts of a name alike
+    return "t:" + " ".join(w for w in fold(cit.title).split() if w != "va")
 
 
 def _serial(number: str) -> str:
     return re.split(r"[/\-]", number, maxsplit=1)[0].lstrip("0")
 
 
-def merge(cits: list[Citation], own_number: str | None = None) -> list[Citation]:
+def _date_fits(cit: Citation, own_date: _dt.date | None) -> bool:
+    """A cited text is issued before the citing one, in the year its number names (`163/2024/QH15`: 2024)."""
+    if cit.date is None:
+        return False
+    year = re.search(r"[/\-](\d{4})(?:[/\-]|$)", cit.number or "")
+    return (own_date is None or cit.date <= own_date) and (year is None or int(year.group(1)) == cit.date.year)
+
+
+def merge(cits: list[Citation], own_number: str | None = None, own_date: _dt.date | None = None) -> list[Citation]:
     """One citation per cited document, in order of first mention. The representative mention is the first
-    that gives a date (in running text rather than a capitals title), so span, text and date agree; an issuer
-    missing there is taken from another mention of the same document. Short mentions are dropped once
-    matched to a full citation; a document's mentions of its own number are not references."""
+    that gives a date (in running text rather than a capitals title), so span, text and date agree; where the
+    mentions disagree, one whose date fits the number's year and falls before the citing document's date
+    (`own_date`) wins over a misprint. An issuer missing there is taken from another mention of the same
+    document. Short mentions are dropped once matched to a full citation; a document's mentions of its own
+    number are not references."""
     own = number_key(own_number)
     groups: dict[str, list[Citation]] = {}
     # Laws are keyed by title and date: `Luật Ban hành văn bản quy phạm pháp luật` of 2015 and of 2025 are two laws;
@@ -336,7 +508,8 @@ def merge(cits: list[Citation], own_number: str | None = None) -> list[Citation]
             groups[keys[id(match)]].append(short)  # it may name the issuer the full citations leave out
     out = []
     for key, group in groups.items():
-        rep = min((c for c in group if c.short is None), key=lambda c: (c.date is None, c.caps, c.start))
+        rep = min((c for c in group if c.short is None),
+                  key=lambda c: (c.date is None, not _date_fits(c, own_date), c.caps, c.start))
         if rep.issuer is None or rep.issuer_from_code:
             named = next((c.issuer for c in sorted(group, key=lambda c: (c.caps, c.start))
                           if c.issuer and not c.issuer_from_code), None)
@@ -365,6 +538,6 @@ def extract(view: DocView) -> Iterator[Reference]:
     context = view.document.issuer if view.document.issuer and locality(tone_key(view.document.issuer)) \
         else view.document.parent_issuer
     cits = find_citations(view.text, view.span[0], view.span[1], context)
-    for cit in merge(cits, view.document.number):
+    for cit in merge(cits, view.document.number, view.document.issued_date):
         yield Reference(**view.provenance(cit.start, cit.end), doc_type=cit.doc_type, number=cit.number,
                         date=cit.date, issuer=cit.issuer, title=cit.title)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from pipeline.headerfields import SitePrefix, header_fields, is_candidate
 from pipeline.textutil import is_upper_line, nfc, tone_key
 from schemas import Block, RawBlock, RawText
 
@@ -39,6 +40,9 @@ _BREAKS = re.compile(r"\r\n?|\r|<br\s*/?>", re.IGNORECASE)
 _TABLE_RULE = re.compile(r":?-{3,}:?")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _TERMINAL = ".;:!?"
+# `(Kèm theo Quyết định số ...)`, `(Ban hành kèm theo ...)`: the note under an attached text's title, never part
+# of the subject line above it
+_ENCLOSURE_NOTE = re.compile(r"\((?:Ban\s+hành\s+)?[Kk]èm\s+theo\b")
 # Header fields stay on lines of their own: the number line and the place-and-date line.
 _HEADER_FIELD = re.compile(r"^(?:Số\s*[:.]|[^,\d]{2,40},\s*ngày\b)")
 # The national motto (or the Party's name) and the slogan under it, each one line however a
@@ -53,6 +57,7 @@ class _Line:
     page: int
     toggles: bool = False  # the line opens or closes a bold/italic run
     kind: str | None = None  # heading or footnote, as the markup says
+    own: bool = False  # a header field split off the line before: never joined back onto it
 
 
 def _clean(line: str) -> tuple[list[str], bool]:
@@ -109,7 +114,7 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
     """The separator to join `nxt` onto `cur` with, or None to keep them as separate paragraphs."""
     if re.match(r"[-–]\s+[a-zđà-ỹ]", nxt) and cur[-1] not in _TERMINAL:
         return " "  # "kinh tế" / "- xã hội": a hyphenated word wrapped, not a bullet
-    if MARKER.match(nxt):
+    if MARKER.match(nxt) or _ENCLOSURE_NOTE.match(nxt):
         return None
     if cur[:1] in "cCđĐ" and _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}")):  # (every motto starts so)
         return " "  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"
@@ -135,6 +140,32 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
                        and not _is_heading(cur) and len(cur) >= 50):
         return " "
     return None
+
+
+class _Fields:
+    """Header fields of one file's lines (pipeline.headerfields): the site's designation found on the first line
+    is dropped there and before later lines; the issuer line is remembered for the subject's enacting authority."""
+
+    def __init__(self) -> None:
+        self.site: SitePrefix | None = None
+        self.issuer: str | None = None
+
+    def take(self, cell: str) -> list[str]:
+        if not cell:
+            return [cell]
+        if self.site is None:
+            self.site = SitePrefix(cell)
+            cell = self.site.first(cell)
+        else:
+            cell = self.site.strip(cell)
+        if not cell or not is_candidate(cell):
+            return [cell] if cell else []
+        pieces = header_fields(cell, self.issuer)
+        if self.issuer is None:
+            from extractors.orgnames import org_line_start
+            self.issuer = next((p for p in pieces if is_upper_line(p) and not _MOTTO_LINE.search(p)
+                                and org_line_start(p) is not None), None)
+        return pieces
 
 
 class Normalised(NamedTuple):
@@ -176,6 +207,7 @@ def normalise(raw: RawText) -> Normalised:
     boundary is a paragraph boundary: nothing is joined across it) and the paragraphs outside them
     become paragraph, heading or footnote blocks."""
     lines: list[_Line] = []
+    fields = _Fields()
     events = _line_events(raw)
     opens: dict[int, list[int]] = {}  # index in `lines` -> raw blocks starting there
     closes: dict[int, list[int]] = {}  # index in `lines` -> raw blocks ending before it
@@ -195,7 +227,8 @@ def normalise(raw: RawText) -> Normalised:
                 kind = "heading" if _HEADING.match(part) else "footnote" if _FOOTNOTE_LINE.match(part) else None
                 cells, toggles = _clean(part)
                 for i, cell in enumerate(cells):
-                    lines.append(_Line(cell, page_no, toggles and i == len(cells) - 1, kind))
+                    for j, field in enumerate(fields.take(cell)):  # header fields run together, site chrome
+                        lines.append(_Line(field, page_no, toggles and i == len(cells) - 1, kind, own=j > 0))
     nonblank = sum(1 for l in lines if l.text)
     block_style = nonblank > 0 and (len(lines) - nonblank) / nonblank > 0.25
     hard_wrapped = raw.format not in ("docx", "doc")
@@ -246,7 +279,7 @@ def normalise(raw: RawText) -> Normalised:
                 offset += 1
             emphasis = False  # Markdown emphasis never spans a blank line
             continue
-        sep = None if hard else _joins(out[-1], text, block_style, emphasis, hard_wrapped) if out and out[-1] else None
+        sep = None if hard or line.own else _joins(out[-1], text, block_style, emphasis, hard_wrapped) if out and out[-1] else None
         hard = False
         if sep is not None:
             start = offset + len(sep)

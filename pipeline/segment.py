@@ -43,7 +43,17 @@ MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*
 
 
 def is_closing_line(text: str) -> bool:
-    return text.startswith(("Nơi nhận", "NƠI NHẬN")) or (bool(AUTHORITY.match(text)) and is_upper_line(text))
+    """`Nơi nhận:`, or an authority in capitals (`KT. CHỦ TỊCH`), also with the signer's name run onto its line
+    (`KT. BỘ TRƯỞNG THỨ TRƯỞNG Nguyễn Văn A` in crawled and converted texts)."""
+    if text.startswith(("Nơi nhận", "NƠI NHẬN")):
+        return True
+    if not AUTHORITY.match(text):
+        return False
+    words = text.split()
+    k = len(words)
+    while k > 1 and len(words) - k < 6 and words[k - 1][:1].isupper() and not is_upper_line(words[k - 1]):
+        k -= 1  # the name's words: a capital, then lower case
+    return (len(words) - k == 0 or len(words) - k >= 2) and is_upper_line(" ".join(words[:k]))
 
 
 def is_type_title(text: str) -> bool:

@@ -103,3 +103,54 @@ def test_word_paragraphs_are_not_joined_on_a_capital():
     body = "Trong thời gian qua, hoạt động khoa học và công nghệ được tỉnh quan tâm."
     assert norm(f"{title}\n{body}", fmt="docx").splitlines() == [title, body]
     assert norm(f"{title}\nthuộc tỉnh.", fmt="docx") == f"{title} thuộc tỉnh."  # a lowercase start still continues
+
+
+# --- header fields run together (web pages, PDF text layers), a legal site's chrome; held-out texts of issue 11 ---
+
+@pytest.mark.parametrize("line, fields", [
+    ("Số: 627/BYT-BH V/v hướng dẫn thực hiện một số quy định tại Điều 22 Luật BHYT",
+     ["Số: 627/BYT-BH", "V/v hướng dẫn thực hiện một số quy định tại Điều 22 Luật BHYT"]),
+    ("Hà Nội, ngày 27 tháng 01 năm 2021 Kính gửi:", ["Hà Nội, ngày 27 tháng 01 năm 2021", "Kính gửi:"]),
+    ("Số: 435/QĐ-UBND Kon Tum, ngày 04 tháng 5 năm 2020 QUYẾT ĐỊNH V/V BAN HÀNH CHƯƠNG TRÌNH HÀNH ĐỘNG VỀ LAO ĐỘNG",
+     ["Số: 435/QĐ-UBND", "Kon Tum, ngày 04 tháng 5 năm 2020", "QUYẾT ĐỊNH", "V/V BAN HÀNH CHƯƠNG TRÌNH HÀNH ĐỘNG VỀ LAO ĐỘNG"]),
+    ("BỘ Y TẾ --------", ["BỘ Y TẾ"]),
+    ("BỘ Y TẾ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 12/BYT-KCB",
+     ["BỘ Y TẾ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc", "Số: 12/BYT-KCB"]),
+    # the number's code written with a space is one field (legacy transcript 2007-Quy-che-chi-tieu-noi-bo)
+    ("Số : /QĐ. BQL–VP Vũng Tàu , ngày tháng năm 2007", ["Số : /QĐ. BQL–VP", "Vũng Tàu , ngày tháng năm 2007"]),
+    # a title in capitals in the body is left whole; so is a number line with nothing after it
+    ("KẾ HOẠCH SỬ DỤNG ĐẤT NĂM 2025", ["KẾ HOẠCH SỬ DỤNG ĐẤT NĂM 2025"]),
+    ("Số: 12/KH-UBND", ["Số: 12/KH-UBND"]),
+])
+def test_header_fields_run_together_are_taken_apart(line, fields):
+    assert norm(line, fmt="txt").splitlines() == fields
+
+
+def test_the_enacting_authority_after_a_subject_on_one_line():
+    text = norm("BỘ Y TẾ\nSố: 1227/QĐ-BYT\nHà Nội, ngày 11 tháng 4 năm 2025 QUYẾT ĐỊNH VỀ VIỆC BAN HÀNH DANH MỤC MÃ "
+                "DÙNG CHUNG (ĐỢT 1) BỘ TRƯỞNG BỘ Y TẾ\nCăn cứ Luật Khám bệnh, chữa bệnh;", fmt="txt")
+    assert text.splitlines()[3:6] == ["QUYẾT ĐỊNH", "VỀ VIỆC BAN HÀNH DANH MỤC MÃ DÙNG CHUNG (ĐỢT 1)", "BỘ TRƯỞNG BỘ Y TẾ"]
+    # a subject that names the issuer after `của` keeps it
+    text = norm("BỘ Y TẾ\nSố: 12/QĐ-BYT Hà Nội, ngày 11 tháng 4 năm 2025 QUYẾT ĐỊNH VỀ CHỨC NĂNG CỦA BỘ Y TẾ\n", fmt="txt")
+    assert text.splitlines()[-1] == "VỀ CHỨC NĂNG CỦA BỘ Y TẾ"
+
+
+def test_a_legal_site_s_designation_is_dropped():
+    text = norm("Quyết định 435/QĐ-UBND năm 2020. ỦY BAN NHÂN DÂN TỈNH KON TUM -------\nSố: 435/QĐ-UBND\n"
+                "Quyết định 435/QĐ-UBND năm 2020. Điều 1.\nBan hành kèm theo Quyết định này Chương trình.\n"
+                "Quyết định 435/QĐ-UBND năm 2020. CHƯƠNG TRÌNH HÀNH ĐỘNG. II. NỘI DUNG HOẠT ĐỘNG\n", fmt="txt")
+    assert text.splitlines() == ["ỦY BAN NHÂN DÂN TỈNH KON TUM", "Số: 435/QĐ-UBND", "Điều 1.",
+                                 "Ban hành kèm theo Quyết định này Chương trình.", "II. NỘI DUNG HOẠT ĐỘNG"]
+    text = norm("Công văn 296/BHXH-CSYT năm 2021 hướng dẫn Điều 22 do Bảo hiểm xã hội Việt Nam ban hành. "
+                "BẢO HIỂM XÃ HỘI VIỆT NAM --------\nSố: 296/BHXH-CSYT\n", fmt="txt")
+    assert text.splitlines() == ["BẢO HIỂM XÃ HỘI VIỆT NAM", "Số: 296/BHXH-CSYT"]
+    # a document whose text starts by citing another (`Quyết định số ...`) keeps its first line
+    assert norm("Quyết định số 12/QĐ-UBND. Điều 1 sửa đổi.\n", fmt="txt").startswith("Quyết định số 12")
+
+
+def test_the_enclosure_note_under_a_title_is_its_own_line():
+    """Hà Nội 2024 QĐ 35 (PDF) and 2010 QĐ 15 wrap the subject of an attached text straight into its note."""
+    text = norm("QUY CHẾ\nXét tặng danh hiệu “Công dân Thủ đô ưu tú”\n(Kèm theo Quyết định số 35/2024/QĐ-UBND\n"
+                "ngày 28 tháng 5 năm 2024 của Ủy ban nhân dân thành phố Hà Nội)\n", fmt="pdf")
+    assert text.splitlines()[1:] == ["Xét tặng danh hiệu “Công dân Thủ đô ưu tú”", "(Kèm theo Quyết định số "
+                                     "35/2024/QĐ-UBND ngày 28 tháng 5 năm 2024 của Ủy ban nhân dân thành phố Hà Nội)"]
