@@ -113,6 +113,11 @@ def test_cases_cover_many_documents_and_rules():
         "heading-period-year": "no other document heads a target list with `Giai đoạn A - B`; Cà Mau's `giai đoạn "
                                "2026 – 2028` heads a table",
         "no-year-from-comparison-base": "no other document compares a target with a base year (`gấp 2 lần năm 2010`)",
+        "breakdown-year": "only the Sơn La export plan breaks a dated figure down in the next sentence (`Trong đó: ...`)",
+        "growth-of-the-figure": "only the Sơn La export plan gives a growth rate after each figure without naming what "
+                                "grows (`..., tốc độ tăng bình quân 05 - 06%/năm`)",
+        "range-not-restated": "only the Sơn La export plan states ranges that share their lower bound (`10 - 14%`, "
+                              "`10 - 12%`) under one generic indicator",
         "bounds-of-a-norm": "only the Hà Giang support resolution bounds a quantity on both sides (`mức tối thiểu là "
                             "100m2 và tối đa không quá 1.000m2`); the issue names eligibility thresholds of resolutions",
         "cited-rule-figure": "only the Cần Thơ emulation plan restates a cited regulation's quota in a parenthesis",
