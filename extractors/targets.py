@@ -243,8 +243,11 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
         if a is None:
             continue
         b = parse_number(m["b"]) if m["b"] else None
-        found.append(Candidate(m.start(), m.end(), a, "%", value_max=b, ustart=m.end()))
-        taken.append(m.span())
+        start = m.start()
+        if b is not None and a > b:  # `Mục tiêu năm 2024 - 80% ...`: a year and a dash before the figure, no range
+            a, b, start = b, None, m.start("b")
+        found.append(Candidate(start, m.end(), a, "%", value_max=b, ustart=m.end()))
+        taken.append((start, m.end()))
     for m in RATIO.finditer(work, ps, pe):
         if not free(*m.span()):
             continue
@@ -659,7 +662,8 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
             # a bare count is a figure only in a list opened by a counted target: `100 doanh nghiệp ..., 50 doanh nghiệp`;
             # in the situation section it is a present value (`Trong đó, có 28 trạm 5G`), a baseline to be
             if not (same_clause and prev.unit != "%" and prev.phrase_end and
-                    re.fullmatch(r"[\s,]*(?:và|hoặc)?\s*", work[prev.phrase_end:cand.vstart])):
+                    re.fullmatch(r"[\s,]*(?:và|hoặc)?\s*", work[prev.phrase_end:cand.vstart])) \
+                    and not _objective_item(view, work, cand, cs):
                 continue
         if _in_quote_or_title(work, cand, ps, cs) or _is_share(work, cand, cs):
             continue
@@ -752,6 +756,16 @@ def _bounds_of_a_norm(work: str, cands: list[Candidate]) -> None:
         if a.sentence == b.sentence and a.unit == b.unit and MINIMUM.search(work[a.chain_start:a.vstart]) \
                 and MAXIMUM.search(work[b.chain_start:b.vstart]):
             a.role = b.role = None
+
+
+def _objective_item(view: DocView, work: str, cand: Candidate, cs: int) -> bool:
+    """A count that opens an item of an objectives list (`3. Có 126 trường học kết nối Internet tốc độ cao.`,
+    `- 1.250 giáo viên được bồi dưỡng kỹ năng số.`): the item states it as the objective."""
+    if _section_kind(view, cand.vstart) != "objectives" or not cand.noun_unit:
+        return False
+    line_start = work.rfind("\n", 0, cand.vstart) + 1
+    lead = LIST_MARKER.sub("", work[max(line_start, cs):cand.vstart].lstrip())
+    return not _words_rx("leadin", "start").sub("", lead).strip()
 
 
 # A sentence that breaks down the figure of the sentence before it: its parts share that figure's horizon.

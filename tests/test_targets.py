@@ -191,3 +191,17 @@ def test_random_text_never_raises(text):
     view = phrase_view(text, section_title="Mục tiêu đến năm 2030")
     for t in targets.extract(view):
         assert text[t.span[0]:t.span[1]] == t.text
+
+
+# Constructed cases for rules no document of ../shared/corpus exercises (our samples in corpus/ do).
+
+def test_a_year_and_a_dash_before_a_percentage_make_no_range():
+    view = phrase_view("1. Mục tiêu năm 2024 - 80% cơ sở giáo dục sử dụng học bạ số.", section_title="Mục tiêu")
+    assert [(t.value, t.value_max, t.year) for t in targets.extract(view)] == [(80.0, None, 2024)]
+
+
+def test_a_count_that_opens_an_objectives_item_is_a_target():
+    view = phrase_view("3. Có 126 trường học kết nối Internet tốc độ cao.", section_title="Mục tiêu đến năm 2026")
+    assert [(t.value, t.unit, t.year) for t in targets.extract(view)] == [(126.0, "trường học", 2026)]
+    tasks = phrase_view("3. Có 126 trường học kết nối Internet tốc độ cao.", section_title="Nhiệm vụ và giải pháp")
+    assert list(targets.extract(tasks)) == []
