@@ -59,9 +59,10 @@ NOT_VERB = re.compile(r"^\s*(?:về|tại|của|đối|theo|trong|và|là|đư�
 NOT_VERB_ITEM = re.compile(r"^\s*(?:về|tại|của|là|được|đã|số|ngày|năm|như|do|thuộc)\b", I)
 # sections that define who a text applies to, not who must act; and, in a decision on a body's functions (the
 # template of such decisions: Vị trí và chức năng / Nhiệm vụ và quyền hạn / Cơ cấu tổ chức), the sections that
-# describe the body and list its internal units
+# describe the body and list its internal units; the powers of a body a decision sets up (`Quyền hạn của Ban Chỉ đạo`:
+# `Yêu cầu các Bộ ... cung cấp thông tin` is what the body may ask, not a duty the decision gives)
 SCOPE_TITLE = re.compile(r"phạm\s+vi|đối\s+tượng|giải\s+thích\s+từ\s+ngữ|nguyên\s+tắc|cơ\s+cấu\s+tổ\s+chức|"
-                         r"vị\s+trí(?:\s*,|\s+và)\s+chức\s+năng|biên\s+chế", I)
+                         r"vị\s+trí(?:\s*,|\s+và)\s+chức\s+năng|biên\s+chế|^quyền\s+hạn\b", I)
 # `Chủ tịch Ủy ban nhân dân Thành phố đề nghị ...`: the issuer speaking, not a body given a duty
 SPEAKS = re.compile(r"^\s*(?:đề\s+nghị|yêu\s+cầu|giao|có\s+ý\s+kiến|quyết\s+định|ban\s+hành)\b", I)
 # `4. Các cơ sở nuôi trồng thủy sản:`, `7. Các doanh nghiệp hoạt động trong lĩnh vực ... trên địa bàn Tỉnh` (a heading
@@ -144,7 +145,33 @@ def _allowed(view: DocView, offset: int, kinds: set | None = None) -> bool:
     kind = view.kind_at(offset)
     if kind in SKIP_KINDS or (kinds is not None and kind not in kinds):
         return False
-    return not any(sec.title and SCOPE_TITLE.search(sec.title) for sec in view.ancestors_at(offset))
+    chain = view.ancestors_at(offset)
+    if any(sec.title and SCOPE_TITLE.search(sec.title) for sec in chain):
+        return False
+    return not _in_member_list(view.text, chain, offset)
+
+
+# A decision setting up a steering committee or working group lists its members by office (`Trưởng ban: Phó Chủ tịch
+# ...`, `- Bộ trưởng Bộ Y tế;`, `Ông X, Giám đốc Sở Y tế - Thành viên`): a member is named, no duty is given.
+MEMBERS_INTRO = re.compile(
+    r"\bgồm\s+(?:có\s+)?(?:các\s+)?(?:thành\s+viên|ông\s*(?:,|/)\s*bà|đồng\s+chí)\b|\bthành\s+phần\s+(?:gồm|như\s+sau)\b"
+    r"|^[^\w\n]*(?:\d+\.\s*)?(?:(?:Phó\s+)?Trưởng\s+ban|Tổ\s+(?:trưởng|phó)|(?:Các\s+)?(?:Ủy|Uỷ)\s+viên|(?:Các\s+)?Thành\s+viên)"
+    r"\b[^:\n]{0,100}:", I | re.MULTILINE)
+MEMBER_ROLE = re.compile(r"[-–,]\s*(?:Phó\s+)?(?:Trưởng\s+ban|Tổ\s+trưởng|Tổ\s+phó|Thành\s+viên|Ủy\s+viên|Uỷ\s+viên|Thư\s+ký)"
+                         r"(?:\s+(?:thường\s+trực|Ban\s+Chỉ\s+đạo|Tổ\s+công\s+tác))?\s*[;.]?\s*$", I)
+
+
+def _in_member_list(text: str, chain: Sequence[Section], offset: int) -> bool:
+    """The offset is in a list of members: a section above it (or its own) introduces members, or its item ends
+    with the member's role in the body (`- Thành viên`)."""
+    for sec in chain:
+        if MEMBERS_INTRO.search(text, sec.span[0], own_end(sec)):
+            return True
+    if chain:
+        item = chain[-1]
+        own = text[item.span[0]:own_end(item)].rstrip()
+        return bool(MEMBER_ROLE.search(own))
+    return False
 
 
 # --- where units come from -------------------------------------------------------------------------

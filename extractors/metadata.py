@@ -45,7 +45,8 @@ class Meta:
 
 
 def _type_of_title(text: str) -> str | None:
-    return type_by_name().get(fold(text.strip(" .")))
+    key = fold(text.strip(" ."))
+    return type_by_name().get(key) or type_by_name().get(re.sub(r"\s+hanh dong$", "", key))
 
 
 def _subject_text(parts: list[str]) -> str | None:

@@ -379,9 +379,10 @@ class _Reader:
                 if not parts and self.stop(k):
                     break
                 after_cap = k > i and ts[k - 1].word and ts[k - 1].cap
+                abbreviation = t.upper and len(t.text) > 1 and not self.caps
                 # a capitalised word takes the next small syllable (`Tài chính`); a proper name of capitalised
-                # words does not (`Báo Cần Thơ chậm nhất ...`)
-                k, parts, spare, joined = k + 1, parts + 1, 0 if after_cap else 1, False
+                # words does not (`Báo Cần Thơ chậm nhất ...`), nor an abbreviation, a word whole (`Quỹ BHYT thanh toán`)
+                k, parts, spare, joined = k + 1, parts + 1, 0 if after_cap or abbreviation else 1, False
                 continue
             if t.lower and spare and not self.stop(k) and t.text.isalpha():
                 k, spare = k + 1, 0  # the second syllable of a capitalised word: `Tài chính`

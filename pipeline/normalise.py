@@ -40,6 +40,9 @@ _BREAKS = re.compile(r"\r\n?|\r|<br\s*/?>", re.IGNORECASE)
 _TABLE_RULE = re.compile(r":?-{3,}:?")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _TERMINAL = ".;:!?"
+# `(Kèm theo Quyết định số ...)`, `(Ban hành kèm theo ...)`: the note under an attached text's title, never part
+# of the subject line above it
+_ENCLOSURE_NOTE = re.compile(r"\((?:Ban\s+hành\s+)?[Kk]èm\s+theo\b")
 # Header fields stay on lines of their own: the number line and the place-and-date line.
 _HEADER_FIELD = re.compile(r"^(?:Số\s*[:.]|[^,\d]{2,40},\s*ngày\b)")
 # The national motto (or the Party's name) and the slogan under it, each one line however a
@@ -114,7 +117,7 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
     if re.match(r"[-–]\s*(?:19|20)\d\d\b", nxt) and re.search(r"(?:giai đoạn|thời kỳ|từ năm|từ)\s+(?:19|20)\d\d$", cur) \
             or re.match(r"[-–]\s*\d+(?:,\d+)?\s*%", nxt) and re.search(r"(?<![\d.,/])\d+(?:,\d+)?$", cur):
         return " "  # "giai đoạn 2026" / "- 2030", "bình quân 05" / "- 06%/năm": a range wrapped before its dash
-    if MARKER.match(nxt):
+    if MARKER.match(nxt) or _ENCLOSURE_NOTE.match(nxt):
         return None
     if cur[:1] in "cCđĐ" and _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}")):  # (every motto starts so)
         return " "  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"

@@ -213,3 +213,29 @@ def test_a_decision_on_a_body_s_structure_lists_units_not_assignees():
     agencies = {a.agency for d in result.documents for a in d.assignments}
     assert not any(a.startswith("Phòng ") for a in agencies), agencies  # Điều 3. Cơ cấu tổ chức
     assert "Sở Nội vụ" in agencies  # Điều 7: chịu trách nhiệm thi hành
+
+
+def _parse_text(tmp_path, text: str):
+    from pipeline import parse
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    return {(a.agency, a.role) for d in parse(path).documents for a in d.assignments}
+
+
+_DECISION = ("THỦ TƯỚNG CHÍNH PHỦ\n\nSố: 798/QĐ-TTg\nHà Nội, ngày 05 tháng 5 năm 2026\n\nQUYẾT ĐỊNH\n"
+             "Kiện toàn Ban Chỉ đạo Trung ương về cải cách chính sách tiền lương\n\nTHỦ TƯỚNG CHÍNH PHỦ\n"
+             "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\n\nQUYẾT ĐỊNH:\n{body}\n\nTHỦ TƯỚNG\n\nLê Minh Hưng\n")
+
+
+def test_a_membership_list_gives_no_duties(tmp_path):
+    """A decision setting up a steering committee lists its members by office (held-out 798/QĐ-TTg; the brief's
+    `Ông X, Giám đốc Sở Y tế - Thành viên`); no document of ../shared/corpus sets one up."""
+    rows = _parse_text(tmp_path, _DECISION.format(body=(
+        "Điều 1. Kiện toàn Ban Chỉ đạo Trung ương (gọi tắt là Ban Chỉ đạo), gồm các thành viên sau đây:\n"
+        "1. Trưởng ban Chỉ đạo Trung ương: Phó Thủ tướng Chính phủ Phạm Thị Thanh Trà.\n"
+        "2. Phó Trưởng ban Chỉ đạo Trung ương:\n- Bộ trưởng Bộ Nội vụ, Phó Trưởng ban thường trực;\n- Bộ trưởng Bộ Tài chính.\n"
+        "3. Các ủy viên:\n- Bộ trưởng Bộ Quốc phòng;\n- Bộ trưởng Bộ Y tế;\n"
+        "Điều 2. Thành lập Tổ công tác:\n1. Ông Nguyễn Văn A, Giám đốc Sở Y tế - Thành viên;\n"
+        "Điều 3. Quyền hạn của Ban Chỉ đạo\n1. Yêu cầu các Bộ, ngành, địa phương cung cấp thông tin, tài liệu.\n"
+        "Điều 4. Bộ Nội vụ chủ trì, phối hợp với Bộ Tài chính hướng dẫn thực hiện Quyết định này.")))
+    assert rows == {("Bộ Nội vụ", "lead"), ("Bộ Tài chính", "support")}

@@ -58,3 +58,11 @@ def test_signature_blocks_run_onto_one_line(closing, signer):
 def test_a_line_that_only_names_an_office_in_the_body_is_no_signature():
     text = "BỘ Y TẾ\n\n" + BODY + "Điều 3. Trách nhiệm\nGIÁM ĐỐC\nchịu trách nhiệm thi hành.\n"
     assert meta(text).signer is None
+
+
+@pytest.mark.parametrize("title, code", [("KẾ HOẠCH HÀNH ĐỘNG", "ke_hoach"), ("CHƯƠNG TRÌNH HÀNH ĐỘNG", "chuong_trinh")])
+def test_a_plan_of_action_is_a_plan(title, code):
+    """The Government's and provinces' texts carrying out a resolution are titled so (held-out 844/QĐ-TTg, 435/QĐ-UBND
+    Kon Tum); no document of ../shared/corpus is."""
+    m = meta(f"THỦ TƯỚNG CHÍNH PHỦ\n\n{title}\nThực hiện Chỉ thị số 52-CT/TW của Ban Bí thư\n\nI. MỤC TIÊU\nBao phủ.\n")
+    assert (m.doc_type, m.subject) == (code, "Thực hiện Chỉ thị số 52-CT/TW của Ban Bí thư")

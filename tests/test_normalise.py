@@ -154,3 +154,11 @@ def test_a_legal_site_s_designation_is_dropped():
     assert text.splitlines() == ["BẢO HIỂM XÃ HỘI VIỆT NAM", "Số: 296/BHXH-CSYT"]
     # a document whose text starts by citing another (`Quyết định số ...`) keeps its first line
     assert norm("Quyết định số 12/QĐ-UBND. Điều 1 sửa đổi.\n", fmt="txt").startswith("Quyết định số 12")
+
+
+def test_the_enclosure_note_under_a_title_is_its_own_line():
+    """Hà Nội 2024 QĐ 35 (PDF) and 2010 QĐ 15 wrap the subject of an attached text straight into its note."""
+    text = norm("QUY CHẾ\nXét tặng danh hiệu “Công dân Thủ đô ưu tú”\n(Kèm theo Quyết định số 35/2024/QĐ-UBND\n"
+                "ngày 28 tháng 5 năm 2024 của Ủy ban nhân dân thành phố Hà Nội)\n", fmt="pdf")
+    assert text.splitlines()[1:] == ["Xét tặng danh hiệu “Công dân Thủ đô ưu tú”", "(Kèm theo Quyết định số "
+                                     "35/2024/QĐ-UBND ngày 28 tháng 5 năm 2024 của Ủy ban nhân dân thành phố Hà Nội)"]

@@ -95,3 +95,16 @@ def test_citation_issuers_by_the_same_grammar(text, issuer):
 def test_issuer_keys():
     assert issuer_key("Ban Thường vụ Tỉnh uỷ Sóc Trăng") == issuer_key("Tỉnh ủy Sóc Trăng")
     assert issuer_key("UBND tỉnh Bến Tre") == issuer_key("Ủy ban nhân dân tỉnh Bến Tre")
+
+
+@pytest.mark.parametrize("text, mention, name", [
+    # an abbreviation is a word whole: it takes no small syllable after it (2004-duanLD9820 `Sở KH-CN & MT ngoài ...`)
+    ("Quỹ BHYT thanh toán theo mức hưởng", "Quỹ BHYT", "Quỹ BHYT"),
+    # national bodies that ministries' and the Government's texts assign (held-out texts of issue 11)
+    ("giao Bảo hiểm xã hội Việt Nam tổ chức thực hiện", "Bảo hiểm xã hội Việt Nam", "Bảo hiểm xã hội Việt Nam"),
+    ("đề nghị BHXH Việt Nam chỉ đạo", "BHXH Việt Nam", "Bảo hiểm xã hội Việt Nam"),
+    ("phối hợp với BHXH tỉnh, thành phố", "BHXH tỉnh, thành phố", "Bảo hiểm xã hội tỉnh, thành phố"),
+])
+def test_abbreviations_and_national_bodies(text, mention, name):
+    org = read_org(text, text.index(mention.split()[0]))
+    assert (text[org.start:org.end], org.name) == (mention, name)

@@ -325,6 +325,95 @@ def test_only_the_scanned_page_is_ocred(tmp_path):
     assert raw.pages[0] == read(BINHDUONG).pages[0]
 
 
+# ---------------------------------------------------------------- garbled text layers
+
+SOUND = ("Điều 3. Chánh Văn phòng Ủy ban nhân dân Thành phố; Giám đốc Sở Nội vụ; thủ trưởng các sở, ban, ngành, "
+         "đơn vị trực thuộc Thành phố, Mặt trận Tổ quốc và các tổ chức chính trị - xã hội Thành phố; Chủ tịch Ủy "
+         "ban nhân dân các quận, huyện, thị xã; các tập thể, cá nhân liên quan chịu trách nhiệm thi hành Quyết định "
+         "này. Quy chế này quy định về đối tượng, nguyên tắc, tiêu chuẩn, quy trình, hồ sơ xét tặng; kinh phí khen "
+         "thưởng và quyền lợi cá nhân được tặng thưởng danh hiệu; quy trình, hồ sơ đề nghị thu hồi danh hiệu.")
+# what hanoi_2024_QD_35's text layer says for accented vowels: plain letters and Cyrillic look-alikes
+BROKEN_MAP = str.maketrans({"à": "j", "á": "i", "é": "p", "í": "t", "ã": "m", "ì": "u", "ó": "y", "è": "q"})
+CYRILLIC = str.maketrans({"ứ": "ӭ", "ồ": "ӗ", "ả": "ҧ", "ạ": "ҥ", "ấ": "ҩ"})
+
+
+def test_garbled_text_layers_are_told_from_sound_ones():
+    from pipeline.legacy import garbled
+    assert garbled(SOUND) is None
+    assert "no Vietnamese syllable" in garbled(SOUND.translate(BROKEN_MAP))  # plain letters only: `cic`, `njy`
+    assert "another script" in garbled(SOUND.translate(CYRILLIC))  # `chӭc`: two such words are enough
+    # every page of the sound PDFs; English (`Internet`, a web site's copyright notice), chemical symbols
+    # (`Hg`, `Cd`, `Vibrio`) and Tây Nguyên place names (`Đắk Lắk`, `Krông`) cut into pages of 3000 characters
+    for relative in TEXT_PDFS[1:]:
+        assert all(garbled(page) is None for page in read(relative).pages), relative
+    for name in ("thanhhoa_2025_KH_235-KH-UBND_quan-trac-thuy-san.md", "daklak_2025_KH_0129-KH-UBND.md",
+                 "hcm_2025_CV_4085-UBND-DT_du-lieu-so-nha.md"):
+        text = shared_file(f"real/{name}").read_text(encoding="utf-8")
+        assert all(garbled(text[i:i + 3000]) is None for i in range(0, len(text), 3000)), name
+
+
+@needs_ocr
+def test_garbled_pages_are_mended_from_ocr():
+    """hanoi_2024_QD_35: Word fonts re-embedded by the signing tool with wrong character maps on pages 1-7
+    and 9 (`Quy chế njy`, `Thjnh phố`, `chӭc`). Each such page is OCR'd and its words mended: the layer's
+    digits, punctuation and signature-field values stay, OCR gives the letters the map hides."""
+    from pipeline.legacy import GARBLED_SHARE, garbled
+    raw = read(QD35)
+    assert raw.ocr_pages == [1, 2, 3, 4, 5, 6, 7, 9]
+    assert any("text layer is garbled" in w and "mended from OCR" in w for w in raw.warnings)
+    assert all(garbled(page, mixed_share=GARBLED_SHARE) is None for page in raw.pages)
+    assert raw.hints == {"number": "35/2024/QĐ-UBND", "issued_date": "2024-05-28"}  # fields kept
+    from pipeline import parse
+    result = parse(shared_file(QD35))
+    assert result.status == "success" and result.ocr_pages == raw.ocr_pages
+    text = result.text
+    for wrong in ("Thjnh", "njy", "xpt", "chӭc", "Cic ", "thing"):
+        assert wrong not in text
+    assert "Quy chế này quy định về đối tượng, nguyên tắc, tiêu chuẩn, quy trình, hồ sơ xét tặng;" in text
+    assert "Điều 3. Chánh Văn phòng Ủy ban nhân dân Thành phố; Giám đốc Sở Nội vụ;" in text
+    assert "- Lưu: VT, SNV." in text and "Trần Sỹ Thanh" in text
+    decision = result.documents[0]
+    assert (decision.doc_type, decision.number, decision.issuer, str(decision.issued_date)) == (
+        "quyet_dinh", "35/2024/QĐ-UBND", "Ủy ban nhân dân thành phố Hà Nội", "2024-05-28")
+    assert decision.signer.name == "Trần Sỹ Thanh"
+
+
+def test_garbled_words_are_mended_word_by_word():
+    """The layer keeps what it has right (`phố`, where OCR lost the tone: `phó`), takes OCR's word where its
+    own is no syllable (`Thjnh`, `chӭc`), learns the font's swaps from those (`j` is `à`, `i` is `á`) and so
+    mends a word that is a syllable by chance (`Chinh` for `Chánh`) and one OCR missed (`cic`)."""
+    from pipeline.readers.pdf_garbled import Repair
+
+    def rows(words: list[str], word_glyphs: bool):
+        out, x = [], 50.0
+        for w in words:
+            if word_glyphs:
+                out.append(lay.Glyph(w, x, x + 6 * len(w), 88, 100, word=True))
+            else:
+                out.extend(glyphs(w, x, 100) + [lay.Glyph(" ", x + 6 * len(w), x + 6 * len(w) + 3, 88, 100)])
+            x += 6 * len(w) + 6
+        return lay.rows_from_runs(lay.runs_from_stream(out))
+
+    layer = "Chinh Văn phòng Thjnh phố và cic tổ chӭc cic ban ngjnh Thjnh ủy cic cơ quan".split()
+    ocr = "Chánh Văn phòng Thành phó và các tổ chức các ban ngành Thành ủy ~ cơ quan".split()
+    layer_rows = rows(layer, False)
+    repair = Repair()
+    page = repair.add_page(layer_rows, rows(ocr, True))
+    assert repair.apply(page) == 8
+    layer_rows[0].changed()
+    assert layer_rows[0].text == "Chánh Văn phòng Thành phố và các tổ chức các ban ngành Thành ủy các cơ quan"
+
+
+def test_garbled_pages_without_tesseract_make_the_file_partial(monkeypatch):
+    monkeypatch.setattr(pdf_reader, "_tesseract_status", lambda: "the tesseract program is not installed")
+    from pipeline import parse
+    result = parse(shared_file(QD35))
+    assert result.status == "partial" and result.ocr_pages == []
+    [note] = [w for w in result.warnings if "garbled" in w]
+    assert note.startswith("pages 1, 2, 3, 4, 5, 6, 7, 9: the text layer is garbled")
+    assert "tesseract program is not installed" in note and "tesseract-ocr tesseract-ocr-vie" in note
+
+
 # ---------------------------------------------------------------- layout rules on synthetic glyphs
 
 def glyphs(text: str, x: float, bottom: float, size: float = 12.0, width: float = 6.0) -> list[lay.Glyph]:
