@@ -378,6 +378,67 @@ def test_stamped_number_and_day_are_read_where_they_stand(tmp_path, size, rise, 
     assert (doc.number, str(doc.issued_date), doc.issuer) == ("3070/KH-UBND", "2025-05-20", "Ủy ban nhân dân tỉnh Quảng Nam")
 
 
+# ---------------------------------------------------------------- two-column headers drawn line by line
+
+MOTTO, MOTTO2 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
+
+
+def _header_pdf(path: Path, left: list[str], right: list[str], left_top: float = 60, right_top: float = 60,
+                left_centre: float = 150, right_centre: float = 400, right_size: float = 12) -> Path:
+    """A plan whose header is two cells of centred lines, as Word prints a borderless header table: the
+    issuer and number on the left, the motto (wrapped where the cell is narrow) and date on the right;
+    the cells' first lines need not share a baseline."""
+    from tests.pdf_builder import PdfBuilder, text_width
+    b = PdfBuilder().page()
+
+    def centred(cx: float, y: float, text: str, size: float) -> None:
+        font = "serif" if text.startswith(("Số", "ỦY BAN")) or "ngày" in text else "serif-bold"
+        b.text(cx - text_width(text, size, font) / 2, y, text, size=size, font=font)
+
+    for i, line in enumerate(left):
+        centred(left_centre, left_top + 16 * i, line, 12.5)
+    for i, line in enumerate(right):
+        centred(right_centre, right_top + 16 * i, line, right_size)
+    y = max(left_top + 16 * len(left), right_top + 16 * len(right)) + 30
+    centred(297, y, "KẾ HOẠCH", 13)
+    b.text(200, y + 18, "Triển khai chuyển đổi số năm 2025")
+    b.lines(60, y + 50, ["I. MỤC ĐÍCH", "1. Sở Nội vụ chủ trì tổ chức tập huấn trước ngày 30/6/2025."])
+    return b.save(path)
+
+
+QUANG_NAM = ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM", "Số: 45/KH-UBND"]
+DATED = "Quảng Nam, ngày 12 tháng 3 năm 2025"
+
+
+@pytest.mark.parametrize("left,right,layout,issuer,parent", [
+    (QUANG_NAM, [MOTTO, MOTTO2, DATED], {}, "Ủy ban nhân dân tỉnh Quảng Nam", None),
+    # the motto wrapped in a narrow cell, after any word
+    (QUANG_NAM, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM", MOTTO2, DATED], {}, "Ủy ban nhân dân tỉnh Quảng Nam", None),
+    (QUANG_NAM, ["CỘNG HÒA XÃ HỘI", "CHỦ NGHĨA VIỆT NAM", MOTTO2, DATED], {}, "Ủy ban nhân dân tỉnh Quảng Nam", None),
+    (["BỘ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 45/KH-BGDĐT"], ["CỘNG HÒA XÃ HỘI CHỦ", "NGHĨA VIỆT NAM", "Độc lập - Tự do -",
+                                                    "Hạnh phúc", "Hà Nội, ngày 12 tháng 3 năm 2025"], {},
+     "Bộ Giáo dục và Đào tạo", None),
+    # the issuer's cell centred lower than the motto's, its lines between the motto's
+    (QUANG_NAM, ["CỘNG HÒA XÃ HỘI CHỦ", "NGHĨA VIỆT NAM", MOTTO2, DATED], {"left_top": 70}, "Ủy ban nhân dân tỉnh Quảng Nam", None),
+    (QUANG_NAM, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM", MOTTO2, DATED], {"left_top": 68}, "Ủy ban nhân dân tỉnh Quảng Nam", None),
+    (["UBND TỈNH ĐỒNG THÁP", "SỞ KHOA HỌC VÀ", "CÔNG NGHỆ", "Số: 45/KH-SKHCN"],
+     ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM", MOTTO2, "Đồng Tháp, ngày 12 tháng 3 năm 2025"], {},
+     "Sở Khoa học và Công nghệ tỉnh Đồng Tháp", "Ủy ban nhân dân tỉnh Đồng Tháp"),
+    (["SỞ Y TẾ", "Số: 45/KH-SYT"], [MOTTO, MOTTO2, DATED], {"left_centre": 110, "right_centre": 380, "right_size": 13.5},
+     "Sở Y tế", None),
+])
+def test_issuer_is_the_left_column_above_the_number(tmp_path, left, right, layout, issuer, parent):
+    """The issuer is the left column's lines above the number, never a line of the motto's column,
+    however the motto wraps and whichever cell starts higher."""
+    from pipeline import parse
+    path = _header_pdf(tmp_path / "header.pdf", left, right, **layout)
+    page = lines(read_pdf(path).pages[0])
+    assert page[:len(left)] == left
+    doc = parse(path).documents[0]
+    assert (doc.issuer, doc.parent_issuer, doc.number, str(doc.issued_date)) == (
+        issuer, parent, left[-1].removeprefix("Số: "), "2025-03-12")
+
+
 # ---------------------------------------------------------------- garbled text layers
 
 SOUND = ("Điều 3. Chánh Văn phòng Ủy ban nhân dân Thành phố; Giám đốc Sở Nội vụ; thủ trưởng các sở, ban, ngành, "
