@@ -113,7 +113,7 @@ def comparators() -> tuple[tuple[str, str, str], ...]:
 def words(kind: str) -> tuple[str, ...]:
     rows = load_csv("target_words.csv", ("word", "kind"))
     kinds = {"head", "start", "leadin", "result", "share", "share_after", "not_unit", "target", "condition", "modifier",
-             "predicate", "rate"}
+             "predicate", "rate", "growth"}
     bad = [r for r in rows if r["kind"] not in kinds]
     if bad:
         raise ConfigError(f"target_words.csv: unknown kinds {bad}")
@@ -243,8 +243,11 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
         if a is None:
             continue
         b = parse_number(m["b"]) if m["b"] else None
-        found.append(Candidate(m.start(), m.end(), a, "%", value_max=b, ustart=m.end()))
-        taken.append(m.span())
+        start = m.start()
+        if b is not None and a > b:  # `Mục tiêu năm 2024 - 80% ...`: a year and a dash before the figure, no range
+            a, b, start = b, None, m.start("b")
+        found.append(Candidate(start, m.end(), a, "%", value_max=b, ustart=m.end()))
+        taken.append((start, m.end()))
     for m in RATIO.finditer(work, ps, pe):
         if not free(*m.span()):
             continue
@@ -623,8 +626,10 @@ def _restates(first: Candidate, later: Candidate) -> bool:
     """`later` states the same figure for the same indicator as `first` (an annex row, a summary): the same
     words but for a rate's head (`Tỷ lệ`) and one more or less; `bạo lực gia đình` and `bạo lực trên cơ sở giới`
     are two indicators however many words they share."""
-    if first.unit != later.unit or not _same_value(first.value, later.value):
-        return False
+    if first.unit != later.unit or not _same_value(first.value, later.value) \
+            or (first.value_max is None) != (later.value_max is None) \
+            or (first.value_max is not None and not _same_value(first.value_max, later.value_max)):
+        return False  # `10 - 14%` and `10 - 12%` are two figures
     a, b = _tokens(RATE_HEAD.sub("", first.indicator)), _tokens(RATE_HEAD.sub("", later.indicator))
     return bool(a and b) and len(a ^ b) <= max(1, 0.1 * max(len(a), len(b)))
 
@@ -657,7 +662,8 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
             # a bare count is a figure only in a list opened by a counted target: `100 doanh nghiệp ..., 50 doanh nghiệp`;
             # in the situation section it is a present value (`Trong đó, có 28 trạm 5G`), a baseline to be
             if not (same_clause and prev.unit != "%" and prev.phrase_end and
-                    re.fullmatch(r"[\s,]*(?:và|hoặc)?\s*", work[prev.phrase_end:cand.vstart])):
+                    re.fullmatch(r"[\s,]*(?:và|hoặc)?\s*", work[prev.phrase_end:cand.vstart])) \
+                    and not _objective_item(view, work, cand, cs):
                 continue
         if _in_quote_or_title(work, cand, ps, cs) or _is_share(work, cand, cs):
             continue
@@ -713,6 +719,10 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
             cand.ind_start = ls + len(work[ls:cs]) - len(work[ls:cs].lstrip()) if cand.indicator else None
         elif prev is not None and prev.sentence == cand.sentence and prev.indicator and not prev.dropped:
             cand.indicator = prev.indicator
+        if cand.indicator and prev is not None and prev.sentence == cand.sentence and prev.indicator \
+                and _names_no_quantity(cand.indicator) and not _names_no_quantity(prev.indicator):
+            # `tổng giá trị ... đạt 48,3 triệu USD, tốc độ tăng bình quân 05 - 06%/năm`: the growth of that value
+            cand.indicator = _tidy(f"{cand.indicator} {prev.indicator}")
         if not cand.indicator:
             continue
         if not cand.explicit and same_clause and prev.comparator and coordinated:
@@ -722,6 +732,8 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
             cand.comparator = "=" if cand.unit == "%" and cand.value == 100 else ">="
         cand.stated_year, context_year = _year_of(view, work, cand, ps, pe)
         cand.year = cand.stated_year or context_year
+        if cand.stated_year is None and prev is not None and prev.year and BREAKDOWN.match(work, cand.sentence[0]):
+            cand.year = prev.year  # `... đến năm 2030 đạt 400 triệu USD. Trong đó: Giá trị ... đạt 395 triệu USD`
         cand.role = _role(view, work, cand)
         if cand.role is None and prev is not None and prev.role == "target" and prev.sentence == cand.sentence:
             cand.role = "target"  # a list of figures opened by a target: `đạt 85% X và 60% Y; 100% Z`
@@ -744,6 +756,28 @@ def _bounds_of_a_norm(work: str, cands: list[Candidate]) -> None:
         if a.sentence == b.sentence and a.unit == b.unit and MINIMUM.search(work[a.chain_start:a.vstart]) \
                 and MAXIMUM.search(work[b.chain_start:b.vstart]):
             a.role = b.role = None
+
+
+def _objective_item(view: DocView, work: str, cand: Candidate, cs: int) -> bool:
+    """A count that opens an item of an objectives list (`3. Có 126 trường học kết nối Internet tốc độ cao.`,
+    `- 1.250 giáo viên được bồi dưỡng kỹ năng số.`): the item states it as the objective."""
+    if _section_kind(view, cand.vstart) != "objectives" or not cand.noun_unit:
+        return False
+    line_start = work.rfind("\n", 0, cand.vstart) + 1
+    lead = LIST_MARKER.sub("", work[max(line_start, cs):cand.vstart].lstrip())
+    return not _words_rx("leadin", "start").sub("", lead).strip()
+
+
+# A sentence that breaks down the figure of the sentence before it: its parts share that figure's horizon.
+BREAKDOWN = re.compile(r"\s*(?:[-+•]\s*)?Trong\s+đó\b", re.IGNORECASE)
+
+
+def _names_no_quantity(indicator: str) -> bool:
+    """An indicator made only of the words of a growth rate (`tốc độ tăng bình quân`) measures no quantity of its own."""
+    rest = f" {indicator.lower()} "
+    for w in sorted(words("growth"), key=len, reverse=True):
+        rest = rest.replace(f" {w} ", " ")
+    return not rest.strip()
 
 
 def _breaks_down(work: str, prev: Candidate, cand: Candidate) -> bool:

@@ -242,7 +242,7 @@ def summary_lines(summary, db_path: str, shown: int = 10) -> list[str]:
         if len(items) > shown:
             lines.append(f"  ... and {len(items) - shown} more: {query}")
 
-    listing(f"partial: {len(summary.partial)} files with a document of no type and no issuer",
+    listing(f"partial: {len(summary.partial)} files with a document of no type and no issuer, or a garbled text layer",
             summary.partial, "select path from sources where status = 'partial'")
     n_pages = sum(len(p) for p in summary.ocr_pages.values())
     listing(f"OCR: {n_pages} pages of {len(summary.ocr_pages)} files read by OCR"

@@ -32,7 +32,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "sha256": "SHA-256 of the file's bytes (unique)", "format": "reader used: txt, md, pdf, docx, doc",
         "size": "bytes", "pages": "page count of paged formats (PDF), else null",
         "encoding": "detected byte encoding or legacy font encoding (utf-8, utf-16, windows-1258, tcvn3, vni ...)",
-        "status": "success, or partial when a document in the file has neither a type nor an issuer",
+        "status": "success, or partial when a document in the file has neither a type nor an issuer, or the reader knows "
+                  "its text is not as printed (a PDF's garbled text layer that OCR could not mend; the warning says why)",
         "warnings": "JSON list of the reader's warnings (encoding detected, fields recovered ...)",
         "text": "the normalised (NFC) text of the whole file: every span_start/span_end points into it",
         "page_starts": "JSON list: offset in text where each page starts (paged formats)",

@@ -64,7 +64,7 @@ class Summary:
     worker_peak_rss_mb: float = 0.0  # the largest resident memory any worker (or a tool it ran) reached
     errors: list[FileError] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # files in folders of no known format, by suffix
-    partial: list[str] = field(default_factory=list)  # stored files with a document that has no type and no issuer
+    partial: list[str] = field(default_factory=list)  # stored files with a document of no type and no issuer, or a garbled text
     ocr_pages: dict[str, list[int]] = field(default_factory=dict)  # stored file -> its pages read by OCR
     warnings: dict[str, int] = field(default_factory=dict)  # stored file -> warnings of the file and its documents
     low_ocr: list[str] = field(default_factory=list)  # stored files with a page of low OCR confidence

@@ -329,3 +329,55 @@ def fix_legacy(text: str) -> tuple[str, str | None]:
     if not used:
         return text, None
     return "".join(lines), "+".join(e for e in ENCODINGS if e in used)
+
+
+# --- text layers whose character maps are wrong ------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+")
+# Letters of other scripts that PDF fonts with broken ToUnicode maps put for Vietnamese letters:
+# Cyrillic (`chӭc` for `chức`, `hӗ` for `hồ`), Greek.
+_FOREIGN_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u052f]")
+GARBLED_SHARE = 0.06  # ill-formed share of a page's distinct words; sound pages stay under 0.03 in the corpus
+GARBLED_MIN_WORDS = 30  # distinct words a page needs before its share says anything
+
+
+def garbled(text: str, mixed_share: float = 0.0) -> str | None:
+    """Why a text layer is not the Vietnamese it shows, or None when it reads as Vietnamese.
+
+    A font whose ToUnicode map is wrong gives the page letters that only look right: `Thjnh phố`,
+    `njy`, `xpt` and Cyrillic look-alikes (`chӭc`). Two signs, each enough: words that mix Latin
+    letters with another script's (two are enough, or `mixed_share` of the distinct words: a page
+    already mended may keep a few), and many distinct ill-formed syllables (is_syllable) among the
+    words written in lower case, several of them with Vietnamese letters or one marked vowel away from a
+    syllable (foreign words, chemical symbols and place names like `Đắk Lắk` stay few, and English
+    words are further from Vietnamese than one letter)."""
+    words = _WORD.findall(unicodedata.normalize("NFC", text))
+    mixed = [w for w in words if _FOREIGN_SCRIPT.search(w) and re.search("[A-Za-zÀ-ỹ]", w)]
+    if len(mixed) >= max(2, mixed_share * len({w.lower() for w in words})):
+        return f"{len(mixed)} words mix Latin letters with another script's (" + ", ".join(sorted(set(mixed))[:3]) + ")"
+    distinct = {w.lower() for w in words if len(w) >= 2 and w[1:].islower()}
+    if len(distinct) < GARBLED_MIN_WORDS:
+        return None
+    bad = sorted(w for w in distinct if not is_syllable(w))
+    if len(bad) < GARBLED_SHARE * len(distinct):
+        return None
+    viet = [w for w in bad if not w.isascii()]
+    near = [w for w in bad if w.isascii() and _one_vowel_off(w)]
+    if len(viet) >= 3 or len(near) >= max(3, 0.5 * GARBLED_SHARE * len(distinct)):
+        shown = (viet + near)[:3]
+        return f"{len(bad)} of {len(distinct)} distinct words are no Vietnamese syllable (" + ", ".join(shown) + ")"
+    return None
+
+
+# Vowels with a mark: what broken maps most often turn into a plain letter (`bjn` for `bàn`).
+_MARKED_VOWELS = sorted({unicodedata.normalize("NFC", base + tone) for base in "aăâeêioôơuưy"
+                         for tone in ("", *_TONES)} - set("aeiouy")) + ["đ"]
+
+
+def _one_vowel_off(word: str) -> bool:
+    """An ASCII word that one marked vowel in place of one of its letters makes a syllable (`bjn`,
+    `xpt`, `cic`): a Vietnamese word with a letter mapped wrong. English words (`click`, `online`)
+    are not."""
+    if not 3 <= len(word) <= 7:  # two letters are too easily one off (`cd` -> `cả`)
+        return False
+    return any(is_syllable(word[:i] + v + word[i + 1:]) for i in range(len(word)) for v in _MARKED_VOWELS)

@@ -114,6 +114,9 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
     """The separator to join `nxt` onto `cur` with, or None to keep them as separate paragraphs."""
     if re.match(r"[-–]\s+[a-zđà-ỹ]", nxt) and cur[-1] not in _TERMINAL:
         return " "  # "kinh tế" / "- xã hội": a hyphenated word wrapped, not a bullet
+    if re.match(r"[-–]\s*(?:19|20)\d\d\b", nxt) and re.search(r"(?:giai đoạn|thời kỳ|từ năm|từ)\s+(?:19|20)\d\d$", cur) \
+            or re.match(r"[-–]\s*\d+(?:,\d+)?\s*%", nxt) and re.search(r"(?<![\d.,/])\d+(?:,\d+)?$", cur):
+        return " "  # "giai đoạn 2026" / "- 2030", "bình quân 05" / "- 06%/năm": a range wrapped before its dash
     if MARKER.match(nxt) or _ENCLOSURE_NOTE.match(nxt):
         return None
     if _BARE_NUMBER.fullmatch(cur):

@@ -144,7 +144,8 @@ def parse(path: str | Path, timings: dict[str, float] | None = None) -> ParseRes
     warnings = list(raw.warnings)
     # Warnings inform (a value recovered from a signature field, a number taken from a cover letter);
     # a document is only partial when nothing identifies it: no type and no issuer.
-    status = "partial" if any(d.doc_type is None and d.issuer is None for d in docs) else "success"
+    # A text the reader knows to be wrong (garbled pages OCR could not replace) is partial too.
+    status = "partial" if raw.incomplete or any(d.doc_type is None and d.issuer is None for d in docs) else "success"
     return ParseResult(
         source=make_source(path, raw, digest), status=status, warnings=warnings, text=text,
         page_starts=page_starts if raw.paged else [], ocr_pages=raw.ocr_pages, blocks=blocks, documents=docs,

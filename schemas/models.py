@@ -77,6 +77,8 @@ class RawText(Model):
     # Values a reader recovered outside the page text (PDF signature fields, ...).
     hints: dict[str, str] = Field(default_factory=dict)
     blocks: list[RawBlock] = Field(default_factory=list, description="structure the reader knows (tables, cells, header)")
+    incomplete: list[str] = Field(default_factory=list, description="why the text is not all there or not as printed "
+                                                                       "(garbled pages OCR could not replace): the file is partial")
 
 
 class Fact(Model):

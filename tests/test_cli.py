@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from click.testing import CliRunner
 
 from pipeline.cli import cli
@@ -79,3 +81,37 @@ def test_stats_and_refs_print_json(tmp_path):
     assert found["documents"][0]["number"] == "3042/KH-UBND" and found["cites"]
     missing = run("refs", "999/XX", "--db", db, "--json")
     assert missing.exit_code == 1 and json.loads(missing.output)["documents"] == []
+
+
+def _spans(data: dict):
+    """(span, text) of every fact, section and block of a parse's JSON."""
+    for doc in data["documents"]:
+        for kind in ("targets", "deadlines", "assignments", "references"):
+            for fact in doc[kind]:
+                yield fact["span"], fact["text"]
+    for block in data["blocks"]:
+        yield (block["start"], block["end"]), None
+
+
+@pytest.mark.parametrize("name", ["real/hanoi_2025_QD_11-2025-QD-UBND_SGDDT-chuc-nang.pdf",
+                                  "real-converted/phutho_2011_KH_STTTT_trien-khai-phan-mem-QLVB.docx",
+                                  "real/dongthap_2025_KH_617-KH-UBND.md", "seeds/004_164697cdc8f48644.txt"])
+def test_spans_point_into_vanban_text(name):
+    """`vanban text FILE` prints exactly the text every span of `vanban parse FILE` points into, in every
+    format (a PDF's page starts are in page_starts, not in the text); `--pages` adds the markers."""
+    path = CORPUS / name
+    printed = run("text", path).output
+    assert printed.endswith("\n")
+    printed = printed[:-1]  # the line end click.echo adds
+    data = json.loads(run("parse", path).output)
+    assert data["text"] == printed
+    spans = list(_spans(data))
+    assert sum(1 for _, t in spans if t) >= 5
+    for (start, end), text in spans:
+        assert 0 <= start <= end <= len(printed)
+        if text is not None:
+            assert printed[start:end] == text
+    if data["page_starts"]:
+        assert "--- page" not in printed
+        paged = run("text", "--pages", path).output
+        assert paged.count("--- page ") == len(data["page_starts"]) == data["source"]["pages"]

@@ -1,6 +1,11 @@
-"""Golden files: expected metadata and outline per document, one test per file.
+"""Golden files: expected metadata, outline and facts per document, one test per file.
 
-Regenerate only on purpose: `pytest tests/test_golden.py --update-golden`, then read the diff.
+Facts are compact tuples (tests/golden_io.py), reviewed by eye against the text: a golden file states the right
+facts, and the code's known faults are listed in each document's `known_wrong` with the reason.
+
+Regenerate only on purpose: `pytest tests/test_golden.py --update-golden`, then read the diff (`git diff
+tests/golden/`) fact by fact: a changed fact is either a fix (keep it) or a fault (fix the code, or add it to
+`known_wrong` with why). Regeneration keeps `known_wrong` and the corrections it records.
 A missing golden file fails: a new file never passes silently.
 """
 from __future__ import annotations
@@ -12,6 +17,7 @@ import pytest
 
 from pipeline import parse
 from tests.conftest import CORPUS, OUR_CORPUS, ROOT
+from tests.golden_io import FACT_KINDS, dumps, expected_output, fact_tuples, golden_facts_from
 
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -44,8 +50,13 @@ def summary(path: Path) -> dict:
             **d.model_dump(mode="json", include={"doc_type", "number", "issuer", "parent_issuer", "issued_date",
                                                  "place", "subject", "signer", "recipients", "warnings"}),
             "sections": outline(d.sections),
+            **fact_tuples(d),
         })
     return {"file": path.name, "documents": docs}
+
+
+def _without_facts(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k not in FACT_KINDS and k not in ("known_wrong", "review")}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem[:48] for p in FILES])
@@ -53,7 +64,25 @@ def test_golden(path: Path, update_golden: bool):
     golden = GOLDEN / f"{path.stem}.json"
     actual = summary(path)
     if update_golden:
-        golden.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        old = json.loads(golden.read_text(encoding="utf-8"))["documents"] if golden.exists() else []
+        for i, doc in enumerate(actual["documents"]):
+            wrong = old[i].get("known_wrong", {}) if i < len(old) else {}
+            doc.update(golden_facts_from(doc, wrong))
+            if wrong:
+                doc["known_wrong"] = wrong
+            if i < len(old) and old[i].get("review"):
+                doc["review"] = old[i]["review"]
+        golden.write_text(dumps(actual) + "\n", encoding="utf-8")
         return
     assert golden.exists(), f"no golden file {golden.name}: run pytest --update-golden and review the diff"
-    assert actual == json.loads(golden.read_text(encoding="utf-8"))
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert [_without_facts(d) for d in actual["documents"]] == [_without_facts(d) for d in expected["documents"]]
+    for got, want in zip(actual["documents"], expected["documents"]):
+        wrong = want.get("known_wrong", {})
+        for kind, facts in expected_output(want, wrong).items():
+            have = expected_output({kind: got[kind]}, {})[kind]
+            assert have == facts, (f"{kind}: the code no longer gives {sorted((facts - have).elements())}, "
+                                   f"and now gives {sorted((have - facts).elements())}")
+        for kind, entries in wrong.items():  # a known fault must be a real difference, with its reason
+            for e in entries.get("missing", []) + entries.get("extra", []):
+                assert e.get("why"), (kind, e)

@@ -34,6 +34,14 @@ def test_hyphenated_word_wrapped_is_not_a_bullet():
     assert norm("phát triển kinh tế\n- xã hội của tỉnh") == "phát triển kinh tế - xã hội của tỉnh"
 
 
+def test_year_range_wrapped_before_its_dash_is_not_a_bullet():
+    """Bắc Ninh KH 141, Đồng Nai KH 179, HCM KH 174 wrap `giai đoạn 2026` / `- 2030`; Sơn La QĐ 2954 `05` / `- 06%`."""
+    assert norm("4. Trong giai đoạn 2026\n- 2030 phấn đấu có ít nhất 10%") == \
+        "4. Trong giai đoạn 2026 - 2030 phấn đấu có ít nhất 10%"
+    assert norm("tốc độ tăng bình quân 05\n- 06%/năm. Thị trường") == "tốc độ tăng bình quân 05 - 06%/năm. Thị trường"
+    assert norm("Kết quả năm 2025\n- 2026: Sở Y tế báo cáo") == "Kết quả năm 2025\n- 2026: Sở Y tế báo cáo"
+
+
 def test_italic_run_over_two_lines_is_one_paragraph():
     assert norm("*Thành phố Hồ Chí\nMinh, ngày 18 tháng 11 năm 2025*") == "Thành phố Hồ Chí Minh, ngày 18 tháng 11 năm 2025"
 

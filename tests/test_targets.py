@@ -113,6 +113,11 @@ def test_cases_cover_many_documents_and_rules():
         "heading-period-year": "no other document heads a target list with `Giai đoạn A - B`; Cà Mau's `giai đoạn "
                                "2026 – 2028` heads a table",
         "no-year-from-comparison-base": "no other document compares a target with a base year (`gấp 2 lần năm 2010`)",
+        "breakdown-year": "only the Sơn La export plan breaks a dated figure down in the next sentence (`Trong đó: ...`)",
+        "growth-of-the-figure": "only the Sơn La export plan gives a growth rate after each figure without naming what "
+                                "grows (`..., tốc độ tăng bình quân 05 - 06%/năm`)",
+        "range-not-restated": "only the Sơn La export plan states ranges that share their lower bound (`10 - 14%`, "
+                              "`10 - 12%`) under one generic indicator",
         "bounds-of-a-norm": "only the Hà Giang support resolution bounds a quantity on both sides (`mức tối thiểu là "
                             "100m2 và tối đa không quá 1.000m2`); the issue names eligibility thresholds of resolutions",
         "cited-rule-figure": "only the Cần Thơ emulation plan restates a cited regulation's quota in a parenthesis",
@@ -186,3 +191,17 @@ def test_random_text_never_raises(text):
     view = phrase_view(text, section_title="Mục tiêu đến năm 2030")
     for t in targets.extract(view):
         assert text[t.span[0]:t.span[1]] == t.text
+
+
+# Constructed cases for rules no document of ../shared/corpus exercises (our samples in corpus/ do).
+
+def test_a_year_and_a_dash_before_a_percentage_make_no_range():
+    view = phrase_view("1. Mục tiêu năm 2024 - 80% cơ sở giáo dục sử dụng học bạ số.", section_title="Mục tiêu")
+    assert [(t.value, t.value_max, t.year) for t in targets.extract(view)] == [(80.0, None, 2024)]
+
+
+def test_a_count_that_opens_an_objectives_item_is_a_target():
+    view = phrase_view("3. Có 126 trường học kết nối Internet tốc độ cao.", section_title="Mục tiêu đến năm 2026")
+    assert [(t.value, t.unit, t.year) for t in targets.extract(view)] == [(126.0, "trường học", 2026)]
+    tasks = phrase_view("3. Có 126 trường học kết nối Internet tốc độ cao.", section_title="Nhiệm vụ và giải pháp")
+    assert list(targets.extract(tasks)) == []

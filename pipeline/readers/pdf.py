@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import hashlib
 import io
 import math
 import re
@@ -53,6 +54,7 @@ class _Page:
     height: float
     rows: list[Row] = field(default_factory=list)
     ocr: bool = False
+    garbled: bool = False  # the text layer's character maps are wrong: its words are mended from OCR
     legacy_font: bool = False
     headers: list[lay.Columns] = field(default_factory=list)
     line_gap: float = 0.0  # space between lines of one paragraph
@@ -143,6 +145,7 @@ def _read(path: Path, doc) -> RawText:
             pages[i].rows, note = _ocr_rows(doc[i], i + 1)
             if note:
                 warnings.append(note)
+    incomplete = _garbled_pages(doc, pages, warnings)
     hints: dict[str, str] = {}
     signed = _fill_fields(path, pages, warnings) if has_widgets else False
     texts, blocks = _layout(pages)
@@ -155,11 +158,65 @@ def _read(path: Path, doc) -> RawText:
         if scanned:
             raise EmptyDocument(f"OCR found no text on the {len(scanned)} scanned page(s) of the PDF")
         raise EmptyDocument("the PDF holds no text: no text layer and no scanned page images")
-    ocr_pages = [i + 1 for i in scanned]
-    if ocr_pages:
-        warnings.append(f"{_pages(ocr_pages)}: no text layer, text from OCR (tesseract, vie)")
+    ocr_pages = [p.number for p in pages if p.ocr or p.garbled]
+    if scanned:
+        warnings.append(f"{_pages([i + 1 for i in scanned])}: no text layer, text from OCR (tesseract, vie)")
     return RawText(format="pdf", pages=texts, paged=True, encoding=encoding, ocr_pages=ocr_pages,
-                   warnings=warnings, hints=hints, blocks=blocks)
+                   warnings=warnings, hints=hints, blocks=blocks, incomplete=incomplete)
+
+
+def _garbled_pages(doc, pages: list[_Page], warnings: list[str]) -> list[str]:
+    """Pages whose text layer is not the Vietnamese it shows (pipeline.legacy.garbled): with tesseract,
+    their words are mended from OCR (pdf_garbled), or the page is read from OCR alone when mending
+    leaves it garbled; without, their text stays and the returned reasons make the file partial."""
+    from pipeline.legacy import GARBLED_SHARE, garbled
+    from pipeline.readers.pdf_garbled import Repair
+
+    found: dict[int, str] = {}
+    for i, page in enumerate(pages):
+        if page.rows and not page.ocr:
+            why = garbled(_page_plain_text(page))
+            if why:
+                found[i] = why
+    if not found:
+        return []
+    where = _pages([i + 1 for i in found])
+    first = min(found)
+    what = f"the text layer is garbled (fonts with wrong character maps; page {first + 1}: {found[first]})"
+    problem = _tesseract_status()
+    if problem:
+        note = (f"{where}: {what} and OCR cannot mend it: {problem}; install the Debian packages: "
+                f"apt-get install {OCR_PACKAGES}")
+        warnings.append(note)
+        return [note]
+    repair = Repair()
+    ocr_rows = {}
+    index = {}
+    for i in found:
+        ocr_rows[i], note = _ocr_rows(doc[i], i + 1)
+        if note:
+            warnings.append(note)
+        index[i] = repair.add_page(pages[i].rows, ocr_rows[i])
+    mended, replaced = 0, []
+    for i in found:
+        page = pages[i]
+        page.garbled = True
+        if not page.legacy_font:  # a legacy font's glyphs hold 8-bit codes, not letters to mend
+            mended += repair.apply(index[i])
+            for row in page.rows:
+                row.changed()
+        if page.legacy_font or garbled(_page_plain_text(page), mixed_share=GARBLED_SHARE):
+            page.rows, page.ocr = ocr_rows[i], True
+            replaced.append(i + 1)
+    how = f"{mended} words mended from OCR (tesseract, vie)"
+    if replaced:
+        how += f"; {_pages(replaced)} read from OCR alone"
+    warnings.append(f"{where}: {what}: {how}")
+    return []
+
+
+def _page_plain_text(page: _Page) -> str:
+    return "\n".join(_unicode(r, page.legacy_font) for r in page.rows)
 
 
 def _pages(nums: list[int]) -> str:
@@ -329,19 +386,36 @@ def _ocr_rows(page, number: int) -> tuple[list[Row], str | None]:
     png = io.BytesIO()
     image.save(png, format="PNG", compress_level=1)
     del image
-    try:
-        out = tools.run(["tesseract", "stdin", "stdout", "-l", "vie", "--dpi", str(round(dpi)), "tsv"],
-                        input=png.getvalue(), timeout=OCR_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise InputError(f"OCR of page {number} took longer than {OCR_TIMEOUT} s") from None
-    if out.returncode != 0:
-        raise InputError(f"tesseract failed on page {number}: {out.stderr.decode('utf-8', 'replace')[-300:]}")
-    runs, confs = _tsv_runs(out.stdout.decode("utf-8", "replace"), 72 / dpi)
+    runs, confs = _tsv_runs(_tesseract_tsv(png.getvalue(), dpi, number), 72 / dpi)
     # Specks, seal edges and table borders come out as lines of bars and quotes: no text.
     runs = [r for r in runs if any(ch.isalnum() for g in r for ch in g.text)]
     if confs and sum(confs) / len(confs) < 60:
         notes.append(f"OCR confidence is low on page {number} ({sum(confs) / len(confs):.0f}/100): check its text")
     return lay.rows_from_runs(runs), "; ".join(notes) or None
+
+
+_OCR_CACHE: dict[bytes, str] = {}
+_OCR_CACHE_PAGES = 16
+
+
+def _tesseract_tsv(png: bytes, dpi: float, number: int) -> str:
+    """Tesseract's TSV for a page image. The same image is OCR'd once per process (a page takes ~10 s;
+    a file parsed twice, by `vanban parse` then `review`, or by tests, reads the result again)."""
+    key = hashlib.blake2b(png, digest_size=20).digest() + str(round(dpi)).encode()
+    if key in _OCR_CACHE:
+        return _OCR_CACHE[key]
+    try:
+        out = tools.run(["tesseract", "stdin", "stdout", "-l", "vie", "--dpi", str(round(dpi)), "tsv"],
+                        input=png, timeout=OCR_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise InputError(f"OCR of page {number} took longer than {OCR_TIMEOUT} s") from None
+    if out.returncode != 0:
+        raise InputError(f"tesseract failed on page {number}: {out.stderr.decode('utf-8', 'replace')[-300:]}")
+    tsv = out.stdout.decode("utf-8", "replace")
+    if len(_OCR_CACHE) >= _OCR_CACHE_PAGES:
+        del _OCR_CACHE[next(iter(_OCR_CACHE))]
+    _OCR_CACHE[key] = tsv
+    return tsv
 
 
 def _tsv_runs(tsv: str, scale: float) -> tuple[list[list[Glyph]], list[float]]:
@@ -377,8 +451,8 @@ def _fill_fields(path: Path, pages: list[_Page], warnings: list[str]) -> bool:
     filled = 0
     for ft in found:
         page = pages[ft.page] if ft.page < len(pages) else None
-        if page is None or page.ocr:
-            continue  # an OCR page already shows what the widget draws
+        if page is None or (page.ocr and not page.garbled):
+            continue  # a scanned page already shows what the widget draws (a garbled one is OCR'd without)
         for word in _field_words(ft.chars, page.to_display):
             filled += _insert(page.rows, word)
     if filled:
@@ -389,7 +463,7 @@ def _fill_fields(path: Path, pages: list[_Page], warnings: list[str]) -> bool:
 def _signature_hints(pages: list[_Page], hints: dict[str, str], warnings: list[str]) -> None:
     """Number and date of the first header, when signature-field values completed them; a warning
     when the header still shows blanks."""
-    first = next((p for p in pages if p.rows and not p.ocr), None)
+    first = next((p for p in pages if p.rows and (p.garbled or not p.ocr)), None)
     if first is None or not first.headers:
         return
     header = first.rows[first.headers[0].start:first.headers[0].end]
@@ -520,7 +594,8 @@ def _layout(pages: list[_Page]) -> tuple[list[str], list[RawBlock]]:
 
 
 # Matched on letters only, without tone marks: OCR and old fonts get marks wrong more often than letters.
-_MOTTO = re.compile(r"conghoaxahoichunghia|dangcongsanvietnam")
+# Its first words are enough: a narrow cell wraps the motto anywhere (`CỘNG HÒA XÃ HỘI` / `CHỦ NGHĨA VIỆT NAM`).
+_MOTTO = re.compile(r"conghoaxahoi|dangcongsanviet")
 
 
 def _unicode(row: Row, legacy: bool) -> str:
