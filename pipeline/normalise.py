@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pipeline.headerfields import SitePrefix, header_fields, is_candidate
+from pipeline.headerfields import SignatureStamp, SitePrefix, header_fields, is_candidate
 from pipeline.textutil import is_upper_line, nfc, tone_key
 from schemas import Block, RawBlock, RawText
 
@@ -171,10 +171,13 @@ class _Fields:
     def __init__(self) -> None:
         self.site: SitePrefix | None = None
         self.issuer: str | None = None
+        self.stamp = SignatureStamp()
 
     def take(self, cell: str) -> list[str]:
         if not cell:
             return [cell]
+        if self.stamp.drops(cell):
+            return []
         if self.site is None:
             self.site = SitePrefix(cell)
             cell = self.site.first(cell)
