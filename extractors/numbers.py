@@ -92,7 +92,11 @@ def header_number(raw: str) -> str | None:
     """The number on a header's `Số:` line: `3452 /UBND-VX` -> `3452/UBND-VX`; what follows it on the
     same line (a place name when the two header columns share a line) is not part of it."""
     m = _HEADER_NUMBER.match(raw.strip())
-    return re.sub(r"\s+", "", m.group(0)).rstrip(".,;-") if m else None
+    if not m:
+        return None
+    # `3070. /KH-UBND`: signing tools stamp the number with a full stop into the blank before the slash
+    # (no document of ../shared/corpus is stamped so; the signed PDFs of issue #10 are)
+    return re.sub(r"(?<=\d)\.(?=/)", "", re.sub(r"\s+", "", m.group(0))).rstrip(".,;-")
 
 
 def number_key(number: str | None) -> str | None:

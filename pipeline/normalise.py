@@ -119,6 +119,8 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
         return " "  # "giai đoạn 2026" / "- 2030", "bình quân 05" / "- 06%/năm": a range wrapped before its dash
     if MARKER.match(nxt) or _ENCLOSURE_NOTE.match(nxt):
         return None
+    if _BARE_NUMBER.fullmatch(cur):
+        return " "  # `1.4.` alone on its line, its text on the next
     if cur[:1] in "cCđĐ" and _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}")):  # (every motto starts so)
         return " "  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"
     if re.search(r"\w-$", cur) and re.match(r"[A-ZĐ][\wĐđ&]*/", nxt):  # 28- / CT/TW
@@ -145,6 +147,23 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
     return None
 
 
+_ITEM_NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)\.\s")
+_BARE_NUMBER = re.compile(r"(?:\d{1,2}\.)+\d{0,2}\.?|[a-zđ]\)|[IVXLC]+\.")
+
+
+def _glued_items(cell: str) -> list[str]:
+    """`2. Nâng cao năng lực ... quan hệ lao động 2.1.` / `3. Giải quyết ... đình công 3.1. Rà soát ...`: a crawled
+    page runs the first child item onto its parent's heading; a child's number repeats its parent's, so it starts
+    an item of its own."""
+    m = _ITEM_NUMBER.match(cell)
+    if not m:
+        return [cell]
+    child = re.compile(r"\s(?=" + re.escape(m.group(1)) + r"\.\d{1,2}\.(?:\s|$))").search(cell, m.end())
+    if not child:
+        return [cell]
+    return [cell[:child.start()].rstrip(), cell[child.end():]]
+
+
 class _Fields:
     """Header fields of one file's lines (pipeline.headerfields): the site's designation found on the first line
     is dropped there and before later lines; the issuer line is remembered for the subject's enacting authority."""
@@ -161,8 +180,10 @@ class _Fields:
             cell = self.site.first(cell)
         else:
             cell = self.site.strip(cell)
-        if not cell or not is_candidate(cell):
-            return [cell] if cell else []
+        if not cell:
+            return []
+        if not is_candidate(cell):
+            return _glued_items(cell)
         pieces = header_fields(cell, self.issuer)
         if self.issuer is None:
             from extractors.orgnames import org_line_start

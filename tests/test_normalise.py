@@ -162,3 +162,15 @@ def test_the_enclosure_note_under_a_title_is_its_own_line():
                 "ngày 28 tháng 5 năm 2024 của Ủy ban nhân dân thành phố Hà Nội)\n", fmt="pdf")
     assert text.splitlines()[1:] == ["Xét tặng danh hiệu “Công dân Thủ đô ưu tú”", "(Kèm theo Quyết định số "
                                      "35/2024/QĐ-UBND ngày 28 tháng 5 năm 2024 của Ủy ban nhân dân thành phố Hà Nội)"]
+
+
+def test_item_numbers_glued_onto_a_heading_or_alone_on_a_line():
+    """A crawled page (held-out Kon Tum 435/QĐ-UBND) runs a child's number onto its parent's heading and leaves
+    numbers alone on their lines; a Roman numeral alone over its title (Đồng Tháp 2017 urban programme) too."""
+    text = norm("2. Nâng cao năng lực quản lý nhà nước về quan hệ lao động 2.1.\nRà soát, kiến nghị sửa đổi.\n"
+                "2.2.\nTăng cường kiểm tra.\n3. Giải quyết tranh chấp lao động 3.1. Rà soát thiết chế.\nII.\nMục tiêu\n", fmt="txt")
+    assert text.splitlines() == ["2. Nâng cao năng lực quản lý nhà nước về quan hệ lao động", "2.1. Rà soát, kiến nghị sửa đổi.",
+                                 "2.2. Tăng cường kiểm tra.", "3. Giải quyết tranh chấp lao động", "3.1. Rà soát thiết chế.",
+                                 "II. Mục tiêu"]
+    # a number inside a sentence that is not the item's child stays
+    assert norm("2. Đạt tỷ lệ 3.1. Tăng 2.5 lần.", fmt="txt") == "2. Đạt tỷ lệ 3.1. Tăng 2.5 lần."

@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -323,6 +324,119 @@ def test_only_the_scanned_page_is_ocred(tmp_path):
     raw = read_pdf(_mixed_pdf(tmp_path))
     assert raw.ocr_pages == [2]
     assert raw.pages[0] == read(BINHDUONG).pages[0]
+
+
+# ---------------------------------------------------------------- stamps drawn into the text layer
+
+def _stamped_pdf(path: Path, size: float, rise: float, mode: int, stop: str) -> Path:
+    """A plan's header printed with blanks (`Số:          /KH-UBND`, `ngày      tháng`), then the number
+    and the day the signing tool stamps into them: drawn after the page, in another font and size, a
+    little off the line's baseline, in render mode `mode`, both in one text run."""
+    from tests.pdf_builder import PdfBuilder, text_width
+    b = PdfBuilder().page()
+    b.text(80, 60, "ỦY BAN NHÂN DÂN", size=12).text(70, 76, "TỈNH QUẢNG NAM", size=12, font="serif-bold")
+    b.text(80, 100, "Số:          /KH-UBND")
+    b.text(300, 60, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, font="serif-bold")
+    b.text(330, 76, "Độc lập - Tự do - Hạnh phúc", font="serif-bold")
+    b.text(320, 100, "Quảng Nam, ngày      tháng 5 năm 2025")
+    b.text(250, 150, "KẾ HOẠCH", font="serif-bold")
+    b.lines(60, 175, ["Triển khai chuyển đổi số năm 2025", "", "I. MỤC ĐÍCH",
+                      "1. Sở Nội vụ chủ trì tổ chức tập huấn trước ngày 30/6/2025."])
+    red = (200, 0, 0)
+    b.text(80 + text_width("Số: ") + 4, 100 + rise, "3070" + stop, size=size, font="sans", mode=mode, color=red)
+    b.text(320 + text_width("Quảng Nam, ngày ") + 2, 100 + rise, "20", size=size, font="sans", mode=mode, color=red)
+    return b.save(path)
+
+
+def _layer_chars(path: Path) -> Counter:
+    """Every character of the PDF's text layer but spaces, as pdfium reads it (what pdftotext shows)."""
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(path)
+    try:
+        text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+    return Counter(ch for ch in unicodedata.normalize("NFC", text) if not ch.isspace())
+
+
+@pytest.mark.parametrize("size,rise,mode,stop", [
+    (11, 1.5, 0, ""),  # smaller, a little lower
+    (14, -1.5, 0, "."),  # larger than the blank, higher, with a full stop (`Số: 3070. /KH-UBND`)
+    (12, 0.0, 2, ""),  # fill and stroke
+    (12, 0.5, 3, ""),  # invisible text over a stamp image
+    (12, 0.0, 7, ""),  # glyphs that clip the stamp's ink
+])
+def test_stamped_number_and_day_are_read_where_they_stand(tmp_path, size, rise, mode, stop):
+    from pipeline import parse
+    path = _stamped_pdf(tmp_path / "stamped.pdf", size, rise, mode, stop)
+    raw = read_pdf(path)
+    page = lines(raw.pages[0])
+    assert index_of(page, f"^Số: 3070{re.escape(stop)} ?/KH-UBND$") < index_of(page, "^Quảng Nam, ngày 20 tháng 5 năm 2025$")
+    # every glyph of the text layer is kept
+    assert Counter(ch for ch in unicodedata.normalize("NFC", raw.pages[0]) if not ch.isspace()) == _layer_chars(path)
+    doc = parse(path).documents[0]
+    assert (doc.number, str(doc.issued_date), doc.issuer) == ("3070/KH-UBND", "2025-05-20", "Ủy ban nhân dân tỉnh Quảng Nam")
+
+
+# ---------------------------------------------------------------- two-column headers drawn line by line
+
+MOTTO, MOTTO2 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
+
+
+def _header_pdf(path: Path, left: list[str], right: list[str], left_top: float = 60, right_top: float = 60,
+                left_centre: float = 150, right_centre: float = 400, right_size: float = 12) -> Path:
+    """A plan whose header is two cells of centred lines, as Word prints a borderless header table: the
+    issuer and number on the left, the motto (wrapped where the cell is narrow) and date on the right;
+    the cells' first lines need not share a baseline."""
+    from tests.pdf_builder import PdfBuilder, text_width
+    b = PdfBuilder().page()
+
+    def centred(cx: float, y: float, text: str, size: float) -> None:
+        font = "serif" if text.startswith(("Số", "ỦY BAN")) or "ngày" in text else "serif-bold"
+        b.text(cx - text_width(text, size, font) / 2, y, text, size=size, font=font)
+
+    for i, line in enumerate(left):
+        centred(left_centre, left_top + 16 * i, line, 12.5)
+    for i, line in enumerate(right):
+        centred(right_centre, right_top + 16 * i, line, right_size)
+    y = max(left_top + 16 * len(left), right_top + 16 * len(right)) + 30
+    centred(297, y, "KẾ HOẠCH", 13)
+    b.text(200, y + 18, "Triển khai chuyển đổi số năm 2025")
+    b.lines(60, y + 50, ["I. MỤC ĐÍCH", "1. Sở Nội vụ chủ trì tổ chức tập huấn trước ngày 30/6/2025."])
+    return b.save(path)
+
+
+QUANG_NAM = ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM", "Số: 45/KH-UBND"]
+DATED = "Quảng Nam, ngày 12 tháng 3 năm 2025"
+
+
+@pytest.mark.parametrize("left,right,layout,issuer,parent", [
+    (QUANG_NAM, [MOTTO, MOTTO2, DATED], {}, "Ủy ban nhân dân tỉnh Quảng Nam", None),
+    # the motto wrapped in a narrow cell, after any word
+    (QUANG_NAM, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM", MOTTO2, DATED], {}, "Ủy ban nhân dân tỉnh Quảng Nam", None),
+    (QUANG_NAM, ["CỘNG HÒA XÃ HỘI", "CHỦ NGHĨA VIỆT NAM", MOTTO2, DATED], {}, "Ủy ban nhân dân tỉnh Quảng Nam", None),
+    (["BỘ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 45/KH-BGDĐT"], ["CỘNG HÒA XÃ HỘI CHỦ", "NGHĨA VIỆT NAM", "Độc lập - Tự do -",
+                                                    "Hạnh phúc", "Hà Nội, ngày 12 tháng 3 năm 2025"], {},
+     "Bộ Giáo dục và Đào tạo", None),
+    # the issuer's cell centred lower than the motto's, its lines between the motto's
+    (QUANG_NAM, ["CỘNG HÒA XÃ HỘI CHỦ", "NGHĨA VIỆT NAM", MOTTO2, DATED], {"left_top": 70}, "Ủy ban nhân dân tỉnh Quảng Nam", None),
+    (QUANG_NAM, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM", MOTTO2, DATED], {"left_top": 68}, "Ủy ban nhân dân tỉnh Quảng Nam", None),
+    (["UBND TỈNH ĐỒNG THÁP", "SỞ KHOA HỌC VÀ", "CÔNG NGHỆ", "Số: 45/KH-SKHCN"],
+     ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM", MOTTO2, "Đồng Tháp, ngày 12 tháng 3 năm 2025"], {},
+     "Sở Khoa học và Công nghệ tỉnh Đồng Tháp", "Ủy ban nhân dân tỉnh Đồng Tháp"),
+    (["SỞ Y TẾ", "Số: 45/KH-SYT"], [MOTTO, MOTTO2, DATED], {"left_centre": 110, "right_centre": 380, "right_size": 13.5},
+     "Sở Y tế", None),
+])
+def test_issuer_is_the_left_column_above_the_number(tmp_path, left, right, layout, issuer, parent):
+    """The issuer is the left column's lines above the number, never a line of the motto's column,
+    however the motto wraps and whichever cell starts higher."""
+    from pipeline import parse
+    path = _header_pdf(tmp_path / "header.pdf", left, right, **layout)
+    page = lines(read_pdf(path).pages[0])
+    assert page[:len(left)] == left
+    doc = parse(path).documents[0]
+    assert (doc.issuer, doc.parent_issuer, doc.number, str(doc.issued_date)) == (
+        issuer, parent, left[-1].removeprefix("Số: "), "2025-03-12")
 
 
 # ---------------------------------------------------------------- garbled text layers

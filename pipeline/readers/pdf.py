@@ -594,7 +594,8 @@ def _layout(pages: list[_Page]) -> tuple[list[str], list[RawBlock]]:
 
 
 # Matched on letters only, without tone marks: OCR and old fonts get marks wrong more often than letters.
-_MOTTO = re.compile(r"conghoaxahoichunghia|dangcongsanvietnam")
+# Its first words are enough: a narrow cell wraps the motto anywhere (`CỘNG HÒA XÃ HỘI` / `CHỦ NGHĨA VIỆT NAM`).
+_MOTTO = re.compile(r"conghoaxahoi|dangcongsanviet")
 
 
 def _unicode(row: Row, legacy: bool) -> str:

@@ -145,8 +145,63 @@ def rows_from_runs(runs: list[Run]) -> list[Row]:
         rows.append(Row([run]))
     for row in rows:
         row.runs.sort(key=_run_x0)
+        if len(row.runs) > 1:
+            row.runs = _splice_into_gaps(row.runs)
         row.changed()
     return rows
+
+
+def _splice_into_gaps(runs: list[Run]) -> list[Run]:
+    """A run that stands in a blank of another run of the line goes there: a number and a day a signing
+    tool stamps into `Số:      /KH-UBND` and `ngày      tháng` are drawn after the page, in another font,
+    a little off the baseline; in x order of runs they would follow the whole line. Such a run may hold
+    both stamps (drawn one after the other): it is cut where it leaps forward over a blank."""
+    hosts = [list(run) for run in runs]  # x order
+    for k, run in enumerate(runs):
+        kept: Run = []
+        for piece in _pieces(run):
+            ink = _ink(piece)
+            x0, x1 = ink[0].x0, max(g.x1 for g in ink)
+            for j, host in enumerate(hosts):
+                at = _gap_at(host, x0, x1) if j != k and host else None
+                if at is not None:
+                    host[at:at] = piece
+                    break
+            else:
+                kept.extend(piece)
+        # what stays of the run: its own glyphs not spliced away, and what was spliced into it
+        spliced = {id(g) for g in run} - {id(g) for g in kept}
+        hosts[k] = [g for g in hosts[k] if id(g) not in spliced]
+    return [h for h in hosts if _ink(h)]
+
+
+def _pieces(run: Run) -> list[Run]:
+    """The run cut before each glyph that stands more than two of its heights right of the one before."""
+    pieces: list[Run] = [[]]
+    prev = None
+    for g in run:
+        if g.ink:
+            if prev is not None and g.x0 - prev.x1 > 2 * max(prev.size, g.size):
+                pieces.append([])
+            prev = g
+        pieces[-1].append(g)
+    return [p for p in pieces if _ink(p)]
+
+
+def _gap_at(run: Run, x0: float, x1: float) -> int | None:
+    """Index in run before which [x0, x1] stands between two of its glyphs, if it does: its middle in a
+    blank between them (a stamp wider than the blank it fills runs over its edges)."""
+    prev, after = None, 0
+    middle = (x0 + x1) / 2
+    for i, g in enumerate(run):
+        if not g.ink:
+            continue
+        if prev is not None and prev.x1 < middle < g.x0 and x0 > prev.x0 and g.x0 - prev.x1 > 0.5 * g.size:
+            return after  # right after the glyph before the blank: the blank's spaces then end the value
+        prev, after = g, i + 1
+        if g.x0 > middle:
+            return None
+    return None
 
 
 def render(runs: list[Run]) -> str:
