@@ -189,3 +189,12 @@ def test_a_signed_pdf_s_stamp_is_dropped():
 
 def test_a_site_designation_without_its_year():
     assert norm("Công văn 19046/BTC-TCHQ. BỘ TÀI CHÍNH --------\nSố: 19046/BTC-TCHQ\n", fmt="txt").splitlines()[0] == "BỘ TÀI CHÍNH"
+
+
+def test_a_cited_article_at_a_line_start_is_no_heading():
+    """`... khoản 4 và khoản 6` / `Điều 22 Luật BHYT:` (held-out 627/BYT-BH, 19046/BTC-TCHQ: `Điều 69 của Luật Hải
+    quan`): a wrapped sentence, not an article of the document; no corpus text wraps so."""
+    from pipeline.segment import heading_of
+    text = norm("3. Mức hưởng theo quy định tại điểm c khoản 3, khoản 4 và khoản 6\nĐiều 22 Luật BHYT:\na) Đối với ...", fmt="txt")
+    assert text.splitlines()[0].endswith("khoản 6 Điều 22 Luật BHYT:")
+    assert heading_of("Điều 69 của Luật Hải quan năm 2014.") is None and heading_of("Điều 2. Tổ chức thực hiện")[0] == "article"
