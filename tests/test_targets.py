@@ -118,6 +118,9 @@ def test_cases_cover_many_documents_and_rules():
                                 "grows (`..., tốc độ tăng bình quân 05 - 06%/năm`)",
         "range-not-restated": "only the Sơn La export plan states ranges that share their lower bound (`10 - 14%`, "
                               "`10 - 12%`) under one generic indicator",
+        "strive-count": "only the Đồng Tháp urban programme counts what it strives to have (`Phấn đấu toàn Tỉnh có 23 đô "
+                        "thị`); the issue's unseen resolutions write `Phấn đấu đến năm 2030 có 2 triệu doanh nghiệp` "
+                        "(constructed case below)",
         "bounds-of-a-norm": "only the Hà Giang support resolution bounds a quantity on both sides (`mức tối thiểu là "
                             "100m2 và tối đa không quá 1.000m2`); the issue names eligibility thresholds of resolutions",
         "cited-rule-figure": "only the Cần Thơ emulation plan restates a cited regulation's quota in a parenthesis",
@@ -205,3 +208,36 @@ def test_a_count_that_opens_an_objectives_item_is_a_target():
     assert [(t.value, t.unit, t.year) for t in targets.extract(view)] == [(126.0, "trường học", 2026)]
     tasks = phrase_view("3. Có 126 trường học kết nối Internet tốc độ cao.", section_title="Nhiệm vụ và giải pháp")
     assert list(targets.extract(tasks)) == []
+
+
+def test_a_resolution_strives_to_have_a_count_by_a_year():
+    """NQ-CP style: `Phấn đấu đến năm 2030 có ...; ... khoảng 55 - 58% GDP`: the year opening the sentence after the
+    target word governs every clause; the count after `có` is what the plan strives to have, in millions."""
+    view = phrase_view("Phấn đấu đến năm 2030 có 2 triệu doanh nghiệp hoạt động trong nền kinh tế; kinh tế tư nhân đóng "
+                       "góp khoảng 55 - 58% GDP.", section_title="Mục tiêu")
+    assert [(t.value, t.unit, t.year) for t in targets.extract(view)] == [(2.0, "triệu doanh nghiệp", 2030),
+                                                                        (55.0, "%", 2030)]
+
+
+def test_a_rate_per_a_round_number_written_in_words():
+    view = phrase_view("Có ít nhất 30 giường bệnh trên 10.000 dân vào năm 2030.", section_title="Mục tiêu cụ thể")
+    assert [(t.value, t.unit, t.year) for t in targets.extract(view)] == [(30.0, "giường bệnh trên 10.000 dân", 2030)]
+
+
+def test_a_report_states_a_goal_beside_the_present_value():
+    """The goal takes the indicator of the present value written before it, which is its baseline."""
+    view = phrase_view("2. Tỷ lệ bao phủ bảo hiểm y tế đạt 93,5%, mục tiêu năm 2026 đạt 95%.",
+                       section_title="Kết quả thực hiện")
+    assert [(t.indicator, t.value, t.year, t.baseline and t.baseline.value) for t in targets.extract(view)] == [
+        ("Tỷ lệ bao phủ bảo hiểm y tế", 95.0, 2026, 93.5)]
+
+
+@pytest.mark.parametrize("item, value, unit", [
+    ("- Hoàn thành xây dựng 05 cơ sở dữ liệu chuyên ngành;", 5.0, "cơ sở dữ liệu"),
+    ("- 1.250 giáo viên được bồi dưỡng kỹ năng số.", 1250.0, "giáo viên"),
+])
+def test_a_count_in_an_item_under_a_targets_heading(item, value, unit):
+    view = phrase_view(item, section_title="Mục tiêu cụ thể đến năm 2030")
+    assert [(t.value, t.unit, t.year) for t in targets.extract(view)] == [(value, unit, 2030)]
+    norm = phrase_view(item, section_title="Định mức tiêu hao nhiên liệu")  # a norm's item is no objective
+    assert list(targets.extract(norm)) == []
