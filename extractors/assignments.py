@@ -156,9 +156,14 @@ def _allowed(view: DocView, offset: int, kinds: set | None = None) -> bool:
     if kind in SKIP_KINDS or (kinds is not None and kind not in kinds):
         return False
     chain = view.ancestors_at(offset)
-    if any(sec.title and SCOPE_TITLE.search(sec.title) for sec in chain):
-        return False
-    return not _in_member_list(view.text, chain, offset)
+    # the answer is the chain's: matched once per chain, not per candidate under it
+    memo = view.memo.setdefault("assignments.chain_blocked", {})
+    key = tuple(map(id, chain))
+    blocked = memo.get(key)
+    if blocked is None:
+        blocked = memo[key] = (any(sec.title and SCOPE_TITLE.search(sec.title) for sec in chain)
+                               or _in_member_list(view.text, chain, offset))
+    return not blocked
 
 
 # A decision setting up a steering committee or working group lists its members by office (`Trưởng ban: Phó Chủ tịch
