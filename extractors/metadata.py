@@ -137,8 +137,8 @@ def _trailing_name(piece: str) -> tuple[str, str | None]:
 
 def _is_title_run(text: str) -> bool:
     """`THỨ TRƯỞNG`, `BỘ TRƯỞNG, CHỦ NHIỆM`: one or more offices, nothing else."""
-    parts = [p.strip() for p in text.split(",")]
-    return all(p and title_at(p) == len(p) for p in parts)
+    parts = [re.sub(r"\s+(?:THƯỜNG TRỰC|Thường trực)$", "", p.strip()) for p in text.split(",")]
+    return all(p and title_at(p) == len(p) for p in parts)  # `THỨ TRƯỞNG THƯỜNG TRỰC`: an office and its standing
 
 
 def _split_offices(head: str) -> list[str]:

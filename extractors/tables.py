@@ -221,23 +221,27 @@ def _group(table: Table, r: int, content_cols: set[int]) -> Optional[str]:
 
 
 def headed_tables(view):
-    """(table, header row count, columns) for each table of the document with a header. A table without
-    one right after a headed table of the same width carries it on (a table broken by a page end, or
-    a page break inside the table): it takes that table's columns."""
+    """(table, header row count, columns, carried on) for each table of the document with a header. A
+    table right after a headed table of the same width carries it on (a table broken by a page end, or a
+    page break inside the table) when it has no header or repeats that one (Word repeats a header row on
+    each page): it takes that table's columns, and its rows go on in the group the rows before were in."""
     last = None  # (table, columns) of the previous headed table
     for table in view.tables:
         n = header_rows(table)
-        if n:
-            cols = columns(table, n)
-            last = (table, cols)
-            yield table, n, cols
-            continue
+        follows = False
         if last is not None and last[0].n_cols == table.n_cols:
             between = view.text[last[0].block.end:table.block.start]
-            if len("".join(between.split())) <= 40:  # at most a page number or a running header
-                last = (table, last[1])
-                yield table, 0, last[1]
-                continue
+            follows = len("".join(between.split())) <= 40  # at most a page number or a running header
+        if n:
+            cols = columns(table, n)
+            carried = follows and [c.header for c in cols] == [c.header for c in last[1]]
+            last = (table, cols)
+            yield table, n, cols, carried
+            continue
+        if follows:
+            last = (table, last[1])
+            yield table, 0, last[1], True
+            continue
         last = None
 
 
@@ -247,7 +251,7 @@ def task_rows(view) -> list[TaskRow]:
     """The body rows of the document's task tables (tables with an agency column)."""
     out: list[TaskRow] = []
     group = None
-    for table, n, cols in headed_tables(view):
+    for table, n, cols, carried in headed_tables(view):
         by_role: dict[str, list[int]] = {}
         for col in cols:
             if col.role:
@@ -257,7 +261,7 @@ def task_rows(view) -> list[TaskRow]:
         number_col = by_role.get("number", [None])[0]
         task_col = _task_column(cols, by_role)
         content = {c for role in (*AGENCY_ROLES, "time") for c in by_role.get(role, [])}
-        if n:
+        if not carried:
             group = None  # a carried-on table keeps the group its rows continue
         for r in _body_rows(table, n):
             g = _group(table, r, content)
@@ -310,7 +314,7 @@ def indicator_rows(view) -> list[IndicatorRow]:
     beside a unit column) and figure columns (a year in the header, or `kết quả`, `giá trị`, `mục tiêu`)."""
     out: list[IndicatorRow] = []
     group, group_year = None, None
-    for table, n, cols in headed_tables(view):
+    for table, n, cols, carried in headed_tables(view):
         roles = {c.role for c in cols}
         ind = next((c.index for c in cols if c.role == "indicator"), None)
         if ind is None and "unit" in roles:
@@ -323,7 +327,7 @@ def indicator_rows(view) -> list[IndicatorRow]:
             continue
         unit_col = next((c.index for c in cols if c.role == "unit"), None)
         content = {c.index for c in figures} | ({unit_col} if unit_col is not None else set())
-        if n:
+        if not carried:
             group, group_year = None, None
         for r in _body_rows(table, n):
             g = _group(table, r, content)

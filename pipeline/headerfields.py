@@ -135,6 +135,29 @@ def is_candidate(text: str) -> bool:
     return bool(text) and (text.startswith("Số") or is_upper_line(text[:24]) or bool(_PLACE_DATE.match(text)))
 
 
+# A signed PDF's stamp as its text layer gives it (`Ký bởi: CÔNG BÁO ...` / `Cơ quan: VĂN PHÒNG CHÍNH PHỦ` / `Ngày ký:
+# ...`, `Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ` / `Email: ...`): the signing software's, not the document's.
+_STAMP_START = re.compile(r"(?:Ký\s+bởi|Người\s+ký)\s*:\s*(?=\S)")
+_STAMP_LINE = re.compile(r"(?:Email|Cơ\s+quan|Ngày\s+ký|Thời\s+gian\s+ký|Ký\s+bởi)\s*:")
+
+
+class SignatureStamp:
+    """Drops the lines of a digital signature's stamp, line by line."""
+
+    def __init__(self) -> None:
+        self.inside = False
+
+    def drops(self, line: str) -> bool:
+        m = _STAMP_START.match(line)
+        if m and is_upper_line(line[m.end():]):
+            self.inside = True
+            return True
+        if self.inside and _STAMP_LINE.match(line):
+            return True
+        self.inside = False
+        return False
+
+
 class SitePrefix:
     """The designation a legal web site prints before a document's text and before each of its articles."""
 
@@ -163,7 +186,7 @@ class SitePrefix:
             from extractors.vocab import doc_types
             names = sorted((r["name"][:1].upper() + r["name"][1:] for r in doc_types()), key=len, reverse=True)
             cls._DESIGNATION = re.compile(
-                r"(?:" + "|".join(re.escape(n) for n in names) + r")\s+\d[\w.\-&]*/[\w./\-&]+(?:\s+năm\s+(?P<year>\d{4}))?")
+                r"(?:" + "|".join(re.escape(n) for n in names) + r")\s+\d[\w.\-&]*/[\w./\-&]*\w(?:\s+năm\s+(?P<year>\d{4}))?")
         return cls._DESIGNATION
 
     def first(self, line: str) -> str:

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pipeline.headerfields import SitePrefix, header_fields, is_candidate
-from pipeline.textutil import is_upper_line, nfc, tone_key
+from pipeline.headerfields import SignatureStamp, SitePrefix, header_fields, is_candidate
+from pipeline.textutil import CITED_ARTICLE, is_upper_line, nfc, tone_key
 from schemas import Block, RawBlock, RawText
 
 # Start of a list item or heading: never joined onto the previous line.
@@ -117,6 +117,8 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
     if re.match(r"[-–]\s*(?:19|20)\d\d\b", nxt) and re.search(r"(?:giai đoạn|thời kỳ|từ năm|từ)\s+(?:19|20)\d\d$", cur) \
             or re.match(r"[-–]\s*\d+(?:,\d+)?\s*%", nxt) and re.search(r"(?<![\d.,/])\d+(?:,\d+)?$", cur):
         return " "  # "giai đoạn 2026" / "- 2030", "bình quân 05" / "- 06%/năm": a range wrapped before its dash
+    if CITED_ARTICLE.match(nxt) and cur[-1] not in _TERMINAL:
+        return " "  # `... khoản 4 và khoản 6` / `Điều 22 Luật BHYT:`: a sentence wrapped before a cited article
     if MARKER.match(nxt) or _ENCLOSURE_NOTE.match(nxt):
         return None
     if _BARE_NUMBER.fullmatch(cur):
@@ -171,10 +173,13 @@ class _Fields:
     def __init__(self) -> None:
         self.site: SitePrefix | None = None
         self.issuer: str | None = None
+        self.stamp = SignatureStamp()
 
     def take(self, cell: str) -> list[str]:
         if not cell:
             return [cell]
+        if self.stamp.drops(cell):
+            return []
         if self.site is None:
             self.site = SitePrefix(cell)
             cell = self.site.first(cell)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from extractors.orgnames import org_line_start, title_at
 from extractors.vocab import classify_section, type_name_pattern
-from pipeline.textutil import is_upper_line, sentence_case, tone_key
+from pipeline.textutil import CITED_ARTICLE, is_upper_line, sentence_case, tone_key
 from schemas import Section
 
 
@@ -124,6 +124,8 @@ _HEADINGS = [
 
 def heading_of(text: str) -> tuple[str, str, str, float] | None:
     """(style, number, rest, rank) when the line starts a section or list item."""
+    if text.startswith(("Điều", "ĐIỀU")) and CITED_ARTICLE.match(text):
+        return None
     for style, rx, rank in _HEADINGS:
         m = rx.match(text)
         if m:

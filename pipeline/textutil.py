@@ -113,3 +113,9 @@ def parse_date(text: str):
             except ValueError:
                 return None
     return None
+
+
+# `Điều 22 Luật BHYT`, `Điều 69 của Luật Hải quan`: an article of another text cited at a line start (a wrapped
+# sentence), not an article heading of the document
+CITED_ARTICLE = re.compile(r"(?:Điều|ĐIỀU)\s+\d+\s+(?:của\s|(?:Luật|Bộ\s+luật|Nghị\s+định|Thông\s+tư|Quyết\s+định|"
+                           r"Nghị\s+quyết|Pháp\s+lệnh|Hiến\s+pháp)\b)")

@@ -161,3 +161,68 @@ def task_table_pdf(outdir: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         pdf = convert_to_docx(source, Path(tmp), target="pdf")
         return Path(pdf.replace(outdir / "task-table.pdf"))
+
+
+# --- a long task table, as annexes print it over several pages ------------------------------------------
+
+_AGENCIES = ["Sở Tài chính", "Sở Nội vụ", "Sở Khoa học và Công nghệ", "Sở Y tế", "Công an tỉnh", "Sở Giáo dục và Đào tạo"]
+_TIMES = ["Tháng 3/2026", "Quý II/2026", "Năm 2026", "Từ tháng 3 đến tháng 9/2026", "Năm 2025-2030", "Hằng năm"]
+_TASKS = ["Xây dựng quy chế quản lý dữ liệu dùng chung của tỉnh, bảo đảm kết nối, chia sẻ dữ liệu giữa các cơ quan nhà nước",
+          "Tập huấn kỹ năng số cho cán bộ, công chức, viên chức các cấp",
+          "Triển khai nền tảng số dùng chung phục vụ chỉ đạo, điều hành",
+          "Đánh giá mức độ chuyển đổi số của các cơ quan, đơn vị và công bố kết quả"]
+
+
+def long_task_rows(groups: int = 3, per_group: int = 9) -> list[tuple]:
+    """Group rows (`I`, title) and numbered task rows (number, task, lead, support, time)."""
+    out: list[tuple] = []
+    k = 0
+    for g in range(1, groups + 1):
+        out.append(("I" * g if g < 4 else "IV", f"Nhóm nhiệm vụ thứ {g}"))
+        for _ in range(per_group):
+            k += 1
+            out.append((str(k), _TASKS[k % 4], _AGENCIES[k % 6], f"{_AGENCIES[(k + 1) % 6]}, {_AGENCIES[(k + 2) % 6]}",
+                        _TIMES[k % 6]))
+    return out
+
+
+def long_task_table_docx(out: Path, borders: str = "none", repeat_header: bool = True) -> Path:
+    """A plan whose annex is a task table of 27 rows in narrow columns (cells wrap, rows break across page
+    ends): `borders` none, `horizontal` (rules between rows only) or `grid`; the header row repeated on
+    each page (Word's `tblHeader`) or not."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    document = docx.Document()
+    for line in ["ỦY BAN NHÂN DÂN TỈNH HẬU GIANG", "Số: 15/KH-UBND", "KẾ HOẠCH", "Triển khai chuyển đổi số năm 2026",
+                 "I. NHIỆM VỤ", "Các nhiệm vụ cụ thể tại Phụ lục kèm theo.", "PHỤ LỤC"]:
+        document.add_paragraph(line)
+    body = long_task_rows()
+    head = ("TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện")
+    table = document.add_table(rows=1 + len(body), cols=len(head))
+    if borders == "grid":
+        table.style = "Table Grid"
+    elif borders == "horizontal":
+        table._tbl.tblPr.append(parse_xml(
+            f'<w:tblBorders {nsdecls("w")}><w:top w:val="single" w:sz="4"/><w:bottom w:val="single" w:sz="4"/>'
+            f'<w:insideH w:val="single" w:sz="4"/></w:tblBorders>'))
+    for c, text in enumerate(head):
+        table.cell(0, c).text = text
+    if repeat_header:
+        table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    for r, row in enumerate(body, start=1):
+        if len(row) == 2:
+            table.cell(r, 0).text = row[0]
+            table.cell(r, 1).merge(table.cell(r, len(head) - 1)).text = row[1]
+            continue
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.save(out)
+    return out
+
+
+def to_pdf(source: Path) -> Path:
+    """LibreOffice's PDF of a Word file, beside it."""
+    from pipeline.readers.doc import convert_to_docx
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = convert_to_docx(source, Path(tmp), target="pdf")
+        return Path(pdf.replace(source.with_suffix(".pdf")))

@@ -106,3 +106,21 @@ def test_same_task_table_in_every_format(fmt, tmp_path):
     else:
         path = task_table_docx(tmp_path / "task-table.docx")
     assert task_table_rows(path) == (expected_rows, expected_facts)
+
+
+@needs_soffice
+@pytest.mark.parametrize("borders,repeat", [("none", True), ("none", False), ("horizontal", True), ("grid", False)])
+def test_long_task_table_over_pages_reads_as_in_word(borders, repeat, tmp_path):
+    """A 27-row annex table in narrow columns over six pages, printed without borders, with rules between
+    rows only, or ruled, its header repeated on each page or not, rows broken by page ends: the PDF gives
+    the rows the Word file gives (number, task, time, lead, support, group), and the same facts."""
+    from tests.sample_formats import long_task_rows, long_task_table_docx, to_pdf
+    source = long_task_table_docx(tmp_path / "annex.docx", borders, repeat)
+    expected_rows, expected_facts = task_table_rows(source)
+    assert len(expected_rows) == sum(1 for r in long_task_rows() if len(r) > 2) == 27
+    assert expected_rows[26][:3] == ("27", "Đánh giá mức độ chuyển đổi số của các cơ quan, đơn vị và công bố kết quả",
+                                     "Từ tháng 3 đến tháng 9/2026")
+    pdf = to_pdf(source)
+    import pypdfium2 as pdfium
+    assert len(pdfium.PdfDocument(pdf)) >= 4
+    assert task_table_rows(pdf) == (expected_rows, expected_facts)

@@ -66,3 +66,8 @@ def test_a_plan_of_action_is_a_plan(title, code):
     Kon Tum); no document of ../shared/corpus is."""
     m = meta(f"THỦ TƯỚNG CHÍNH PHỦ\n\n{title}\nThực hiện Chỉ thị số 52-CT/TW của Ban Bí thư\n\nI. MỤC TIÊU\nBao phủ.\n")
     assert (m.doc_type, m.subject) == (code, "Thực hiện Chỉ thị số 52-CT/TW của Ban Bí thư")
+
+
+def test_an_office_and_its_standing():
+    s = meta("BỘ Y TẾ\n\n" + BODY + "Nơi nhận:\n- Lưu: VT, BH.\nKT. BỘ TRƯỞNG THỨ TRƯỞNG THƯỜNG TRỰC Vũ Mạnh Hà\n").signer
+    assert (s.name, s.title, s.authority) == ("Vũ Mạnh Hà", "Thứ trưởng Thường trực", "KT. Bộ trưởng")

@@ -174,3 +174,27 @@ def test_item_numbers_glued_onto_a_heading_or_alone_on_a_line():
                                  "II. Mục tiêu"]
     # a number inside a sentence that is not the item's child stays
     assert norm("2. Đạt tỷ lệ 3.1. Tăng 2.5 lần.", fmt="txt") == "2. Đạt tỷ lệ 3.1. Tăng 2.5 lần."
+
+
+def test_a_signed_pdf_s_stamp_is_dropped():
+    """The stamp a signing tool prints into the text layer (held-out Công báo texts of issue 11; the corpus's signed
+    Hà Nội PDFs keep theirs in annotations, so no corpus text has one)."""
+    text = norm("Điều 1. Công bố Danh mục, gồm:\nNgười ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ\nEmail: thongtinchinhphu@chinhphu.vn\n"
+                "Cơ quan: VĂN PHÒNG CHÍNH PHỦ\nThời gian ký: 20.03.2025 15:28:25 +07:00\n\n1. Danh mục văn bản hết hiệu lực.\n"
+                "Cơ quan: Sở Y tế chủ trì.\n", fmt="txt")
+    assert "CỔNG THÔNG TIN" not in text and "VĂN PHÒNG CHÍNH PHỦ" not in text and "Cơ quan: Sở Y tế chủ trì." in text
+    # a site's table label with the name on another line is not a stamp
+    assert norm("Người ký:\nBùi Xuân Cường\n", fmt="txt").splitlines() == ["Người ký:", "Bùi Xuân Cường"]
+
+
+def test_a_site_designation_without_its_year():
+    assert norm("Công văn 19046/BTC-TCHQ. BỘ TÀI CHÍNH --------\nSố: 19046/BTC-TCHQ\n", fmt="txt").splitlines()[0] == "BỘ TÀI CHÍNH"
+
+
+def test_a_cited_article_at_a_line_start_is_no_heading():
+    """`... khoản 4 và khoản 6` / `Điều 22 Luật BHYT:` (held-out 627/BYT-BH, 19046/BTC-TCHQ: `Điều 69 của Luật Hải
+    quan`): a wrapped sentence, not an article of the document; no corpus text wraps so."""
+    from pipeline.segment import heading_of
+    text = norm("3. Mức hưởng theo quy định tại điểm c khoản 3, khoản 4 và khoản 6\nĐiều 22 Luật BHYT:\na) Đối với ...", fmt="txt")
+    assert text.splitlines()[0].endswith("khoản 6 Điều 22 Luật BHYT:")
+    assert heading_of("Điều 69 của Luật Hải quan năm 2014.") is None and heading_of("Điều 2. Tổ chức thực hiện")[0] == "article"

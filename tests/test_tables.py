@@ -292,3 +292,58 @@ def test_word_html_cells_with_rowspan_and_colspan():
     cells = {(b.row, b.col): (text[b.start:b.end], b.row_span, b.col_span) for b in blocks if b.kind == "table_cell"}
     assert cells == {(0, 0): ("Thứ hai", 2, 1), (0, 1): ("Sáng", 1, 1), (0, 2): ("Họp", 1, 1),
                      (1, 1): ("Chiều", 1, 1), (1, 2): ("Tiếp dân", 1, 1), (2, 0): ("Ghi chú", 1, 3)}
+
+
+# --- PDF tables printed without ruling lines ------------------------------------------------------------
+
+def _borderless_pdf(path, rows_per_page: tuple[int, int] = (13, 4)):
+    """Two pages of a task table drawn without any line: headers centred over their columns, cells
+    starting at the column's left edge, task and support cells wrapped over two lines, row numbers
+    centred; the header is not repeated on page 2, whose rows line up under page 1's columns; a closing
+    paragraph under the table runs across the columns."""
+    from tests.pdf_builder import PdfBuilder, text_width
+    cols = [(60, 90), (95, 265), (270, 360), (365, 470), (475, 545)]  # column edges
+    heads = ["TT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn"]
+    b = PdfBuilder().page()
+    b.lines(60, 60, ["ỦY BAN NHÂN DÂN TỈNH HẬU GIANG", "Số: 15/KH-UBND", "KẾ HOẠCH", "Triển khai chuyển đổi số năm 2026",
+                     "I. NHIỆM VỤ", "Các sở, ngành thực hiện các nhiệm vụ tại Phụ lục kèm theo."], size=12)
+    b.text(60, 180, "PHỤ LỤC", font="serif-bold")
+    for (x0, x1), h in zip(cols, heads):
+        b.text((x0 + x1 - text_width(h, 11, "serif-bold")) / 2, 210, h, size=11, font="serif-bold")
+    expected = []
+    y, number = 235, 0
+    for page, n in enumerate(rows_per_page):
+        if page:
+            b.page()
+            y = 60
+        for _ in range(n):
+            number += 1
+            task = ["Rà soát, cập nhật dữ liệu", f"chuyên ngành đợt {number}"]
+            lead = ["Sở Tài chính", "Sở Nội vụ", "Sở Y tế"][number % 3]
+            support = ["Các sở, ban, ngành;", "UBND cấp xã"]
+            time = f"Quý {['I', 'II', 'III', 'IV'][number % 4]}/2026"
+            b.text((cols[0][0] + cols[0][1] - text_width(str(number), 10)) / 2, y, str(number), size=10)
+            b.lines(cols[1][0], y, task, size=10, leading=13)
+            b.text(cols[2][0], y, lead, size=10)
+            b.lines(cols[3][0], y, support, size=10, leading=13)
+            b.text(cols[4][0], y, time, size=10)
+            expected.append((str(number), " ".join(task), lead, " ".join(support), time))
+            y += 40
+    b.lines(60, y + 20, ["Các cơ quan, đơn vị căn cứ nhiệm vụ được giao tổ chức triển khai thực hiện, báo cáo",
+                         "kết quả về Sở Tài chính trước ngày 15 tháng 12 hằng năm để tổng hợp."], size=12)
+    return b.save(path), expected
+
+
+def test_pdf_table_without_rulings_over_two_pages(tmp_path):
+    """Failure class seen on unseen annexes: cells came out one a line over the pages. Columns come from
+    the header's cells and the blanks the rows keep free; page 2 goes on under the same columns."""
+    path, expected = _borderless_pdf(tmp_path / "borderless.pdf")
+    rows = rows_of(path)
+    assert [(cell(r, "number"), cell(r, "task"), agencies(r, "lead"), agencies(r, "support"), cell(r, "time"))
+            for r in rows] == expected
+    result = parse(path)
+    assert {t.page for t in [b for b in result.blocks if b.kind == "table"]} == {1, 2}
+    closing = result.text.index("Các cơ quan, đơn vị căn cứ nhiệm vụ")
+    assert not any(b.start <= closing < b.end for b in result.blocks if b.kind == "table")
+    leads = {(a.agency, a.role) for a in result.documents[0].assignments}
+    assert {("Sở Tài chính", "lead"), ("Sở Nội vụ", "lead"), ("Sở Y tế", "lead")} <= leads

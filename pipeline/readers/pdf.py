@@ -26,7 +26,7 @@ from pipeline import proc as tools
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
 from pipeline.readers import pdf_layout as lay
 from pipeline.readers.pdf_layout import Glyph, Row
-from pipeline.readers.pdf_tables import Grid, find_tables, page_lines
+from pipeline.readers.pdf_tables import Grid, aligned_tables, find_tables, page_lines
 from pipeline.readers.structure import Cell, Lines, write_table
 from schemas import RawBlock, RawText
 
@@ -577,12 +577,15 @@ def _layout(pages: list[_Page]) -> tuple[list[str], list[RawBlock]]:
     for page, gap in zip(pages, gaps):
         page.line_gap = fallback if gap is None else gap
         page.headers = _headers(page)
-    protected = [{i for c in p.headers for i in range(c.start, c.end)} for p in pages]
+    _aligned_tables(pages)
+    # header columns and table rows are no running headers (a table's header repeated on each page)
+    protected = [{i for c in p.headers for i in range(c.start, c.end)} | _grid_rows(p) for p in pages]
     running = lay.running_rows([p.rows for p in pages], [p.height for p in pages], protected)
     for page, drop in zip(pages, running):
         if drop:
             page.rows = [r for i, r in enumerate(page.rows) if i not in drop]
             page.headers = _headers(page)
+    _join_broken_rows(pages)
     texts, blocks = [], []
     table = 0
     for page in pages:
@@ -591,6 +594,60 @@ def _layout(pages: list[_Page]) -> tuple[list[str], list[RawBlock]]:
         blocks.extend(lines.blocks)
         table += sum(1 for b in lines.blocks if b.kind == "table")
     return texts, blocks
+
+
+def _join_broken_rows(pages: list[_Page]) -> None:
+    """A table that ends a page and one that starts the next under the same columns are one table; when
+    the next page's first row below its repeated header has no row number, it is the rest of a row the
+    page end broke (`Từ tháng 3 đến tháng` / `9/2026`): its lines go into that row, on its page."""
+    for prev, page in zip(pages, pages[1:]):
+        if not prev.grids or not page.grids or not prev.rows or not page.rows:
+            continue
+        last, first = prev.grids[-1], page.grids[0]
+        if len(last.xs) != len(first.xs) or any(abs(a - b) > 3.0 for a, b in zip(last.xs[1:-1], first.xs[1:-1])):
+            continue  # other columns (the outer edges follow the text of the page's rows)
+        after, before = prev.rows[-1], page.rows[0]
+        if (after.top + after.bottom) / 2 > last.bottom + 1 or (before.top + before.bottom) / 2 < first.top - 1:
+            continue  # text after the table, or before the next one
+        inside = [r for r in page.rows if first.top - 1 <= (r.top + r.bottom) / 2 <= first.bottom + 1]
+        cells, outside = _cell_lines(inside, first)
+        if outside:
+            continue  # text in no cell of the grid: its rows are not what they seem
+        head = first.header_rows or _repeated_header(prev, last, cells)
+        row = cells[head] if head < len(cells) else []
+        if not row or any(lines for c, lines in row if c.col == 0) or len(row) < 2 or any(c.col_span > 1 for c, _ in row):
+            continue  # a numbered row, a group row: a row of its own
+        last.tail = {c.col: lines for c, lines in row if lines}
+        first.drop_row = head
+
+
+def _repeated_header(prev: _Page, grid: Grid, cells) -> int:
+    """1 when the table's first row repeats the first row of the table it continues (a ruled table whose
+    header Word repeats on each page), else 0."""
+    prev_rows = [r for r in prev.rows if grid.top - 1 <= (r.top + r.bottom) / 2 <= grid.bottom + 1]
+    before, _ = _cell_lines(prev_rows, grid)
+    if not before or not cells:
+        return 0
+    text = lambda row: [" ".join(lines) for _, lines in row]  # noqa: E731
+    return 1 if text(before[0]) == text(cells[0]) else 0
+
+
+def _grid_rows(page: _Page) -> set[int]:
+    return {i for i, r in enumerate(page.rows)
+            if any(g.top - 1 <= (r.top + r.bottom) / 2 <= g.bottom + 1 for g in page.grids)}
+
+
+def _aligned_tables(pages: list[_Page]) -> None:
+    """Tables without ruling lines, found by their columns (pdf_tables.aligned_tables), page after page:
+    one that runs to a page's end goes on at the top of the next under the same columns."""
+    carry = None
+    for page in pages:
+        if not page.rows:
+            carry = None
+            continue
+        skip = {i for c in page.headers for i in range(c.start, c.end)} | _grid_rows(page)
+        grids, carry = aligned_tables(page.rows, carry if not page.grids else None, skip)
+        page.grids = sorted(page.grids + grids, key=lambda g: g.top)
 
 
 # Matched on letters only, without tone marks: OCR and old fonts get marks wrong more often than letters.
@@ -693,6 +750,10 @@ def _page_text(page: _Page, first_table: int = 0) -> Lines:
         emit(lay.body_lines(rows[pos:cols.start], left, right, gap), None)
         if isinstance(what, Grid):
             cells, outside = _cell_lines(rows[cols.start:cols.end], what)
+            if what.drop_row is not None and what.drop_row < len(cells):
+                del cells[what.drop_row]  # the rest of the row the page before ends with (_join_broken_rows)
+            if what.tail and cells:
+                cells[-1] = [(c, lines + what.tail.get(c.col, [])) for c, lines in cells[-1]]
             write_table(out, [[Cell(lines, c.col_span, c.row_span, c.col) for c, lines in row] for row in cells], number)
             number += 1
             emit(outside, None)

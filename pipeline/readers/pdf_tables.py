@@ -9,6 +9,7 @@ pdf_layout).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 THIN = 2.5  # points: a path this narrow is a line
@@ -33,6 +34,11 @@ class Grid:
     xs: list[float]  # column boundaries, left to right
     ys: list[float]  # row boundaries, top to bottom
     cells: list[Cell] = field(default_factory=list)
+    header_rows: int = 0  # rows of column headers at its top (found by alignment; 0 when unknown)
+    # A table row broken by a page end: the next page's first row goes into this table's last row
+    # (`tail`: that row's lines by column), and is left out of the table it stands in (`drop_row`).
+    tail: dict[int, list[str]] | None = None
+    drop_row: int | None = None
 
     @property
     def top(self) -> float:
@@ -217,3 +223,218 @@ def _grid(h: list[tuple[float, float, float]], v: list[tuple[float, float, float
         grid.cells.append(Cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, xs[c0], xs[c1 + 1], ys[r0], ys[r1 + 1]))
     grid.cells.sort(key=lambda c: (c.row, c.col))
     return grid
+
+
+# ---------------------------------------------------------------- tables without ruling lines
+
+# Annex tables printed without borders, or with only some (rules between rows), are found by their
+# columns: a header row naming what the columns hold (`TT | Nội dung | Cơ quan chủ trì | Thời gian`,
+# the vocabulary of extractors.tables) whose blanks the rows under it do not run across; a table goes
+# on over a page break under the same columns, with or without its header repeated.
+
+CELL_GAP = 0.6  # times the line height: a wider blank inside a line separates cells, not words (Word pads
+# cells 5.4 pt a side: 10.8 pt between two cells, 0.7 of a 13 pt line; a word space is a quarter of it)
+_GROUP_NUMBER = re.compile(r"^\W*(?:[IVXLC]+|[A-ZĐ]|\d{1,3}|[a-zđ])(?:\.\d{1,3})*\W*$")
+
+
+@dataclass
+class _Cluster:
+    x0: float
+    x1: float
+    text: str
+
+
+@dataclass
+class Columns:
+    """The columns of a table found by alignment: the blank between each two header cells (a cell of
+    the rows under it may reach into it, not across it), and the table's edges."""
+    gaps: list[tuple[float, float]]
+    left: float
+    right: float
+    header: list[str]  # the header text of each column
+
+    @property
+    def xs(self) -> list[float]:
+        """Left edge, a boundary in each blank, right edge."""
+        return [self.left] + [(a + b) / 2 for a, b in self.gaps] + [self.right]
+
+    def column_of(self, x: float) -> int:
+        for k, (a, b) in enumerate(self.gaps):
+            if x < (a + b) / 2:
+                return k
+        return len(self.gaps)
+
+
+def _clusters(row) -> list[_Cluster]:
+    """The row's text cut at blanks wider than a cell gap."""
+    from pipeline.readers.pdf_layout import render
+
+    glyphs = sorted(row.glyphs(), key=lambda g: g.x0)
+    if not glyphs:
+        return []
+    groups: list[list] = [[glyphs[0]]]
+    right = glyphs[0].x1
+    for g in glyphs[1:]:
+        if g.x0 - right > CELL_GAP * row.size:
+            groups.append([g])
+        else:
+            groups[-1].append(g)
+        right = max(right, g.x1) if len(groups[-1]) > 1 else g.x1
+    return [_Cluster(c[0].x0, max(g.x1 for g in c), render([c])) for c in groups]
+
+
+def _role(text: str) -> str | None:
+    from extractors.tables import role_of  # one vocabulary of column headers
+
+    return role_of(text)
+
+
+def aligned_tables(rows, carry: Columns | None = None, skip: set[int] = frozenset()) -> tuple[list[Grid], Columns | None]:
+    """Tables of the page found by alignment (rows not in `skip`: header and signature columns, ruled
+    tables), and the columns of a table that runs to the page's end, for the next page to go on with.
+    `carry` is such a table of the page before."""
+    grids: list[Grid] = []
+    clusters = [_clusters(r) if i not in skip else None for i, r in enumerate(rows)]
+    i = 0
+    open_columns = None
+    if carry is not None:
+        start = next((k for k, c in enumerate(clusters) if c), None)
+        if start is not None and _header_band(rows, clusters, start) is None and _fits(clusters[start], carry):
+            end = _table_end(rows, clusters, start, carry)
+            first = clusters[start][0]
+            # cells side by side; or the rest of one cell, a sentence going on in a column after the first
+            if any(len(clusters[k]) >= 2 for k in range(start, end)) or (
+                    first.text[:1].islower() and carry.column_of(first.x0) >= 1):
+                grids.append(_aligned_grid(rows, clusters, start, start, end, carry))
+                i = end
+                open_columns = carry if _at_page_end(clusters, end) else None
+    while i < len(rows):
+        head = _header_band(rows, clusters, i)
+        if head is None:
+            i += 1
+            continue
+        hend, columns = head
+        end = _table_end(rows, clusters, hend, columns)
+        if end > hend:
+            columns = _settle(clusters, i, end, columns)
+            grids.append(_aligned_grid(rows, clusters, i, hend, end, columns))
+            open_columns = columns if _at_page_end(clusters, end) else None
+            i = end
+        else:
+            i = hend
+    return grids, open_columns
+
+
+def _header_band(rows, clusters, i: int) -> tuple[int, Columns] | None:
+    """(index after the header rows, the columns the header draws) when rows[i] heads a table: three
+    cells or more, two of them naming a column role. Wrapped header cells go on in the rows below it."""
+    first = clusters[i]
+    if not first or len(first) < 3 or sum(_role(c.text) is not None for c in first) < 2:
+        return None
+    spans = [[c.x0, c.x1, c.text] for c in first]
+    end = i + 1
+    while end < len(rows) and clusters[end] and end - i < 4:
+        below = clusters[end]
+        if rows[end].top - rows[end - 1].bottom > 0.8 * rows[end].size:
+            break
+        if any(_under(c, spans) is None for c in below) or _GROUP_NUMBER.match(below[0].text):
+            break
+        if not all(c.text[:1].islower() or _role(c.text) for c in below):
+            break
+        for c in below:
+            s = spans[_under(c, spans)]
+            s[0], s[1], s[2] = min(s[0], c.x0), max(s[1], c.x1), f"{s[2]} {c.text}"
+        end += 1
+    gaps = [(a[1], b[0]) for a, b in zip(spans, spans[1:])]
+    return end, Columns(gaps, spans[0][0] - 1.0, max(s[1] for s in spans) + 1.0, [s[2] for s in spans])
+
+
+def _under(c: _Cluster, spans) -> int | None:
+    """The header span a cluster of the next line stands under (overlapping it, and no other)."""
+    hits = [k for k, s in enumerate(spans) if c.x0 < s[1] and s[0] < c.x1]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _crosses(c: _Cluster, columns: Columns) -> bool:
+    return any(c.x0 < a and b < c.x1 for a, b in columns.gaps)
+
+
+def _fits(cl: list[_Cluster], columns: Columns) -> bool:
+    """A table row: each cell within a column, or a group row (`I | Nhóm nhiệm vụ ...`, a title spanning
+    the columns after the first): its last cell may run over them."""
+    if cl[0].x0 < columns.left - 4.0 or cl[-1].x1 > columns.right + 40:
+        return False
+    if not any(_crosses(c, columns) for c in cl):
+        return True
+    if any(_crosses(c, columns) for c in cl[:-1]) or len(cl) > 2:
+        return False
+    if len(cl) == 2:
+        return bool(_GROUP_NUMBER.match(cl[0].text)) and columns.column_of(cl[0].x1) == 0
+    return columns.column_of(cl[0].x0) >= 1  # a title in the second column, across the others
+
+
+def _table_end(rows, clusters, start: int, columns: Columns) -> int:
+    end = start
+    while end < len(rows) and clusters[end] and _fits(clusters[end], columns):
+        if end > start and rows[end].top - rows[end - 1].bottom > 3 * rows[end].size:
+            break  # a wide space: the table has ended and text under it lines up by chance
+        end += 1
+    return end
+
+
+def _at_page_end(clusters, end: int) -> bool:
+    return all(not c for c in clusters[end:])
+
+
+def _settle(clusters, start: int, end: int, columns: Columns) -> Columns:
+    """Each boundary put where the table's rows leave the blank between two header cells free (headers
+    are centred, cells start at their left edge): just before the leftmost cell start in the blank that
+    no row's text runs over, else the blank's middle."""
+    body = [c for k in range(start, end) for c in (clusters[k] or [])]
+    inside = [c for c in body if not _crosses(c, columns)]
+    gaps = []
+    for a, b in columns.gaps:
+        tried = sorted({c.x0 - 0.5 for c in inside if a - 0.5 <= c.x0 - 0.5 <= b + 0.5} | {(a + b) / 2})
+        free = [x for x in tried if not any(c.x0 < x < c.x1 for c in inside)]
+        x = free[0] if free else (a + b) / 2
+        gaps.append((x, x))
+    left = min([columns.left] + [c.x0 - 1.0 for c in body])
+    right = max([columns.right] + [c.x1 + 1.0 for c in inside])
+    return Columns(gaps, left, right, columns.header)
+
+
+def _aligned_grid(rows, clusters, start: int, hend: int, end: int, columns: Columns) -> Grid:
+    """The grid of the table's rows: the header band one row; then a row starts at each line whose
+    first column holds text (a row number) when the table numbers its rows, else at each line after a
+    space wider than the lines of a cell have; a group row spans the columns its title runs over."""
+    n_cols = len(columns.gaps) + 1
+    numbered = (_role(columns.header[0]) == "number" if columns.header and columns.header[0]
+                else any(columns.column_of(clusters[k][0].x0) == 0 for k in range(hend, end)))
+    lead = _typical_lead(rows, hend, end)
+    starts = [start] if hend > start else []
+    for k in range(hend, end):
+        cl = clusters[k]
+        if k == hend or any(_crosses(c, columns) for c in cl) or any(_crosses(c, columns) for c in clusters[k - 1]):
+            starts.append(k)  # the first row, a group row, the row after a group row
+        elif numbered and columns.column_of(cl[0].x0) == 0:
+            starts.append(k)
+        elif not numbered and rows[k].top - rows[k - 1].bottom > lead + 0.3 * rows[k].size:
+            starts.append(k)
+    ys = [rows[s].top - 1.0 for s in starts] + [rows[end - 1].bottom + 1.0]
+    xs = columns.xs
+    grid = Grid(list(xs), ys, header_rows=1 if hend > start else 0)
+    for r, s in enumerate(starts):
+        cl = clusters[s]
+        spans_from = columns.column_of(cl[-1].x0) if s >= hend and any(_crosses(c, columns) for c in cl) else None
+        for c in range(n_cols):
+            span = n_cols - c if spans_from is not None and c == spans_from else 1
+            grid.cells.append(Cell(r, c, 1, span, xs[c], xs[c + span], ys[r], ys[r + 1]))
+            if span > 1:
+                break
+    return grid
+
+
+def _typical_lead(rows, start: int, end: int) -> float:
+    """The space between the lines of one cell: the smallest common gap between lines in the table."""
+    gaps = sorted(max(0.0, rows[k].top - rows[k - 1].bottom) for k in range(start + 1, end))
+    return gaps[len(gaps) // 4] if gaps else 0.0
