@@ -624,9 +624,78 @@ def candidates(view: DocView) -> list[Candidate]:
     for start, end in view.regions():
         for ps, pe in _paragraphs(work, start, end):
             out.extend(_read_paragraph(view, work, ps, pe))
+    out.extend(_table_figures(view, out))
     _follow_the_body(view, out)
     _share_years(out)
     return out
+
+
+# A figure cell of an indicator table: a bound, the number, a percent sign (`≥ 95%`, `27.000`, `Trên 90%`).
+TABLE_FIGURE = re.compile(r"^\s*(?P<cmp>≥|>=|≤|<=|>|<|(?:trên|dưới|tối\s+thiểu|tối\s+đa|ít\s+nhất|không\s+quá)\s)?\s*"
+                          r"(?P<n>\d[\d.,]*)\s*(?P<pct>%)?\s*$", re.IGNORECASE)
+_TABLE_BOUNDS = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">", "<": "<", "trên": ">", "dưới": "<",
+                 "tối thiểu": ">=", "ít nhất": ">=", "tối đa": "<=", "không quá": "<="}
+
+
+def _table_figures(view: DocView, found: list[Candidate]) -> list[Candidate]:
+    """The figures of indicator tables (extractors.tables.indicator_rows: `Chỉ tiêu | ĐVT | Năm 2026 ...`):
+    each planned figure a target for its column's year (or the year its group row names), in the unit
+    column's unit; the column that reports a result (`ƯTH năm 2025`) its baseline. A sub-item's indicator
+    (`- Diện tích` under `1 | Cà phê`) is named with its group. Cells the text reading already made a
+    figure of stay as read."""
+    from extractors.tables import indicator_rows
+
+    taken = [(c.vstart, c.vend) for c in found]
+    out: list[Candidate] = []
+    for row in indicator_rows(view):
+        table = row.table
+        indicator = re.sub(r"^[-+•]\s*", "", table.cell_text(row.indicator))
+        parent = _parent_item(table, row)
+        if parent and not _tokens(parent) <= _tokens(indicator):
+            indicator = f"{indicator} {parent}"
+        unit_text = table.cell_text(row.unit) if row.unit is not None else ""
+        baseline = None
+        for cell, col in row.values:
+            m = TABLE_FIGURE.match(table.cell_text(cell))
+            if col.actual and m and (value := parse_number(m["n"])) is not None:
+                baseline = Baseline(value=value, year=col.year, span=(cell.start, cell.end), text=None)
+        for cell, col in row.values:
+            m = TABLE_FIGURE.match(table.cell_text(cell))
+            if col.actual or not m or any(a < cell.end and cell.start < b for a, b in taken):
+                continue
+            value = parse_number(m["n"])
+            year = col.year or row.group_year
+            if value is None or (year is None and not re.search(r"mục\s+tiêu|kế\s+hoạch", col.header, re.IGNORECASE)):
+                continue
+            unit = "%" if m["pct"] else unit_text
+            if not unit:
+                continue
+            bound = re.sub(r"\s+", " ", (m["cmp"] or "").strip().lower())
+            out.append(Candidate(cell.start, cell.end, value, unit, ustart=cell.end, chain_start=row.indicator.start,
+                                 comparator=_TABLE_BOUNDS.get(bound, ">="), explicit=True, indicator=indicator,
+                                 ind_start=row.indicator.start, year=year, stated_year=year, role="target",
+                                 inline_baseline=baseline))
+    return out
+
+
+def _parent_item(table, row) -> str:
+    """What a sub-item row (`-` or nothing in the number column) breaks down: the indicator of the nearest
+    numbered row above it (`1 | Cà phê` for `- | Diện tích`, `5 | Kim ngạch xuất khẩu` for `- | Tốc độ tăng
+    trưởng`); "" for a numbered row."""
+    def numbered(r: int) -> bool:
+        cell = table.grid[r][0]
+        return cell is not None and cell.row == r and bool(re.search(r"\w", table.cell_text(cell)))
+
+    if numbered(row.row):
+        return ""
+    col = row.indicator.col
+    for r in range(row.row - 1, -1, -1):
+        if numbered(r):
+            cell = table.grid[r][col]
+            if cell is None or cell.row != r:  # a group row: its title stands after the number
+                cell = next((c for c in table.row_cells(r) if c.row == r and c.col > 0), None)
+            return table.cell_text(cell).rstrip(" :") if cell is not None and cell.row == r else ""
+    return ""
 
 
 def _follow_the_body(view: DocView, cands: list[Candidate]) -> None:
