@@ -313,6 +313,10 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
 # `đạt 93,5%, mục tiêu năm 2026 đạt 95%`: the words between a present value and the goal for the same indicator.
 GOAL_BESIDE = re.compile(r"[\s,;]*(?:và\s+|trong\s+khi\s+)?(?:mục\s+tiêu|chỉ\s+tiêu)(?:\s+(?:đến|của|trong)?\s*năm\s+\d{4})?"
                          r"\s*(?:là|đạt|đề\s+ra|đặt\s+ra)?\s*(?:là|:)?\s*$", re.IGNORECASE)
+# `khi có trên 50% ...`, `nếu đạt 90% ...`: the figure states when something holds, a condition or quorum, no objective.
+CONDITION_BEFORE = re.compile(r"(?<![\w])(?:khi\s+(?:có|đạt|được)|nếu)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
+# `tinh giản tối thiểu 10% biên chế so với năm 2022`: the year the figure is compared with is no horizon.
+COMPARED_YEAR = re.compile(r"so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:19|20)\d\d", re.IGNORECASE)
 # A list item's marker and at most four words before a count (`- 1.250 giáo viên`, `- Hoàn thành xây dựng 05 cơ sở`).
 ITEM_LEAD = re.compile(r"\s*(?:[-+•]|[a-zđ]\)|\d{1,2}[.)])\s+(?:[^\W\d_]+\s+){0,4}$", re.IGNORECASE)
 # `Phấn đấu đến năm 2030 có 2 triệu doanh nghiệp`: what the plan strives to have is counted.
@@ -588,6 +592,8 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
         return None  # a funding section's shares (`bố trí tối thiểu 03% ngân sách`) are budget rules
     if SCORE.search(sentence):
         return None  # `Từ 88 - 90% cộng 02 điểm`: the figure earns points in a rubric, it is no objective
+    if CONDITION_BEFORE.search(work, cs, cand.vstart):
+        return None  # `được thông qua khi có trên 50% tổng số đại biểu tán thành`: a quorum, a condition
     if _words_rx("rate", "start").match(cand.indicator):
         return None  # `Mức thu bằng 50%`, `diện tích hỗ trợ tối thiểu 0,5 ha`: a fee, a benefit or its threshold
     if cand.goal:
@@ -937,7 +943,7 @@ def _year_of(view: DocView, work: str, cand: Candidate, ps: int, pe: int) -> tup
     nxt = PERCENT.search(work, cand.end, se)
     stop = min(ce, nxt.start() if nxt else se)
     paren = re.compile(r"\((?=[^()]*\d)").search(work, cand.vend, stop)  # `(năm 2020 đạt 30%)` is another figure's
-    year = _year_in(work[cand.vend:paren.start() if paren else stop])
+    year = _year_in(COMPARED_YEAR.sub(" ", work[cand.vend:paren.start() if paren else stop]))
     if year is None:
         year = _year_in(_outside_citations(work, cs, cand.chain_start), last=True)
     if year is None:
