@@ -47,7 +47,7 @@ ROLES: list[tuple[str, re.Pattern]] = [
 AGENCY_ROLES = ("lead", "support", "implement")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?(?!\d)")
 # a figure's column that reports a result, not a target
-ACTUAL = re.compile(r"ước\s+(?:thực\s+hiện|đạt|tính)|\bƯTH\b|thực\s+hiện\s+(?:năm|\d)|năm\s+hiện\s+hành|"
+ACTUAL = re.compile(r"ước\s+(?:thực\s+hiện|đạt|tính)|\bƯTH\b|thực\s+hiện\s+(?:năm|\d)|năm\s+hiện\s+hành|đánh\s+giá\s+thực\s+hiện|"
                     r"kết\s+quả\s+(?:thực\s+hiện|đạt)|thực\s+tế|hiện\s+trạng|năm\s+gốc", I)
 GROUP_NUMBER = re.compile(r"^\W*(?:[IVXLC]+|[A-ZĐ]|\d{1,2})(?:\.\d{1,2})*\W*$")
 

@@ -313,6 +313,10 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
 # `đạt 93,5%, mục tiêu năm 2026 đạt 95%`: the words between a present value and the goal for the same indicator.
 GOAL_BESIDE = re.compile(r"[\s,;]*(?:và\s+|trong\s+khi\s+)?(?:mục\s+tiêu|chỉ\s+tiêu)(?:\s+(?:đến|của|trong)?\s*năm\s+\d{4})?"
                          r"\s*(?:là|đạt|đề\s+ra|đặt\s+ra)?\s*(?:là|:)?\s*$", re.IGNORECASE)
+# `khi có trên 50% ...`, `nếu đạt 90% ...`: the figure states when something holds, a condition or quorum, no objective.
+CONDITION_BEFORE = re.compile(r"(?<![\w])(?:khi\s+(?:có|đạt|được)|nếu)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
+# `tinh giản tối thiểu 10% biên chế so với năm 2022`: the year the figure is compared with is no horizon.
+COMPARED_YEAR = re.compile(r"so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:19|20)\d\d", re.IGNORECASE)
 # A list item's marker and at most four words before a count (`- 1.250 giáo viên`, `- Hoàn thành xây dựng 05 cơ sở`).
 ITEM_LEAD = re.compile(r"\s*(?:[-+•]|[a-zđ]\)|\d{1,2}[.)])\s+(?:[^\W\d_]+\s+){0,4}$", re.IGNORECASE)
 # `Phấn đấu đến năm 2030 có 2 triệu doanh nghiệp`: what the plan strives to have is counted.
@@ -588,6 +592,8 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
         return None  # a funding section's shares (`bố trí tối thiểu 03% ngân sách`) are budget rules
     if SCORE.search(sentence):
         return None  # `Từ 88 - 90% cộng 02 điểm`: the figure earns points in a rubric, it is no objective
+    if CONDITION_BEFORE.search(work, cs, cand.vstart):
+        return None  # `được thông qua khi có trên 50% tổng số đại biểu tán thành`: a quorum, a condition
     if _words_rx("rate", "start").match(cand.indicator):
         return None  # `Mức thu bằng 50%`, `diện tích hỗ trợ tối thiểu 0,5 ha`: a fee, a benefit or its threshold
     if cand.goal:
@@ -618,9 +624,78 @@ def candidates(view: DocView) -> list[Candidate]:
     for start, end in view.regions():
         for ps, pe in _paragraphs(work, start, end):
             out.extend(_read_paragraph(view, work, ps, pe))
+    out.extend(_table_figures(view, out))
     _follow_the_body(view, out)
     _share_years(out)
     return out
+
+
+# A figure cell of an indicator table: a bound, the number, a percent sign (`≥ 95%`, `27.000`, `Trên 90%`).
+TABLE_FIGURE = re.compile(r"^\s*(?P<cmp>≥|>=|≤|<=|>|<|(?:trên|dưới|tối\s+thiểu|tối\s+đa|ít\s+nhất|không\s+quá)\s)?\s*"
+                          r"(?P<n>\d[\d.,]*)\s*(?P<pct>%)?\s*$", re.IGNORECASE)
+_TABLE_BOUNDS = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">", "<": "<", "trên": ">", "dưới": "<",
+                 "tối thiểu": ">=", "ít nhất": ">=", "tối đa": "<=", "không quá": "<="}
+
+
+def _table_figures(view: DocView, found: list[Candidate]) -> list[Candidate]:
+    """The figures of indicator tables (extractors.tables.indicator_rows: `Chỉ tiêu | ĐVT | Năm 2026 ...`):
+    each planned figure a target for its column's year (or the year its group row names), in the unit
+    column's unit; the column that reports a result (`ƯTH năm 2025`) its baseline. A sub-item's indicator
+    (`- Diện tích` under `1 | Cà phê`) is named with its group. Cells the text reading already made a
+    figure of stay as read."""
+    from extractors.tables import indicator_rows
+
+    taken = [(c.vstart, c.vend) for c in found]
+    out: list[Candidate] = []
+    for row in indicator_rows(view):
+        table = row.table
+        indicator = re.sub(r"^[-+•]\s*", "", table.cell_text(row.indicator))
+        parent = _parent_item(table, row)
+        if parent and not _tokens(parent) <= _tokens(indicator):
+            indicator = f"{indicator} {parent}"
+        unit_text = table.cell_text(row.unit) if row.unit is not None else ""
+        baseline = None
+        for cell, col in row.values:
+            m = TABLE_FIGURE.match(table.cell_text(cell))
+            if col.actual and m and (value := parse_number(m["n"])) is not None:
+                baseline = Baseline(value=value, year=col.year, span=(cell.start, cell.end), text=None)
+        for cell, col in row.values:
+            m = TABLE_FIGURE.match(table.cell_text(cell))
+            if col.actual or not m or any(a < cell.end and cell.start < b for a, b in taken):
+                continue
+            value = parse_number(m["n"])
+            year = col.year or row.group_year
+            if value is None or (year is None and not re.search(r"mục\s+tiêu|kế\s+hoạch", col.header, re.IGNORECASE)):
+                continue
+            unit = "%" if m["pct"] else unit_text
+            if not unit:
+                continue
+            bound = re.sub(r"\s+", " ", (m["cmp"] or "").strip().lower())
+            out.append(Candidate(cell.start, cell.end, value, unit, ustart=cell.end, chain_start=row.indicator.start,
+                                 comparator=_TABLE_BOUNDS.get(bound, ">="), explicit=True, indicator=indicator,
+                                 ind_start=row.indicator.start, year=year, stated_year=year, role="target",
+                                 inline_baseline=baseline))
+    return out
+
+
+def _parent_item(table, row) -> str:
+    """What a sub-item row (`-` or nothing in the number column) breaks down: the indicator of the nearest
+    numbered row above it (`1 | Cà phê` for `- | Diện tích`, `5 | Kim ngạch xuất khẩu` for `- | Tốc độ tăng
+    trưởng`); "" for a numbered row."""
+    def numbered(r: int) -> bool:
+        cell = table.grid[r][0]
+        return cell is not None and cell.row == r and bool(re.search(r"\w", table.cell_text(cell)))
+
+    if numbered(row.row):
+        return ""
+    col = row.indicator.col
+    for r in range(row.row - 1, -1, -1):
+        if numbered(r):
+            cell = table.grid[r][col]
+            if cell is None or cell.row != r:  # a group row: its title stands after the number
+                cell = next((c for c in table.row_cells(r) if c.row == r and c.col > 0), None)
+            return table.cell_text(cell).rstrip(" :") if cell is not None and cell.row == r else ""
+    return ""
 
 
 def _follow_the_body(view: DocView, cands: list[Candidate]) -> None:
@@ -868,7 +943,7 @@ def _year_of(view: DocView, work: str, cand: Candidate, ps: int, pe: int) -> tup
     nxt = PERCENT.search(work, cand.end, se)
     stop = min(ce, nxt.start() if nxt else se)
     paren = re.compile(r"\((?=[^()]*\d)").search(work, cand.vend, stop)  # `(năm 2020 đạt 30%)` is another figure's
-    year = _year_in(work[cand.vend:paren.start() if paren else stop])
+    year = _year_in(COMPARED_YEAR.sub(" ", work[cand.vend:paren.start() if paren else stop]))
     if year is None:
         year = _year_in(_outside_citations(work, cs, cand.chain_start), last=True)
     if year is None:

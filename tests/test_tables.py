@@ -347,3 +347,31 @@ def test_pdf_table_without_rulings_over_two_pages(tmp_path):
     assert not any(b.start <= closing < b.end for b in result.blocks if b.kind == "table")
     leads = {(a.agency, a.role) for a in result.documents[0].assignments}
     assert {("Sở Tài chính", "lead"), ("Sở Nội vụ", "lead"), ("Sở Y tế", "lead")} <= leads
+
+
+# --- indicator tables give targets ------------------------------------------------------------------------
+
+def test_indicator_tables_give_targets_for_their_columns_years():
+    """Phụ lục 01 of Sơn La 2954 (`TT | Chỉ tiêu | ĐVT | ƯTH Năm 2025 | GIAI ĐOẠN 2026 - 2030 / Năm 2026 ...
+    Năm 2030`): 23 indicator rows, each a target for each year 2026-2030 in its unit, the 2025 estimate
+    its baseline; a sub-item (`- | Diện tích` under `1 | Cà Phê`) is named with the item it breaks down."""
+    result = parse(CORPUS / "real" / "sonla_2025_QD_2954-QD-UBND_ban-hanh-KH-xuat-khau.md")
+    annex = [t for d in result.documents for t in d.targets if t.section == "PL01"]
+    assert len(annex) == 115 and {t.year for t in annex} == {2026, 2027, 2028, 2029, 2030}
+    coffee = {t.year: t for t in annex if t.indicator == "Diện tích Cà Phê"}
+    assert [coffee[y].value for y in range(2026, 2031)] == [27000, 27500, 28000, 29000, 30000]
+    assert coffee[2030].unit == "Ha" and coffee[2030].comparator == ">="
+    assert (coffee[2030].baseline.value, coffee[2030].baseline.year, coffee[2030].baseline.text) == (26120, 2025, "26.120")
+    assert {t.value for t in annex if t.indicator == "Sản lượng cà phê nhân"} >= {39800, 54468}
+    for t in annex:
+        assert result.text[t.span[0]:t.span[1]] == t.text and t.text.rstrip().endswith(
+            f"{t.value:,.0f}".replace(",", "."))
+    # the 3-year plan of Cà Mau: a table of socio-economic indicators, `Năm hiện hành 2025` the baseline
+    camau = parse(CORPUS / "real" / "camau_2025_KH_0204-KH-UBND_tai-chinh-ngan-sach-3-nam.md")
+    grdp = {t.year: t for d in camau.documents for t in d.targets
+            if t.indicator == "Tổng sản phẩm trong nước của địa phương (GRDP) giá hiện hành"}
+    assert {y: (t.value, t.unit, t.baseline.value) for y, t in grdp.items()} == {
+        2026: (193549, "Tỷ đồng", 172033), 2027: (218628, "Tỷ đồng", 172033), 2028: (247907, "Tỷ đồng", 172033)}
+    export = {t.year: t.value for d in camau.documents for t in d.targets
+              if t.indicator == "Tốc độ tăng trưởng Kim ngạch xuất khẩu hàng hóa"}
+    assert export == {2026: 107.2, 2027: 105.8, 2028: 109.6}

@@ -241,3 +241,16 @@ def test_a_count_in_an_item_under_a_targets_heading(item, value, unit):
     assert [(t.value, t.unit, t.year) for t in targets.extract(view)] == [(value, unit, 2030)]
     norm = phrase_view(item, section_title="Định mức tiêu hao nhiên liệu")  # a norm's item is no objective
     assert list(targets.extract(norm)) == []
+
+
+@pytest.mark.parametrize("title, text, want", [
+    ("Mục tiêu", "Tỷ lệ nữ chiếm không ít hơn 30% trong tổng số cán bộ được quy hoạch.", [(30.0, ">=", None)]),
+    ("Mục tiêu", "Tinh giản tối thiểu 10% biên chế so với năm 2022.", [(10.0, ">=", None)]),  # a base year, no horizon
+    ("Tổ chức thực hiện", "Nghị quyết được thông qua khi có trên 50% tổng số đại biểu tán thành.", []),  # a quorum
+    ("Chấm điểm", "Nếu đạt từ 90% trở lên thì được cộng điểm.", []),  # a condition
+    ("Kết quả thực hiện", "Tỷ lệ giải ngân vốn đầu tư công chỉ đạt 76,9%.", []),  # a present value: a baseline
+    ("Mục tiêu", "tỷ số giới tính khi sinh dưới 109 bé trai/100 bé gái", [(109.0, "<", None)]),  # `khi sinh` is a name
+], ids=["khong-it-hon", "compared-year", "quorum", "condition", "chi-dat", "khi-in-a-name"])
+def test_forms_of_the_issue_no_shared_document_writes(title, text, want):
+    """Forms the issue names for unseen documents (no document of ../shared/corpus writes them)."""
+    assert [(t.value, t.comparator, t.year) for t in targets.extract(phrase_view(text, section_title=title))] == want
