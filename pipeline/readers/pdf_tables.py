@@ -294,11 +294,11 @@ def aligned_tables(rows, carry: Columns | None = None, skip: set[int] = frozense
     tables), and the columns of a table that runs to the page's end, for the next page to go on with.
     `carry` is such a table of the page before."""
     grids: list[Grid] = []
-    clusters = [_clusters(r) if i not in skip else None for i, r in enumerate(rows)]
+    clusters = _LazyClusters(rows, skip)
     i = 0
     open_columns = None
     if carry is not None:
-        start = next((k for k, c in enumerate(clusters) if c), None)
+        start = next((k for k in range(len(clusters)) if clusters[k]), None)
         if start is not None and _header_band(rows, clusters, start) is None and _fits(clusters[start], carry):
             end = _table_end(rows, clusters, start, carry)
             first = clusters[start][0]
@@ -309,7 +309,7 @@ def aligned_tables(rows, carry: Columns | None = None, skip: set[int] = frozense
                 i = end
                 open_columns = carry if _at_page_end(clusters, end) else None
     while i < len(rows):
-        head = _header_band(rows, clusters, i)
+        head = _header_band(rows, clusters, i) if i not in skip and _may_head(rows[i].text) else None
         if head is None:
             i += 1
             continue
@@ -323,6 +323,29 @@ def aligned_tables(rows, carry: Columns | None = None, skip: set[int] = frozense
         else:
             i = hend
     return grids, open_columns
+
+
+class _LazyClusters:
+    """Each row's clusters, cut when first asked for (most rows of most pages never are); None for a
+    row to skip."""
+
+    def __init__(self, rows, skip) -> None:
+        self.rows, self.skip, self.done = rows, skip, {}
+
+    def __getitem__(self, i: int):
+        if i not in self.done:
+            self.done[i] = None if i in self.skip else _clusters(self.rows[i])
+        return self.done[i]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _may_head(text: str) -> bool:
+    """A quick look before cutting a line into cells: two column roles named in it."""
+    from extractors.tables import ROLES
+
+    return sum(1 for role, rx in ROLES if role != "number" and rx.search(text)) >= 2
 
 
 def _header_band(rows, clusters, i: int) -> tuple[int, Columns] | None:
@@ -383,7 +406,7 @@ def _table_end(rows, clusters, start: int, columns: Columns) -> int:
 
 
 def _at_page_end(clusters, end: int) -> bool:
-    return all(not c for c in clusters[end:])
+    return all(not clusters[k] for k in range(end, len(clusters)))
 
 
 def _settle(clusters, start: int, end: int, columns: Columns) -> Columns:
