@@ -156,9 +156,22 @@ def _allowed(view: DocView, offset: int, kinds: set | None = None) -> bool:
     if kind in SKIP_KINDS or (kinds is not None and kind not in kinds):
         return False
     chain = view.ancestors_at(offset)
-    if any(sec.title and SCOPE_TITLE.search(sec.title) for sec in chain):
-        return False
-    return not _in_member_list(view.text, chain, offset)
+    # a section's title and own text are matched once per document, not per candidate under it
+    memo = view.memo.setdefault("assignments.section_blocked", {})
+    for sec in chain:
+        blocked = memo.get(id(sec))
+        if blocked is None:
+            blocked = memo[id(sec)] = bool(sec.title and SCOPE_TITLE.search(sec.title)) or _introduces_members(view.text, sec)
+        if blocked:
+            return False
+    if not chain:
+        return True
+    roles = view.memo.setdefault("assignments.member_role", {})
+    item = chain[-1]
+    role = roles.get(id(item))
+    if role is None:
+        role = roles[id(item)] = _ends_with_member_role(view.text, item)
+    return not role
 
 
 # A decision setting up a steering committee or working group lists its members by office (`Trưởng ban: Phó Chủ tịch
@@ -171,17 +184,14 @@ MEMBER_ROLE = re.compile(r"[-–,]\s*(?:Phó\s+)?(?:Trưởng\s+ban|Tổ\s+trư�
                          r"(?:\s+(?:thường\s+trực|Ban\s+Chỉ\s+đạo|Tổ\s+công\s+tác))?\s*[;.]?\s*$", I)
 
 
-def _in_member_list(text: str, chain: Sequence[Section], offset: int) -> bool:
-    """The offset is in a list of members: a section above it (or its own) introduces members, or its item ends
-    with the member's role in the body (`- Thành viên`)."""
-    for sec in chain:
-        if MEMBERS_INTRO.search(text, sec.span[0], own_end(sec)):
-            return True
-    if chain:
-        item = chain[-1]
-        own = text[item.span[0]:own_end(item)].rstrip()
-        return bool(MEMBER_ROLE.search(own))
-    return False
+# An offset is in a list of members when a section above it (or its own) introduces members, or its item ends
+# with the member's role in the body (`- Thành viên`).
+def _introduces_members(text: str, sec: Section) -> bool:
+    return bool(MEMBERS_INTRO.search(text, sec.span[0], own_end(sec)))
+
+
+def _ends_with_member_role(text: str, item: Section) -> bool:
+    return bool(MEMBER_ROLE.search(text[item.span[0]:own_end(item)].rstrip()))
 
 
 # --- where units come from -------------------------------------------------------------------------

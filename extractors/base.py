@@ -46,6 +46,9 @@ class DocView:
     # The file's layers: the documents of one file share them (layers_of keeps the last file's).
     layers: TextLayers | None = field(default=None, repr=False)
     _index: _SectionIndex | None = field(default=None, repr=False)
+    # Per-document answers an extractor asks again and again (a section's own text matched once, not per
+    # candidate under it): keyed by the extractor's name and the section's id, alive as long as the view.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._flat = list(iter_sections(self.document.sections))

@@ -130,6 +130,12 @@ def phrase_keys(phrase: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def _cac_first_keys() -> frozenset[str]:
+    """The first keys of the plural words: most tokens start none, and are not matched against each."""
+    return frozenset(keys[0] for _, keys in _cac_keys() if keys)
+
+
+@lru_cache(maxsize=None)
 def _cac_keys() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The plural words (`các`, `tất cả các`) longest first, with their keys: computed once."""
     return tuple((phrase, phrase_keys(phrase)) for phrase in sorted(_CAC, key=len, reverse=True))
@@ -630,7 +636,8 @@ class _Reader:
     def _grouped(self, i: int) -> tuple[int, OrgName] | None:
         ts, k = self.ts, i
         cac = None
-        for phrase, keys in _cac_keys():
+        first = ts[i]
+        for phrase, keys in _cac_keys() if first is not None and first.key in _cac_first_keys() else ():
             if ts.keys(i, len(keys)) == keys:
                 cac, k = phrase, i + len(keys)
                 break

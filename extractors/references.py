@@ -346,15 +346,27 @@ def _named_laws(text: str, lo: int, hi: int, context: str | None) -> Iterator[tu
         if not words or not re.match(r"\w", words[0]) or words[0].isdigit():
             continue
         newline = [k > 0 and "\n" in window[matches[k - 1].end():matches[k].start()] for k in range(len(words))]
-        head = _amended_list(words, newline)
-        if head is None and (words[0].lower() in _LAW_NOT_NAME or _law_stop(words, 0)):
-            continue
 
         def pos(k: int) -> int:
             return base + matches[k].start()
 
         def end_of(k: int) -> int:  # end of words[k - 1]
             return base + matches[k - 1].end()
+
+        head = _amended_list(words, newline)
+        numbered_at = name_from = None
+        if head is None and words[0].lower() == "số" and len(words) > 3 and words[1][:1].isdigit():
+            # `Luật số 56/2024/QH15 (ngày ...) sửa đổi, bổ sung một số điều của Luật Chứng khoán, ...`: a numbered
+            # amending law; the laws it names are its title
+            k = 2
+            dated = _DATE_AFTER.match(text, end_of(2), hi)
+            while dated and k < len(words) and pos(k) < dated.end():
+                k += 1
+            sub = _amended_list(words[k:], newline[k:])
+            if sub is not None:
+                head, numbered_at, name_from = sub + k, pos(1), pos(k)
+        if head is None and (words[0].lower() in _LAW_NOT_NAME or _law_stop(words, 0)):
+            continue
 
         def number_after(k: int) -> int | None:
             if k + 1 < len(words) and words[k].lower() == "số" and words[k + 1][:1].isdigit():
@@ -380,14 +392,19 @@ def _named_laws(text: str, lo: int, hi: int, context: str | None) -> Iterator[tu
             if not laws:
                 continue
             name_end = end_of(e)
-            own = laws[0].number_at if len(laws) == 1 else None
-            if own is not None:
-                name_end = laws[0].end
-            title = " ".join(text[m.start():name_end].replace("_", " ").split())
-            whole = _Law(m.start(), name_end, title, own)
-            resume = name_end
-            if own is not None:
-                laws = []
+            if numbered_at is not None:
+                title = " ".join(f"{m.group('type')} {text[name_from:name_end]}".replace("_", " ").split())
+                whole = _Law(m.start(), name_end, title, numbered_at)
+                resume = name_end
+            else:
+                own = laws[0].number_at if len(laws) == 1 else None
+                if own is not None:
+                    name_end = laws[0].end
+                title = " ".join(text[m.start():name_end].replace("_", " ").split())
+                whole = _Law(m.start(), name_end, title, own)
+                resume = name_end
+                if own is not None:
+                    laws = []
         else:
             e = _name_end(words, newline, 0)
             if not e:
@@ -432,6 +449,8 @@ def find_citations(text: str, start: int = 0, end: int | None = None, context: s
                 numbered.start = min(numbered.start, law.start)
         if whole is not None and whole.number_at in by_number:
             numbered = by_number[whole.number_at]
+            if whole.start <= whole.number_at < whole.end:  # `Luật số 56/2024/QH15 sửa đổi ...`: the title follows
+                numbered.end = max(numbered.end, whole.end)
             taken.append((numbered.start, numbered.end))
             continue
         # the law inside `Luật số 44/2024/QH15` or `Luật Đất đai số ...` is that numbered citation

@@ -445,6 +445,10 @@ def _phrase_after(work: str, cand: Candidate, clause_end: int) -> tuple[str, int
     if text.rfind("(") > text.rfind(")"):
         end = start + text.rfind("(")  # a parenthesis the clause does not close is no part of the indicator
         text = work[start:end]
+    close = text.find(")")
+    if close >= 0 and "(" not in text[:close]:
+        end = start + close  # nor is a parenthesis the figure stands in: `(100% thủ tục ...)` ends at its `)`
+        text = work[start:end]
     if FUNCTION_START.match(text.strip()) or (not cand.noun_unit and re.match(r"\s*,", text)):
         return "", cand.vend
     tidy = _tidy(text)

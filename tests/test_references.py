@@ -246,6 +246,15 @@ def test_number_after_the_one_law_amended_is_the_amending_laws():
         ("62/2020/QH14", date(2020, 6, 17), "Luật sửa đổi, bổ sung một số điều của Luật Xây dựng", 0)]
 
 
+def test_a_numbered_amending_law_takes_the_laws_it_names_as_its_title():
+    text = ("Căn cứ Luật số 56/2024/QH15 ngày 29 tháng 11 năm 2024 sửa đổi, bổ sung một số điều của Luật Chứng khoán, "
+            "Luật Kế toán và Luật Quản lý thuế;")
+    (ref,) = references_of(text)
+    assert (ref.number, ref.date, ref.title) == ("56/2024/QH15", date(2024, 11, 29), "Luật sửa đổi, bổ sung một số điều "
+                                                 "của Luật Chứng khoán, Luật Kế toán và Luật Quản lý thuế")
+    assert ref.text.endswith("Luật Quản lý thuế")
+
+
 def test_amending_law_of_articles_names_its_law_after_cua():
     text = "theo Luật sửa đổi, bổ sung Điều 6 và Phụ lục 4 của Luật Đầu tư ngày 22 tháng 11 năm 2016."
     assert [(r.title, r.date) for r in references_of(text)] == [

@@ -254,3 +254,11 @@ def test_a_count_in_an_item_under_a_targets_heading(item, value, unit):
 def test_forms_of_the_issue_no_shared_document_writes(title, text, want):
     """Forms the issue names for unseen documents (no document of ../shared/corpus writes them)."""
     assert [(t.value, t.comparator, t.year) for t in targets.extract(phrase_view(text, section_title=title))] == want
+
+
+def test_a_figure_in_a_parenthesis_after_the_duty_ends_at_its_close():
+    """`phải triển khai ... (100% thủ tục ...)`: the figure is a target; its indicator stops at the `)` it stands in."""
+    view = phrase_view("Các cơ quan phải triển khai thanh toán trực tuyến (100% thủ tục hành chính đủ điều kiện) trong "
+                       "năm 2026.", section_title="Mục tiêu")
+    assert [(t.indicator, t.value, t.unit, t.year) for t in targets.extract(view)] == [
+        ("thủ tục hành chính đủ điều kiện", 100.0, "%", 2026)]
