@@ -26,7 +26,7 @@ from pipeline import proc as tools
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
 from pipeline.readers import pdf_layout as lay
 from pipeline.readers.pdf_layout import Glyph, Row
-from pipeline.readers.pdf_tables import Grid, aligned_tables, find_tables, page_lines
+from pipeline.readers.pdf_tables import Cell as GridCell, Grid, aligned_tables, find_tables, page_lines
 from pipeline.readers.structure import Cell, Lines, write_table
 from schemas import RawBlock, RawText
 
@@ -619,6 +619,8 @@ def _join_broken_rows(pages: list[_Page]) -> None:
         last, first = prev.grids[-1], page.grids[0]
         if len(last.xs) != len(first.xs) or any(abs(a - b) > 3.0 for a, b in zip(last.xs[1:-1], first.xs[1:-1])):
             continue  # other columns (the outer edges follow the text of the page's rows)
+        _open_edge(prev, last, below=True)
+        _open_edge(page, first, below=False)
         after, before = prev.rows[-1], page.rows[0]
         if (after.top + after.bottom) / 2 > last.bottom + 1 or (before.top + before.bottom) / 2 < first.top - 1:
             continue  # text after the table, or before the next one
@@ -632,6 +634,36 @@ def _join_broken_rows(pages: list[_Page]) -> None:
             continue  # a numbered row, a group row: a row of its own
         last.tail = {c.col: lines for c, lines in row if lines}
         first.drop_row = head
+
+
+def _open_edge(page: _Page, grid: Grid, below: bool) -> None:
+    """A ruled table broken by a page end may leave its broken row without the border on that side (Word
+    draws none there): lines between the grid and the page's end (or start) whose text stands in the
+    grid's columns, none across a column line, are that row: the grid grows over them."""
+    def centre(r):
+        return (r.top + r.bottom) / 2
+
+    rows = [r for r in page.rows if (centre(r) > grid.bottom + 1 if below else centre(r) < grid.top - 1)]
+    if not rows or len(rows) > 6:
+        return
+    inner = grid.xs[1:-1]
+    for r in rows:
+        glyphs = r.glyphs()
+        if min(g.x0 for g in glyphs) < grid.xs[0] - 2 or max(g.x1 for g in glyphs) > grid.xs[-1] + 2:
+            return
+        if any(g.x0 < x - 0.5 and g.x1 > x + 0.5 for g in glyphs for x in inner):
+            return
+    edge = (rows[-1].bottom + 1) if below else (rows[0].top - 1)
+    n_cols = len(grid.xs) - 1
+    if below:
+        r0 = max(c.row + c.row_span for c in grid.cells)
+        grid.cells.extend(GridCell(r0, k, 1, 1, grid.xs[k], grid.xs[k + 1], grid.ys[-1], edge) for k in range(n_cols))
+        grid.ys.append(edge)
+    else:
+        for c in grid.cells:
+            c.row += 1
+        grid.cells[:0] = [GridCell(0, k, 1, 1, grid.xs[k], grid.xs[k + 1], edge, grid.ys[0]) for k in range(n_cols)]
+        grid.ys.insert(0, edge)
 
 
 def _repeated_header(prev: _Page, grid: Grid, cells) -> int:
