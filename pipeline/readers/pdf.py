@@ -278,21 +278,34 @@ def _glyphs(tp, page):
     text = bytes(buf)[: 2 * n].decode("utf-16-le", "replace")
     if len(text) != n:  # characters outside the BMP: fall back to one call per character
         text = "".join(chr(c.FPDFText_GetUnicode(tp, i)) for i in range(n))
-    to_display = _transform(page, _dominant_angle(tp, n))
+    angle = _dominant_angle(tp, n)
+    to_display = _transform(page, angle)
     rect = c.FS_RECTF()
     rect_p = ctypes.byref(rect)
     loose_box = c.FPDFText_GetLooseCharBox
     glyphs: list[Glyph] = []
     ink = 0
-    for i, ch in enumerate(text):
-        if ch in "\r\n\x00\ufffe\uffff":
-            continue
-        loose_box(tp, i, rect_p)
-        u0, v0 = to_display(rect.left, rect.top)
-        u1, v1 = to_display(rect.right, rect.bottom)
-        g = Glyph(ch, min(u0, u1), max(u0, u1), min(v0, v1), max(v0, v1))
-        glyphs.append(g)
-        ink += g.ink
+    skip = "\r\n\x00\ufffe\uffff"
+    if angle == 0:  # upright text, nearly every page: to_display's arithmetic inline, no call per corner
+        left, _, _, top = page.get_cropbox()
+        for i, ch in enumerate(text):
+            if ch in skip:
+                continue
+            loose_box(tp, i, rect_p)
+            u0, u1, v0, v1 = rect.left - left, rect.right - left, top - rect.top, top - rect.bottom
+            g = Glyph(ch, u0 if u0 < u1 else u1, u1 if u1 > u0 else u0, v0 if v0 < v1 else v1, v1 if v1 > v0 else v0)
+            glyphs.append(g)
+            ink += g.ink
+    else:
+        for i, ch in enumerate(text):
+            if ch in skip:
+                continue
+            loose_box(tp, i, rect_p)
+            u0, v0 = to_display(rect.left, rect.top)
+            u1, v1 = to_display(rect.right, rect.bottom)
+            g = Glyph(ch, min(u0, u1), max(u0, u1), min(v0, v1), max(v0, v1))
+            glyphs.append(g)
+            ink += g.ink
     fonts: set[str] = set()
     name = ctypes.create_string_buffer(128)
     for i in range(0, n, max(1, n // 40)):  # a sample is enough to see a legacy font family

@@ -89,26 +89,34 @@ def page_lines(page, to_display) -> tuple[list[tuple[float, float, float]], list
             elif abs(ax - bx) <= THIN and abs(ay - by) >= MIN_LENGTH:
                 vertical.append(((ax + bx) / 2, min(ay, by), max(ay, by)))
 
+    # pdfium's calls and constants bound once: a page of table borders has thousands of segments
+    x_p, y_p = ctypes.byref(x), ctypes.byref(y)
+    get_segment, get_type, get_point, get_close = (c.FPDFPath_GetPathSegment, c.FPDFPathSegment_GetType,
+                                                   c.FPDFPathSegment_GetPoint, c.FPDFPathSegment_GetClose)
+    moveto, bezierto = c.FPDF_SEGMENT_MOVETO, c.FPDF_SEGMENT_BEZIERTO
     for obj in page.get_objects(filter=(c.FPDF_PAGEOBJ_PATH,), max_depth=4):
         try:
             m = obj.get_matrix()
         except Exception:  # a path we cannot place draws nothing we can use
             continue
+        ma, mb, mc, md, me, mf = m.a, m.b, m.c, m.d, m.e, m.f
         shapes: list[list[tuple[float, float]]] = []
         curved = False
-        for i in range(c.FPDFPath_CountSegments(obj.raw)):
-            seg = c.FPDFPath_GetPathSegment(obj.raw, i)
+        raw = obj.raw
+        for i in range(c.FPDFPath_CountSegments(raw)):
+            seg = get_segment(raw, i)
             if not seg:
                 continue
-            kind = c.FPDFPathSegment_GetType(seg)
-            c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-            point = to_display(m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
-            if kind == c.FPDF_SEGMENT_MOVETO or not shapes:
+            kind = get_type(seg)
+            get_point(seg, x_p, y_p)
+            xv, yv = x.value, y.value
+            point = to_display(ma * xv + mc * yv + me, mb * xv + md * yv + mf)
+            if kind == moveto or not shapes:
                 shapes.append([point])
             else:
-                curved |= kind == c.FPDF_SEGMENT_BEZIERTO
+                curved |= kind == bezierto
                 shapes[-1].append(point)
-            if c.FPDFPathSegment_GetClose(seg) and shapes[-1][0] != point:
+            if get_close(seg) and shapes[-1][0] != point:
                 shapes[-1].append(shapes[-1][0])
         if curved:
             continue  # rounded boxes, seals, signatures: no table borders
