@@ -26,7 +26,7 @@ from pipeline import proc as tools
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
 from pipeline.readers import pdf_layout as lay
 from pipeline.readers.pdf_layout import Glyph, Row
-from pipeline.readers.pdf_tables import Cell as GridCell, Grid, aligned_tables, find_tables, page_lines
+from pipeline.readers.pdf_tables import Cell as GridCell, Grid, aligned_tables, find_tables, page_lines, rows_by_alignment
 from pipeline.readers.structure import Cell, Lines, write_table
 from schemas import RawBlock, RawText
 
@@ -617,8 +617,10 @@ def _join_broken_rows(pages: list[_Page]) -> None:
         if not prev.grids or not page.grids or not prev.rows or not page.rows:
             continue
         last, first = prev.grids[-1], page.grids[0]
-        if len(last.xs) != len(first.xs) or any(abs(a - b) > 3.0 for a, b in zip(last.xs[1:-1], first.xs[1:-1])):
-            continue  # other columns (the outer edges follow the text of the page's rows)
+        # the same columns: a column line and a boundary found by alignment stand a cell's padding apart;
+        # the outer edges follow the text of each page's rows
+        if len(last.xs) != len(first.xs) or any(abs(a - b) > 8.0 for a, b in zip(last.xs[1:-1], first.xs[1:-1])):
+            continue
         _open_edge(prev, last, below=True)
         _open_edge(page, first, below=False)
         after, before = prev.rows[-1], page.rows[0]
@@ -690,6 +692,9 @@ def _aligned_tables(pages: list[_Page]) -> None:
         if not page.rows:
             carry = None
             continue
+        # a ruled grid with column lines only is cut into rows by its text first
+        page.grids = [rows_by_alignment([r for r in page.rows if g.top - 1 <= (r.top + r.bottom) / 2 <= g.bottom + 1], g)
+                      for g in page.grids]
         skip = {i for c in page.headers for i in range(c.start, c.end)} | _grid_rows(page)
         grids, carry = aligned_tables(page.rows, carry if not page.grids else None, skip)
         page.grids = sorted(page.grids + grids, key=lambda g: g.top)

@@ -425,8 +425,8 @@ def _settle(clusters, start: int, end: int, columns: Columns) -> Columns:
     inside = [c for c in body if not _crosses(c, columns)]
     gaps = []
     for a, b in columns.gaps:
-        tried = sorted({c.x0 - 0.5 for c in inside if a - 0.5 <= c.x0 - 0.5 <= b + 0.5} | {(a + b) / 2})
-        free = [x for x in tried if not any(c.x0 < x < c.x1 for c in inside)]
+        starts = sorted({c.x0 - 0.5 for c in inside if a - 0.5 <= c.x0 - 0.5 <= b + 0.5})
+        free = [x for x in starts if not any(c.x0 < x < c.x1 for c in inside)]
         x = free[0] if free else (a + b) / 2
         gaps.append((x, x))
     left = min([columns.left] + [c.x0 - 1.0 for c in body])
@@ -469,3 +469,28 @@ def _typical_lead(rows, start: int, end: int) -> float:
     """The space between the lines of one cell: the smallest common gap between lines in the table."""
     gaps = sorted(max(0.0, rows[k].top - rows[k - 1].bottom) for k in range(start + 1, end))
     return gaps[len(gaps) // 4] if gaps else 0.0
+
+
+def rows_by_alignment(rows, grid: Grid) -> Grid:
+    """A ruled grid without lines between its rows (column lines and a frame only: one grid row holding
+    the whole table) cut into rows as a table without rulings is: at each row number in the first column
+    (or each wider space), the header band apart, a group row spanning what its title runs over.
+    `rows` are the page's rows inside the grid. A grid with rows of its own is returned as it is."""
+    if len(grid.ys) > 2 or len(grid.xs) < 4 or len(rows) < 3:
+        return grid
+    clusters = _LazyClusters(rows, set())
+    xs = grid.xs
+    columns = Columns([(x, x) for x in xs[1:-1]], xs[0], xs[-1], [])
+    hend = 0
+    head = _header_band(rows, clusters, 0) if _may_head(rows[0].text) else None
+    if head is not None:
+        hend = head[0]
+        columns.header = [" ".join(c.text for k in range(hend) for c in clusters[k]
+                                   if columns.column_of((c.x0 + c.x1) / 2) == j) for j in range(len(xs) - 1)]
+    if not all(clusters[k] and _fits(clusters[k], columns) for k in range(hend, len(rows))):
+        return grid
+    out = _aligned_grid(rows, clusters, 0, hend, len(rows), columns)
+    out.ys[0], out.ys[-1] = grid.ys[0], grid.ys[-1]
+    for c in out.cells:
+        c.top, c.bottom = out.ys[c.row], out.ys[c.row + c.row_span]
+    return out if len(out.ys) > 2 else grid
