@@ -946,6 +946,8 @@ def _year_of(view: DocView, work: str, cand: Candidate, ps: int, pe: int) -> tup
     cs, ce = cand.clause
     nxt = PERCENT.search(work, cand.end, se)
     stop = min(ce, nxt.start() if nxt else se)
+    later = NEXT_HORIZON.search(work, cand.vend, stop)  # `đạt 95,5% dân số, đến năm 2030 đạt ...`: the next clause's
+    stop = later.start() if later else stop
     paren = re.compile(r"\((?=[^()]*\d)").search(work, cand.vend, stop)  # `(năm 2020 đạt 30%)` is another figure's
     year = _year_in(COMPARED_YEAR.sub(" ", work[cand.vend:paren.start() if paren else stop]))
     if year is None:
@@ -963,6 +965,12 @@ def _year_of(view: DocView, work: str, cand: Candidate, ps: int, pe: int) -> tup
     if year is not None:
         return year, None
     return None, _intro_year(work, view, ps) or _heading_year(view, cand.vstart)
+
+
+# A comma, then a horizon that words go on after: the horizon opens the next clause, it is not this figure's
+# (`đạt 55%, vào năm 2020.` keeps its year: nothing follows the horizon).
+NEXT_HORIZON = re.compile(rf",\s*(?:(?:đến|tới|vào|trong)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}\s+(?=[^\W\d_])",
+                          re.IGNORECASE)
 
 
 def _outside_citations(work: str, lo: int, hi: int) -> str:

@@ -262,3 +262,16 @@ def test_a_figure_in_a_parenthesis_after_the_duty_ends_at_its_close():
                        "năm 2026.", section_title="Mục tiêu")
     assert [(t.indicator, t.value, t.unit, t.year) for t in targets.extract(view)] == [
         ("thủ tục hành chính đủ điều kiện", 100.0, "%", 2026)]
+
+
+@pytest.mark.parametrize("text, year", [
+    ("Phấn đấu để đạt mục tiêu tới năm 2026 tỷ lệ bao phủ bảo hiểm y tế đạt trên 95,5% dân số, đến năm 2030 đạt "
+     "mục tiêu bao phủ bảo hiểm y tế toàn dân.", 2026),
+    ("Năm 2000 sẽ có 80% cán bộ đạt yêu cầu trên, năm 1998 là 30 đồng chí.", 2000),  # a baseline year after the comma
+    ("Tỷ lệ hộ nghèo giảm còn 2%, vào năm 2030.", 2030),  # nothing after the horizon: it is this figure's
+], ids=["next-clause-horizon", "next-clause-baseline-year", "own-horizon-after-comma"])
+def test_a_horizon_after_a_comma_that_opens_the_next_clause_is_not_this_figures(text, year):
+    """The year after a figure is its own only within its clause: `, đến năm 2030 đạt ...` (a horizon words go on
+    after) starts the next one (a Prime Minister's plan of 2026 and the 1998 Tỉnh ủy programme in the corpus)."""
+    view = phrase_view(text, section_title="Mục tiêu")
+    assert [t.year for t in targets.extract(view)][:1] == [year]
