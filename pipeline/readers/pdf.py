@@ -282,6 +282,7 @@ def _glyphs(tp, page):
     rect = c.FS_RECTF()
     rect_p = ctypes.byref(rect)
     loose_box = c.FPDFText_GetLooseCharBox
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     glyphs: list[Glyph] = []
     ink = 0
     for i, ch in enumerate(text):
@@ -290,7 +291,21 @@ def _glyphs(tp, page):
         loose_box(tp, i, rect_p)
         u0, v0 = to_display(rect.left, rect.top)
         u1, v1 = to_display(rect.right, rect.bottom)
-        g = Glyph(ch, min(u0, u1), max(u0, u1), min(v0, v1), max(v0, v1))
+        x0, x1, top, bottom = min(u0, u1), max(u0, u1), min(v0, v1), max(v0, v1)
+        # A font that declares no ascent/descent (LibreOffice exports some so) leaves pdfium the ink
+        # box, and for a letter with stacked marks that box may hold the top mark alone (`Ở`: its hook,
+        # wholly above the line and narrower than the letter). Such a box, stopping above the glyph's
+        # own baseline, is widened to the glyph's cell: down to the baseline, from its origin to the next's.
+        if c.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy)):
+            start, base = to_display(ox.value, oy.value)
+            if bottom < base < bottom + 4 * max(bottom - top, 1.0):  # an origin far off is no baseline
+                bottom = base
+                x0 = min(x0, start)
+                if i + 1 < n and c.FPDFText_GetCharOrigin(tp, i + 1, ctypes.byref(ox), ctypes.byref(oy)):
+                    end = to_display(ox.value, oy.value)[0]
+                    if x1 < end < x0 + 2 * (bottom - top):
+                        x1 = end
+        g = Glyph(ch, x0, x1, top, bottom)
         glyphs.append(g)
         ink += g.ink
     fonts: set[str] = set()
