@@ -188,7 +188,8 @@ def long_task_rows(groups: int = 3, per_group: int = 9) -> list[tuple]:
 
 def long_task_table_docx(out: Path, borders: str = "none", repeat_header: bool = True) -> Path:
     """A plan whose annex is a task table of 27 rows in narrow columns (cells wrap, rows break across page
-    ends): `borders` none, `horizontal` (rules between rows only) or `grid`; the header row repeated on
+    ends): `borders` none, `horizontal` (rules between rows only), `vertical` (column lines and the frame
+    only) or `grid`; the header row repeated on
     each page (Word's `tblHeader`) or not."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
@@ -205,6 +206,11 @@ def long_task_table_docx(out: Path, borders: str = "none", repeat_header: bool =
         table._tbl.tblPr.append(parse_xml(
             f'<w:tblBorders {nsdecls("w")}><w:top w:val="single" w:sz="4"/><w:bottom w:val="single" w:sz="4"/>'
             f'<w:insideH w:val="single" w:sz="4"/></w:tblBorders>'))
+    elif borders == "vertical":  # column lines and the frame, no rules between rows
+        table._tbl.tblPr.append(parse_xml(
+            f'<w:tblBorders {nsdecls("w")}><w:top w:val="single" w:sz="4"/><w:bottom w:val="single" w:sz="4"/>'
+            f'<w:left w:val="single" w:sz="4"/><w:right w:val="single" w:sz="4"/>'
+            f'<w:insideV w:val="single" w:sz="4"/></w:tblBorders>'))
     for c, text in enumerate(head):
         table.cell(0, c).text = text
     if repeat_header:

@@ -109,10 +109,12 @@ def test_same_task_table_in_every_format(fmt, tmp_path):
 
 
 @needs_soffice
-@pytest.mark.parametrize("borders,repeat", [("none", True), ("none", False), ("horizontal", True), ("grid", False)])
+@pytest.mark.parametrize("borders,repeat", [("none", True), ("none", False), ("horizontal", True), ("vertical", True),
+                                            ("grid", False)])
 def test_long_task_table_over_pages_reads_as_in_word(borders, repeat, tmp_path):
     """A 27-row annex table in narrow columns over six pages, printed without borders, with rules between
-    rows only, or ruled, its header repeated on each page or not, rows broken by page ends: the PDF gives
+    rows only, with column lines only, or ruled, its header repeated on each page or not, rows broken by
+    page ends (a page of the column-lines table ruled as one row, another with no line at all): the PDF gives
     the rows the Word file gives (number, task, time, lead, support, group), and the same facts."""
     from tests.sample_formats import long_task_rows, long_task_table_docx, to_pdf
     source = long_task_table_docx(tmp_path / "annex.docx", borders, repeat)

@@ -327,6 +327,21 @@ def test_only_the_scanned_page_is_ocred(tmp_path):
     assert raw.pages[0] == read(BINHDUONG).pages[0]
 
 
+def test_a_ruled_table_row_broken_by_a_page_end_is_one_row():
+    """Nghị quyết 11/2025 of Hà Nội: the annex table runs over pages 3-6; page 4 starts with row `4 | Thuế sử
+    dụng đất phi nông nghiệp`, whose top border Word leaves out, and its last row breaks into page 5: the
+    row joins the table and the broken cell is one cell, on the page it starts on."""
+    from pipeline import parse
+    result = parse(shared_file(NQ11))
+    cells = [b for b in result.blocks if b.kind == "table_cell"]
+    text = lambda b: result.text[b.start:b.end]  # noqa: E731
+    row4 = next(b for b in cells if text(b) == "Thuế sử dụng đất phi nông nghiệp")
+    assert row4.page == 4 and row4.row == 0
+    assert any(text(b) == "4" and b.table == row4.table and b.row == 0 and b.col == 0 for b in cells)
+    broken = next(b for b in cells if text(b).startswith("Các khoản thu hồi vốn của ngân sách địa phương"))
+    assert broken.page == 4 and text(broken).endswith("đại diện chủ sở hữu vốn nhà nước.")
+
+
 # ---------------------------------------------------------------- stamps drawn into the text layer
 
 def _stamped_pdf(path: Path, size: float, rise: float, mode: int, stop: str) -> Path:

@@ -26,7 +26,7 @@ from pipeline import proc as tools
 from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExceeded, MissingTool
 from pipeline.readers import pdf_layout as lay
 from pipeline.readers.pdf_layout import Glyph, Row
-from pipeline.readers.pdf_tables import Grid, aligned_tables, find_tables, page_lines
+from pipeline.readers.pdf_tables import Cell as GridCell, Grid, aligned_tables, find_tables, page_lines, rows_by_alignment
 from pipeline.readers.structure import Cell, Lines, write_table
 from schemas import RawBlock, RawText
 
@@ -278,42 +278,71 @@ def _glyphs(tp, page):
     text = bytes(buf)[: 2 * n].decode("utf-16-le", "replace")
     if len(text) != n:  # characters outside the BMP: fall back to one call per character
         text = "".join(chr(c.FPDFText_GetUnicode(tp, i)) for i in range(n))
-    to_display = _transform(page, _dominant_angle(tp, n))
+    angle = _dominant_angle(tp, n)
+    to_display = _transform(page, angle)
     rect = c.FS_RECTF()
     rect_p = ctypes.byref(rect)
     loose_box = c.FPDFText_GetLooseCharBox
-    ox, oy = ctypes.c_double(), ctypes.c_double()
     glyphs: list[Glyph] = []
     ink = 0
-    for i, ch in enumerate(text):
-        if ch in "\r\n\x00\ufffe\uffff":
-            continue
-        loose_box(tp, i, rect_p)
-        u0, v0 = to_display(rect.left, rect.top)
-        u1, v1 = to_display(rect.right, rect.bottom)
-        x0, x1, top, bottom = min(u0, u1), max(u0, u1), min(v0, v1), max(v0, v1)
-        # A font that declares no ascent/descent (LibreOffice exports some so) leaves pdfium the ink
-        # box, and for a letter with stacked marks that box may hold the top mark alone (`Ở`: its hook,
-        # wholly above the line and narrower than the letter). Such a box, stopping above the glyph's
-        # own baseline, is widened to the glyph's cell: down to the baseline, from its origin to the next's.
-        if c.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy)):
-            start, base = to_display(ox.value, oy.value)
-            if bottom < base < bottom + 4 * max(bottom - top, 1.0):  # an origin far off is no baseline
-                bottom = base
-                x0 = min(x0, start)
-                if i + 1 < n and c.FPDFText_GetCharOrigin(tp, i + 1, ctypes.byref(ox), ctypes.byref(oy)):
-                    end = to_display(ox.value, oy.value)[0]
-                    if x1 < end < x0 + 2 * (bottom - top):
-                        x1 = end
-        g = Glyph(ch, x0, x1, top, bottom)
-        glyphs.append(g)
-        ink += g.ink
+    skip = "\r\n\x00\ufffe\uffff"
+    if angle == 0:  # upright text, nearly every page: to_display's arithmetic inline, no call per corner
+        left, _, _, top = page.get_cropbox()
+        for i, ch in enumerate(text):
+            if ch in skip:
+                continue
+            loose_box(tp, i, rect_p)
+            u0, u1, v0, v1 = rect.left - left, rect.right - left, top - rect.top, top - rect.bottom
+            g = Glyph(ch, u0 if u0 < u1 else u1, u1 if u1 > u0 else u0, v0 if v0 < v1 else v1, v1 if v1 > v0 else v0)
+            glyphs.append(g)
+            ink += g.ink
+    else:
+        for i, ch in enumerate(text):
+            if ch in skip:
+                continue
+            loose_box(tp, i, rect_p)
+            u0, v0 = to_display(rect.left, rect.top)
+            u1, v1 = to_display(rect.right, rect.bottom)
+            g = Glyph(ch, min(u0, u1), max(u0, u1), min(v0, v1), max(v0, v1))
+            glyphs.append(g)
+            ink += g.ink
+    _mend_mark_boxes(tp, text, skip, glyphs, to_display)
     fonts: set[str] = set()
     name = ctypes.create_string_buffer(128)
     for i in range(0, n, max(1, n // 40)):  # a sample is enough to see a legacy font family
         if c.FPDFText_GetFontInfo(tp, i, name, 128, None):
             fonts.add(name.value.decode("latin-1"))
     return glyphs, ink, fonts, to_display
+
+
+def _mend_mark_boxes(tp, text: str, skip: str, glyphs: list[Glyph], to_display) -> None:
+    """A font that declares no ascent/descent (LibreOffice exports some so) leaves pdfium the ink box,
+    and for a letter with stacked marks that box may hold the top mark alone (`Ở`: its hook, wholly
+    above the line and narrower than the letter). A box that stops above its glyph's own baseline is
+    widened to the glyph's cell: down to the baseline, from its origin to the next glyph's origin."""
+    import pypdfium2.raw as c
+
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    origin = c.FPDFText_GetCharOrigin
+    n, j, prev = len(text), 0, None
+    for i, ch in enumerate(text):
+        if ch in skip:
+            continue
+        g = glyphs[j]
+        # only a box shorter than the one before can be such a fragment: one call per mark, not per glyph
+        if (prev is None or g.size < 0.6 * prev.size) and origin(tp, i, ctypes.byref(ox), ctypes.byref(oy)):
+            x0, x1, top, bottom = g.x0, g.x1, g.top, g.bottom
+            start, base = to_display(ox.value, oy.value)
+            if bottom < base < bottom + 4 * max(bottom - top, 1.0):  # an origin far off is no baseline
+                bottom, x0 = base, min(x0, start)
+                if i + 1 < n and origin(tp, i + 1, ctypes.byref(ox), ctypes.byref(oy)):
+                    end = to_display(ox.value, oy.value)[0]
+                    if x1 < end < x0 + 2 * (bottom - top):
+                        x1 = end
+                g = glyphs[j] = Glyph(ch, x0, x1, top, bottom)
+        if g.ink:
+            prev = g
+        j += 1
 
 
 def _dominant_angle(tp, n: int) -> int:
@@ -619,8 +648,12 @@ def _join_broken_rows(pages: list[_Page]) -> None:
         if not prev.grids or not page.grids or not prev.rows or not page.rows:
             continue
         last, first = prev.grids[-1], page.grids[0]
-        if len(last.xs) != len(first.xs) or any(abs(a - b) > 3.0 for a, b in zip(last.xs[1:-1], first.xs[1:-1])):
-            continue  # other columns (the outer edges follow the text of the page's rows)
+        # the same columns: a column line and a boundary found by alignment stand a cell's padding apart;
+        # the outer edges follow the text of each page's rows
+        if len(last.xs) != len(first.xs) or any(abs(a - b) > 8.0 for a, b in zip(last.xs[1:-1], first.xs[1:-1])):
+            continue
+        _open_edge(prev, last, below=True)
+        _open_edge(page, first, below=False)
         after, before = prev.rows[-1], page.rows[0]
         if (after.top + after.bottom) / 2 > last.bottom + 1 or (before.top + before.bottom) / 2 < first.top - 1:
             continue  # text after the table, or before the next one
@@ -634,6 +667,36 @@ def _join_broken_rows(pages: list[_Page]) -> None:
             continue  # a numbered row, a group row: a row of its own
         last.tail = {c.col: lines for c, lines in row if lines}
         first.drop_row = head
+
+
+def _open_edge(page: _Page, grid: Grid, below: bool) -> None:
+    """A ruled table broken by a page end may leave its broken row without the border on that side (Word
+    draws none there): lines between the grid and the page's end (or start) whose text stands in the
+    grid's columns, none across a column line, are that row: the grid grows over them."""
+    def centre(r):
+        return (r.top + r.bottom) / 2
+
+    rows = [r for r in page.rows if (centre(r) > grid.bottom + 1 if below else centre(r) < grid.top - 1)]
+    if not rows or len(rows) > 6:
+        return
+    inner = grid.xs[1:-1]
+    for r in rows:
+        glyphs = r.glyphs()
+        if min(g.x0 for g in glyphs) < grid.xs[0] - 2 or max(g.x1 for g in glyphs) > grid.xs[-1] + 2:
+            return
+        if any(g.x0 < x - 0.5 and g.x1 > x + 0.5 for g in glyphs for x in inner):
+            return
+    edge = (rows[-1].bottom + 1) if below else (rows[0].top - 1)
+    n_cols = len(grid.xs) - 1
+    if below:
+        r0 = max(c.row + c.row_span for c in grid.cells)
+        grid.cells.extend(GridCell(r0, k, 1, 1, grid.xs[k], grid.xs[k + 1], grid.ys[-1], edge) for k in range(n_cols))
+        grid.ys.append(edge)
+    else:
+        for c in grid.cells:
+            c.row += 1
+        grid.cells[:0] = [GridCell(0, k, 1, 1, grid.xs[k], grid.xs[k + 1], edge, grid.ys[0]) for k in range(n_cols)]
+        grid.ys.insert(0, edge)
 
 
 def _repeated_header(prev: _Page, grid: Grid, cells) -> int:
@@ -660,6 +723,9 @@ def _aligned_tables(pages: list[_Page]) -> None:
         if not page.rows:
             carry = None
             continue
+        # a ruled grid with column lines only is cut into rows by its text first
+        page.grids = [rows_by_alignment([r for r in page.rows if g.top - 1 <= (r.top + r.bottom) / 2 <= g.bottom + 1], g)
+                      for g in page.grids]
         skip = {i for c in page.headers for i in range(c.start, c.end)} | _grid_rows(page)
         grids, carry = aligned_tables(page.rows, carry if not page.grids else None, skip)
         page.grids = sorted(page.grids + grids, key=lambda g: g.top)

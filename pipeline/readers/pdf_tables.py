@@ -89,26 +89,34 @@ def page_lines(page, to_display) -> tuple[list[tuple[float, float, float]], list
             elif abs(ax - bx) <= THIN and abs(ay - by) >= MIN_LENGTH:
                 vertical.append(((ax + bx) / 2, min(ay, by), max(ay, by)))
 
+    # pdfium's calls and constants bound once: a page of table borders has thousands of segments
+    x_p, y_p = ctypes.byref(x), ctypes.byref(y)
+    get_segment, get_type, get_point, get_close = (c.FPDFPath_GetPathSegment, c.FPDFPathSegment_GetType,
+                                                   c.FPDFPathSegment_GetPoint, c.FPDFPathSegment_GetClose)
+    moveto, bezierto = c.FPDF_SEGMENT_MOVETO, c.FPDF_SEGMENT_BEZIERTO
     for obj in page.get_objects(filter=(c.FPDF_PAGEOBJ_PATH,), max_depth=4):
         try:
             m = obj.get_matrix()
         except Exception:  # a path we cannot place draws nothing we can use
             continue
+        ma, mb, mc, md, me, mf = m.a, m.b, m.c, m.d, m.e, m.f
         shapes: list[list[tuple[float, float]]] = []
         curved = False
-        for i in range(c.FPDFPath_CountSegments(obj.raw)):
-            seg = c.FPDFPath_GetPathSegment(obj.raw, i)
+        raw = obj.raw
+        for i in range(c.FPDFPath_CountSegments(raw)):
+            seg = get_segment(raw, i)
             if not seg:
                 continue
-            kind = c.FPDFPathSegment_GetType(seg)
-            c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-            point = to_display(m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
-            if kind == c.FPDF_SEGMENT_MOVETO or not shapes:
+            kind = get_type(seg)
+            get_point(seg, x_p, y_p)
+            xv, yv = x.value, y.value
+            point = to_display(ma * xv + mc * yv + me, mb * xv + md * yv + mf)
+            if kind == moveto or not shapes:
                 shapes.append([point])
             else:
-                curved |= kind == c.FPDF_SEGMENT_BEZIERTO
+                curved |= kind == bezierto
                 shapes[-1].append(point)
-            if c.FPDFPathSegment_GetClose(seg) and shapes[-1][0] != point:
+            if get_close(seg) and shapes[-1][0] != point:
                 shapes[-1].append(shapes[-1][0])
         if curved:
             continue  # rounded boxes, seals, signatures: no table borders
@@ -417,8 +425,8 @@ def _settle(clusters, start: int, end: int, columns: Columns) -> Columns:
     inside = [c for c in body if not _crosses(c, columns)]
     gaps = []
     for a, b in columns.gaps:
-        tried = sorted({c.x0 - 0.5 for c in inside if a - 0.5 <= c.x0 - 0.5 <= b + 0.5} | {(a + b) / 2})
-        free = [x for x in tried if not any(c.x0 < x < c.x1 for c in inside)]
+        starts = sorted({c.x0 - 0.5 for c in inside if a - 0.5 <= c.x0 - 0.5 <= b + 0.5})
+        free = [x for x in starts if not any(c.x0 < x < c.x1 for c in inside)]
         x = free[0] if free else (a + b) / 2
         gaps.append((x, x))
     left = min([columns.left] + [c.x0 - 1.0 for c in body])
@@ -461,3 +469,28 @@ def _typical_lead(rows, start: int, end: int) -> float:
     """The space between the lines of one cell: the smallest common gap between lines in the table."""
     gaps = sorted(max(0.0, rows[k].top - rows[k - 1].bottom) for k in range(start + 1, end))
     return gaps[len(gaps) // 4] if gaps else 0.0
+
+
+def rows_by_alignment(rows, grid: Grid) -> Grid:
+    """A ruled grid without lines between its rows (column lines and a frame only: one grid row holding
+    the whole table) cut into rows as a table without rulings is: at each row number in the first column
+    (or each wider space), the header band apart, a group row spanning what its title runs over.
+    `rows` are the page's rows inside the grid. A grid with rows of its own is returned as it is."""
+    if len(grid.ys) > 2 or len(grid.xs) < 4 or len(rows) < 3:
+        return grid
+    clusters = _LazyClusters(rows, set())
+    xs = grid.xs
+    columns = Columns([(x, x) for x in xs[1:-1]], xs[0], xs[-1], [])
+    hend = 0
+    head = _header_band(rows, clusters, 0) if _may_head(rows[0].text) else None
+    if head is not None:
+        hend = head[0]
+        columns.header = [" ".join(c.text for k in range(hend) for c in clusters[k]
+                                   if columns.column_of((c.x0 + c.x1) / 2) == j) for j in range(len(xs) - 1)]
+    if not all(clusters[k] and _fits(clusters[k], columns) for k in range(hend, len(rows))):
+        return grid
+    out = _aligned_grid(rows, clusters, 0, hend, len(rows), columns)
+    out.ys[0], out.ys[-1] = grid.ys[0], grid.ys[-1]
+    for c in out.cells:
+        c.top, c.bottom = out.ys[c.row], out.ys[c.row + c.row_span]
+    return out if len(out.ys) > 2 else grid
