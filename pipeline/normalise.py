@@ -143,10 +143,43 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
         return None  # header and title lines: the segmenter decides
     if not hard_wrapped:
         return None  # Word paragraphs are never wrapped by hand: a capital starts a new one
+    if block_style and _one_body_a_line(cur, nxt):
+        return None
     if (block_style and not is_upper_line(cur)) or (_titlecase_start(nxt) and (cur[-1].islower() or cur[-1] == ",")
                        and not _is_heading(cur) and len(cur) >= 50):
         return " "
     return None
+
+
+_NAME_GOES_ON = re.compile(r"(?:,|;|\bvà|\bcủa|\bthuộc|\bvới|\bcác|\btỉnh|\bthành phố|\bcấp)$", re.IGNORECASE)
+
+
+def _one_body_a_line(cur: str, nxt: str) -> bool:
+    """A cell listing bodies one a line (`Các sở, ngành, UBND xã, phường, đặc khu` / `Sở Tài chính`): the line
+    is a whole name and the next starts another, so the break ends the first (a name wrapped at a line end
+    leaves a connector or a scope word at it)."""
+    if len(cur) > 90 or not nxt[:1].isupper() or _NAME_GOES_ON.search(cur):
+        return False
+    from extractors.orgnames import read_org
+    if not _names_only(cur, read_org):
+        return False
+    second = read_org(nxt, 0)
+    return second is not None and second.start == 0
+
+
+def _names_only(line: str, read_org) -> bool:
+    """The line is names and nothing else: each piece between commas a body (`Sở Tài chính`, `UBND xã`) or
+    the words a group goes on with (`Các sở, ngành, UBND xã, phường, đặc khu`)."""
+    pieces = [p.strip() for p in re.split(r"[,;]|\s+và\s+", line.rstrip(" .;,"))]
+    if not pieces or not pieces[0]:
+        return False
+    for i, piece in enumerate(pieces):
+        if i and re.fullmatch(r"[a-zđà-ỹ]+(?: [a-zđà-ỹ]+)?", piece):
+            continue  # `ngành`, `đặc khu`: the group before goes on
+        name = read_org(piece, 0)
+        if name is None or name.end < len(piece):
+            return False
+    return True
 
 
 _ITEM_NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)\.\s")

@@ -198,3 +198,21 @@ def test_a_cited_article_at_a_line_start_is_no_heading():
     text = norm("3. Mức hưởng theo quy định tại điểm c khoản 3, khoản 4 và khoản 6\nĐiều 22 Luật BHYT:\na) Đối với ...", fmt="txt")
     assert text.splitlines()[0].endswith("khoản 6 Điều 22 Luật BHYT:")
     assert heading_of("Điều 69 của Luật Hải quan năm 2014.") is None and heading_of("Điều 2. Tổ chức thực hiện")[0] == "article"
+
+
+def test_a_cell_listing_bodies_one_a_line_keeps_its_lines():
+    """A table cell that lists one body a line (2820/QĐ-UBND: `Các sở, ngành, UBND xã, phường, đặc khu` over
+    `Sở Tài chính`, the only such cell of ../shared/corpus) keeps the break between two whole names; a name
+    wrapped over lines (`Sở Khoa học và` / `Công nghệ`, `Sở Y tế,` / `Công an tỉnh`, `Văn phòng` / `UBND tỉnh`)
+    is joined as before."""
+    from pipeline.readers.structure import markdown_tables
+    bars = "\n".join(["|", "TT", "|", "Nhiệm vụ", "|", "Cơ quan chủ trì", "|", "Cơ quan phối hợp", "|", "|",
+                      "1", "|", "Bố trí nhân lực", "|", "Các sở, ngành, UBND xã, phường, đặc khu", "Sở Tài chính", "|",
+                      "Sở Khoa học và", "Công nghệ, Sở Y tế,", "Công an tỉnh", "|", "|",
+                      "2", "|", "Tập huấn", "|", "Văn phòng", "UBND tỉnh", "|", "Bộ Công an", "Bộ Quốc phòng", "|"])
+    body, blocks = markdown_tables(bars)
+    text, _, out = normalise(RawText(format="md", pages=[body], blocks=blocks))
+    cells = {(b.row, b.col): text[b.start:b.end] for b in out if b.kind == "table_cell"}
+    assert cells[(1, 2)] == "Các sở, ngành, UBND xã, phường, đặc khu\nSở Tài chính"
+    assert cells[(1, 3)] == "Sở Khoa học và Công nghệ, Sở Y tế, Công an tỉnh"
+    assert cells[(2, 2)] == "Văn phòng UBND tỉnh" and cells[(2, 3)] == "Bộ Công an\nBộ Quốc phòng"
