@@ -32,18 +32,12 @@ from typing import Callable, Iterable
 
 from pipeline import store
 from pipeline.ingest import ingest, iter_files
+from pipeline.proc import cpu_seconds
 from pipeline.run import add_time, parse
 
 STAGES = ("read", "normalise", "segment", "references", "targets", "deadlines", "assignments", "store")
 TEXT_FORMATS = ("txt", "md")
 GROWTH_FACTORS = (1, 4, 16)
-
-
-def cpu_seconds() -> float:
-    """CPU seconds of this process and of its finished children (tesseract, LibreOffice, workers)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 @dataclass
@@ -207,7 +201,7 @@ def profile(paths: Iterable[str | Path]) -> Profile:
             file_started, file_cpu = time.perf_counter(), cpu_seconds()
             try:
                 result = parse(path.resolve(), out.stages)
-                stored = time.perf_counter()
+                stored = cpu_seconds()
                 store.save_result(db, result)
                 add_time(out.stages, "store", stored)
             except Exception:  # refused input, or a bug: `vanban ingest` reports which; here it is a count
@@ -503,7 +497,7 @@ def format_report(report: Report) -> str:
                      f"{_rate(pgs, cpu) if pgs else '-':>13}")
     total = sum(prof.stages.values())
     if total:
-        lines.append("  time per stage: " + ", ".join(
+        lines.append("  CPU time per stage: " + ", ".join(
             f"{name} {prof.stages[name]:.2f} s ({100 * prof.stages[name] / total:.0f}%)"
             for name in [*STAGES, *sorted(set(prof.stages) - set(STAGES))] if name in prof.stages))
     fl = report.floor

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import ctypes
 import os
+import resource
 import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (tesseract, LibreOffice, workers): the clock
+    of `vanban bench`, which other jobs on a shared machine move much less than the wall clock."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
 
 _running: set[int] = set()  # process groups of the tools this process is waiting for
 _record_dir: Path | None = None  # in a batch worker: where each running group is written down

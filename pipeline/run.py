@@ -7,7 +7,6 @@ Each stage is a plain function. `parse` raises an InputError subclass on bad inp
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 from extractors import run_extractors
@@ -20,6 +19,7 @@ from pipeline.errors import EmptyDocument
 from pipeline.files import check_regular, path_text, sha256_of
 from pipeline.limits import check_pages, check_size
 from pipeline.normalise import normalise
+from pipeline.proc import cpu_seconds
 from pipeline.readers import read, reader_for
 from pipeline.segment import segment_sections, split_documents
 from pipeline.textutil import fold
@@ -27,9 +27,9 @@ from schemas import Block, Document, ParseResult, RawText, Source
 
 
 def add_time(timings: dict[str, float] | None, stage: str, since: float) -> None:
-    """Add the seconds since `since` (time.perf_counter) to timings[stage]: the hooks of `vanban bench`."""
+    """Add the CPU seconds since `since` (proc.cpu_seconds) to timings[stage]: the hooks of `vanban bench`."""
     if timings is not None:
-        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - since
+        timings[stage] = timings.get(stage, 0.0) + cpu_seconds() - since
 
 
 def make_source(path: Path, raw: RawText | None = None, digest: str | None = None) -> Source:
@@ -44,7 +44,7 @@ def make_source(path: Path, raw: RawText | None = None, digest: str | None = Non
 def build_documents(text: str, page_starts: list[int], raw: RawText,
                     timings: dict[str, float] | None = None, blocks: list[Block] | None = None) -> list[Document]:
     """Split, segment and extract: the documents of one normalised text (`blocks`: its layout blocks)."""
-    started = time.perf_counter()
+    started = cpu_seconds()
     docs: list[Document] = []
     for start, end in split_documents(text):
         meta = read_metadata(text, start, end)
@@ -131,11 +131,11 @@ def parse(path: str | Path, timings: dict[str, float] | None = None) -> ParseRes
     check_regular(path)  # a pipe or a device would block or never end
     check_size(path)
     digest = sha256_of(path)
-    started = time.perf_counter()
+    started = cpu_seconds()
     raw = read(path)
     add_time(timings, "read", started)
     check_pages(len(raw.pages))  # one item for unpaged formats
-    started = time.perf_counter()
+    started = cpu_seconds()
     text, page_starts, blocks = normalise(raw)
     add_time(timings, "normalise", started)
     if not text.strip():
