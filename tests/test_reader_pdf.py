@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -664,3 +665,16 @@ def test_legacy_font_pdf_is_converted_or_flagged():
     assert raw.encoding == "tcvn3"
     assert "Thông tư" in page
     assert index_of(page, r"^ngân hàng nhà nước$") < index_of(page, r"^cộng hoà xã hội chủ nghĩa việt nam$")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice: apt-get install libreoffice-writer-nogui")
+def test_stacked_mark_capital_stays_on_its_line(tmp_path):
+    """LibreOffice exports a plain text file in a font that declares no ascent/descent: pdfium then gives
+    ink boxes, and the box of `Ở` holds its hook alone, above the line. The letter stays in its word."""
+    from pipeline.readers.doc import convert_to_docx
+
+    source = tmp_path / "signer.txt"
+    source.write_text("ỦY BAN NHÂN DÂN TỈNH\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn An\n", encoding="utf-8")
+    pdf = convert_to_docx(source, tmp_path, target="pdf")
+    lines = [line.strip() for line in "\n".join(read_pdf(pdf).pages).splitlines() if line.strip()]
+    assert lines[:4] == ["ỦY BAN NHÂN DÂN TỈNH", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Nguyễn Văn An"]

@@ -306,12 +306,43 @@ def _glyphs(tp, page):
             g = Glyph(ch, min(u0, u1), max(u0, u1), min(v0, v1), max(v0, v1))
             glyphs.append(g)
             ink += g.ink
+    _mend_mark_boxes(tp, text, skip, glyphs, to_display)
     fonts: set[str] = set()
     name = ctypes.create_string_buffer(128)
     for i in range(0, n, max(1, n // 40)):  # a sample is enough to see a legacy font family
         if c.FPDFText_GetFontInfo(tp, i, name, 128, None):
             fonts.add(name.value.decode("latin-1"))
     return glyphs, ink, fonts, to_display
+
+
+def _mend_mark_boxes(tp, text: str, skip: str, glyphs: list[Glyph], to_display) -> None:
+    """A font that declares no ascent/descent (LibreOffice exports some so) leaves pdfium the ink box,
+    and for a letter with stacked marks that box may hold the top mark alone (`Ở`: its hook, wholly
+    above the line and narrower than the letter). A box that stops above its glyph's own baseline is
+    widened to the glyph's cell: down to the baseline, from its origin to the next glyph's origin."""
+    import pypdfium2.raw as c
+
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    origin = c.FPDFText_GetCharOrigin
+    n, j, prev = len(text), 0, None
+    for i, ch in enumerate(text):
+        if ch in skip:
+            continue
+        g = glyphs[j]
+        # only a box shorter than the one before can be such a fragment: one call per mark, not per glyph
+        if (prev is None or g.size < 0.6 * prev.size) and origin(tp, i, ctypes.byref(ox), ctypes.byref(oy)):
+            x0, x1, top, bottom = g.x0, g.x1, g.top, g.bottom
+            start, base = to_display(ox.value, oy.value)
+            if bottom < base < bottom + 4 * max(bottom - top, 1.0):  # an origin far off is no baseline
+                bottom, x0 = base, min(x0, start)
+                if i + 1 < n and origin(tp, i + 1, ctypes.byref(ox), ctypes.byref(oy)):
+                    end = to_display(ox.value, oy.value)[0]
+                    if x1 < end < x0 + 2 * (bottom - top):
+                        x1 = end
+                g = glyphs[j] = Glyph(ch, x0, x1, top, bottom)
+        if g.ink:
+            prev = g
+        j += 1
 
 
 def _dominant_angle(tp, n: int) -> int:
