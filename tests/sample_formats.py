@@ -144,15 +144,22 @@ def task_table_docx(out: Path) -> Path:
     width = len(TASK_TABLE[0])
     table = document.add_table(rows=len(TASK_TABLE), cols=width)
     table.style = "Table Grid"
-    for r, row in enumerate(TASK_TABLE):
+    _fill_rows(table, TASK_TABLE)
+    document.save(out)
+    return out
+
+
+def _fill_rows(table, rows, first: int = 0) -> None:
+    """Write `rows` into a Word table from row `first`; a short row (number, title) is a group row: its title
+    one cell merged across the rest of the table."""
+    width = len(table.columns)
+    for r, row in enumerate(rows, start=first):
         if len(row) < width:
             table.cell(r, 0).text = row[0]
             table.cell(r, 1).merge(table.cell(r, width - 1)).text = row[1]
             continue
         for c, text in enumerate(row):
             table.cell(r, c).text = text
-    document.save(out)
-    return out
 
 
 def task_table_pdf(outdir: Path) -> Path:
@@ -215,13 +222,7 @@ def long_task_table_docx(out: Path, borders: str = "none", repeat_header: bool =
         table.cell(0, c).text = text
     if repeat_header:
         table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
-    for r, row in enumerate(body, start=1):
-        if len(row) == 2:
-            table.cell(r, 0).text = row[0]
-            table.cell(r, 1).merge(table.cell(r, len(head) - 1)).text = row[1]
-            continue
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
+    _fill_rows(table, body, first=1)
     document.save(out)
     return out
 
