@@ -17,6 +17,7 @@ from contextlib import contextmanager
 import json
 import re
 import sqlite3
+import time
 import unicodedata
 from functools import lru_cache
 import types
@@ -80,7 +81,7 @@ def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT))
         db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA journal_mode = WAL")  # a killed writer leaves the last committed state
+        _when_free(lambda: db.execute("PRAGMA journal_mode = WAL"))  # a killed writer leaves the last committed state
         # One transaction that takes the write lock first: a second `vanban ingest` starting at the same
         # moment waits, then finds the tables made, instead of adding the same column twice.
         with write_transaction(db):
@@ -170,7 +171,7 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    _when_free(lambda: db.conn.execute("BEGIN IMMEDIATE"))
     try:
         yield db
     except BaseException:
@@ -181,6 +182,25 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     except BaseException:
         db.rollback()
         raise
+
+
+def _when_free(statement, timeout: float = BUSY_TIMEOUT):
+    """Run `statement`, again while the database is busy, up to `timeout`. SQLite's own wait (the busy
+    timeout) is skipped where waiting could deadlock: switching a new database to WAL, or taking the write
+    lock while other processes do the same, can fail at once with `database is locked` (seen with eight
+    processes opening one new database on a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            code = getattr(exc, "sqlite_errorcode", None)
+            busy = (code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)) if code else "locked" in str(exc)
+            if not busy or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
