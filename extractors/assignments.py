@@ -257,11 +257,14 @@ def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
             yield Unit(subjects, trim(mtext, end, s_hi), _to_item_end(view, s_lo, s_hi))
 
 
+ARTICLE_START = re.compile(r"Điều\s+\d+\s*[.:]\s*")
+
+
 def _issuer_speaks(view: DocView, mtext: str, s_lo: int) -> bool:
     """The sentence at s_lo opens with the issuer as its subject."""
     start = SENTENCE_START.match(mtext, s_lo)
     pos = start.end() if start else s_lo
-    article = re.compile(r"Điều\s+\d+\s*[.:]\s*").match(mtext, pos)
+    article = ARTICLE_START.match(mtext, pos)
     named, _ = match_list(mtext, article.end() if article else pos)
     issuer = fold(view.document.issuer) if view.document.issuer else None
     return bool(named) and _is_issuer(named[0], issuer, view.document.issuer)

@@ -50,12 +50,18 @@ def type_by_name() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def type_name_pattern() -> re.Pattern:
-    """A line that is only a type name in capitals: `KẾ HOẠCH`, `CHƯƠNG TRÌNH`; also a plan or programme of action
-    (`KẾ HOẠCH HÀNH ĐỘNG`, `CHƯƠNG TRÌNH HÀNH ĐỘNG`: the name the Government and provinces give the text that
+def type_title() -> str:
+    """A type name in capitals (`KẾ HOẠCH`, `CHƯƠNG TRÌNH`), as a regular expression; also a plan or programme of
+    action (`KẾ HOẠCH HÀNH ĐỘNG`, `CHƯƠNG TRÌNH HÀNH ĐỘNG`: the name the Government and provinces give the text that
     carries out a resolution or directive)."""
     names = sorted((r["name"].upper() for r in doc_types()), key=len, reverse=True)
-    return re.compile(r"^(?:" + "|".join(re.escape(n) for n in names) + r")(?:\s+HÀNH\s+ĐỘNG)?$")
+    return r"(?:" + "|".join(re.escape(n) for n in names) + r")(?:\s+HÀNH\s+ĐỘNG)?"
+
+
+@lru_cache(maxsize=None)
+def type_name_pattern() -> re.Pattern:
+    """A line that is only a type name in capitals (type_title)."""
+    return re.compile(rf"^{type_title()}$")
 
 
 @lru_cache(maxsize=None)

@@ -33,9 +33,8 @@ _RULE_TAIL = re.compile(r"\s+[-_=─—–¯‾]{3,}\s*$")
 def _type_title() -> re.Pattern:
     """A type name in capitals at a field start (`QUYẾT ĐỊNH`, `KẾ HOẠCH HÀNH ĐỘNG`), not the enacting word
     `QUYẾT ĐỊNH:` nor a name in running text."""
-    from extractors.vocab import doc_types
-    names = sorted((r["name"].upper() for r in doc_types()), key=len, reverse=True)
-    return re.compile(r"(?:" + "|".join(re.escape(n) for n in names) + r")(?:\s+HÀNH\s+ĐỘNG)?(?=\s*\.?\s+\S|$)")
+    from extractors.vocab import type_title
+    return re.compile(rf"{type_title()}(?=\s*\.?\s+\S|$)")
 
 
 def _field_start(text: str, pos: int) -> bool:
