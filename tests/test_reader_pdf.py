@@ -678,3 +678,83 @@ def test_stacked_mark_capital_stays_on_its_line(tmp_path):
     pdf = convert_to_docx(source, tmp_path, target="pdf")
     lines = [line.strip() for line in "\n".join(read_pdf(pdf).pages).splitlines() if line.strip()]
     assert lines[:4] == ["ỦY BAN NHÂN DÂN TỈNH", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Nguyễn Văn An"]
+
+
+# --- shortcuts of the reader give what the plain computation gives -------------------------------------------
+
+def test_path_objects_are_those_get_objects_gives():
+    """pdf_tables reads path objects through pdfium's raw calls: the same objects, in the same order, as
+    pypdfium2's get_objects on pages with table borders and without."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
+    from pipeline.readers.pdf_tables import _path_objects
+
+    doc = pdfium.PdfDocument(shared_file(QD11))
+    try:
+        seen = 0
+        for i in (0, 9, 15):
+            page = doc[i]
+            ours = [ctypes_address(o) for o in _path_objects(page.raw, max_depth=4)]
+            theirs = [ctypes_address(o.raw) for o in page.get_objects(filter=(c.FPDF_PAGEOBJ_PATH,), max_depth=4)]
+            assert ours == theirs
+            seen += len(ours)
+        assert seen > 100  # page 10 is a ruled table
+    finally:
+        doc.close()
+
+
+def ctypes_address(handle) -> int:
+    import ctypes
+
+    return ctypes.cast(handle, ctypes.c_void_p).value
+
+
+def test_cell_locator_answers_as_cell_at():
+    """Grid.locator (bisection over the cells' edges) finds the cell cell_at's scan finds: for every glyph
+    centre of a real page's ruled tables, for points on the edges and corners, and outside the grid."""
+    from pipeline.readers.pdf_tables import find_tables, page_lines
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(shared_file(QD11))
+    try:
+        page = doc[10]
+        grids = find_tables(*page_lines(page, pdf_reader._transform(page, 0)))
+        info, _ = pdf_reader._text_layer(page, 11)
+    finally:
+        doc.close()
+    assert grids
+    points = [((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2) for row in info.rows for g in row.glyphs()]
+    checked = 0
+    for grid in grids:
+        edges_x = sorted({v for cell in grid.cells for v in (cell.x0, cell.x1)})
+        edges_y = sorted({v for cell in grid.cells for v in (cell.top, cell.bottom)})
+        extra = [(x, y) for x in edges_x for y in edges_y[:3]] + [(edges_x[0] - 5, edges_y[0] + 5),
+                                                                  (edges_x[-1] + 5, edges_y[-1] - 5),
+                                                                  (float("nan"), edges_y[1])]
+        at = grid.locator()
+        for x, y in points + extra:
+            assert at(x, y) is grid.cell_at(x, y), (x, y)
+            checked += grid.cell_at(x, y) is not None
+    assert checked > 500
+
+
+def test_row_memo_is_forgotten_when_the_row_changes():
+    """The plain text anchors are matched against is kept with the row until its runs change."""
+    row = lay.Row([glyphs("Nơi nhận:", 10, 100)])
+    assert pdf_reader._plain(row, False) == "noinhan"
+    assert pdf_reader._unicode(row, False) == "Nơi nhận:"
+    row.runs[0][0].text = "M"
+    assert pdf_reader._plain(row, False) == "noinhan"  # kept
+    row.changed()
+    assert pdf_reader._plain(row, False) == "moinhan"
+    assert pdf_reader._unicode(row, False) == "Mơi nhận:"
+
+
+def test_glyph_ink_is_that_of_its_character():
+    """Glyph keeps each character's ink once looked at: letters ink, spaces and combining marks not."""
+    for _ in range(2):
+        for ch in ("a", "Đ", "5", " ", "\u00a0", "\t", "\u0301", "\u0323", "ơ", "_"):
+            assert lay.Glyph(ch, 0, 5, 0, 10).ink == lay.ink_text(ch) == (not (ch.isspace() or unicodedata.combining(ch)))
+    assert lay.Glyph(" ", 0, 5, 0, 10, word=True).ink
+    assert lay.Glyph("a", 0, 5, 0, 0.5).size == 1.0 and lay.Glyph("a", 0, 5, 0, 10).size == 10

@@ -15,6 +15,7 @@ import io
 import math
 import re
 import shutil
+import struct
 import subprocess
 import unicodedata
 from dataclasses import dataclass, field
@@ -283,6 +284,7 @@ def _glyphs(tp, page):
     rect = c.FS_RECTF()
     rect_p = ctypes.byref(rect)
     loose_box = c.FPDFText_GetLooseCharBox
+    box = struct.Struct("4f").unpack_from  # FS_RECTF's left, top, right, bottom in one call, not four fields
     glyphs: list[Glyph] = []
     ink = 0
     skip = "\r\n\x00\ufffe\uffff"
@@ -292,7 +294,8 @@ def _glyphs(tp, page):
             if ch in skip:
                 continue
             loose_box(tp, i, rect_p)
-            u0, u1, v0, v1 = rect.left - left, rect.right - left, top - rect.top, top - rect.bottom
+            r_left, r_top, r_right, r_bottom = box(rect)
+            u0, u1, v0, v1 = r_left - left, r_right - left, top - r_top, top - r_bottom
             g = Glyph(ch, u0 if u0 < u1 else u1, u1 if u1 > u0 else u0, v0 if v0 < v1 else v1, v1 if v1 > v0 else v0)
             glyphs.append(g)
             ink += g.ink
@@ -737,8 +740,12 @@ _MOTTO = re.compile(r"conghoaxahoi|dangcongsanviet")
 
 
 def _unicode(row: Row, legacy: bool) -> str:
-    """Row text in NFC, legacy font text converted."""
-    text = row.text
+    """Row text in NFC, legacy font text converted (kept with the row: headers, signature blocks and
+    the garbled-text check each ask for it)."""
+    return row.memo(("unicode", legacy), lambda: _to_unicode(row.text, legacy))
+
+
+def _to_unicode(text: str, legacy: bool) -> str:
     if legacy:
         try:
             from pipeline.legacy import fix_legacy
@@ -748,11 +755,25 @@ def _unicode(row: Row, legacy: bool) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class _PlainChars(dict):
+    """str.translate table of _plain: a letter or digit stays, anything else (a combining mark, a space,
+    punctuation) is dropped; each character is looked at once."""
+
+    def __missing__(self, code: int):
+        ch = chr(code)
+        value = code if ch.isalnum() and not unicodedata.combining(ch) else None
+        self[code] = value
+        return value
+
+
+_PLAIN_CHARS = _PlainChars()
+
+
 def _plain(row: Row, legacy: bool) -> str:
     """Row text to match anchors against: lower case, letters and digits only, tone marks and
     spaces dropped."""
-    text = unicodedata.normalize("NFD", _unicode(row, legacy).casefold().replace("đ", "d"))
-    return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
+    return row.memo(("plain", legacy), lambda: unicodedata.normalize(
+        "NFD", _unicode(row, legacy).casefold().replace("đ", "d")).translate(_PLAIN_CHARS))
 
 
 def _opens_part(row: Row, legacy: bool) -> bool:
@@ -851,6 +872,7 @@ def _cell_lines(rows: list[Row], grid: Grid):
     table's rows that falls in no cell. A glyph goes to the cell holding its centre."""
     texts: dict[int, list[str]] = {id(c): [] for c in grid.cells}
     outside: list[str] = []
+    cell_at = grid.locator()
     for row in rows:
         parts: dict[int, list] = {}
         stray: list = []
@@ -858,7 +880,7 @@ def _cell_lines(rows: list[Row], grid: Grid):
             current = None
             for g in run:
                 if g.ink:
-                    current = grid.cell_at((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2)
+                    current = cell_at((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2)
                 target = stray if current is None else parts.setdefault(id(current), [[]])[-1]
                 target.append(g)
             for runs in parts.values():  # a run of content order crossing a cell border starts anew there

@@ -24,14 +24,29 @@ class Glyph:
                  fill: bool = False):
         self.text, self.x0, self.x1, self.top, self.bottom, self.word = text, x0, x1, top, bottom, word
         self.fill = fill  # a value written into a blank of the line (`Số: [35]/QĐ-UBND`)
-        # Spaces and combining marks carry no usable position (pdfium places generated spaces
-        # anywhere, and a mark's box may sit left of its base letter): they follow their neighbour.
-        self.ink = word or not (text.isspace() or unicodedata.combining(text[:1]) > 0)
-        self.size = max(bottom - top, 1.0)
+        if word:
+            self.ink = True
+        else:
+            ink = _INK.get(text)
+            if ink is None:
+                ink = ink_text(text)
+                if len(text) == 1:
+                    _INK[text] = ink
+            self.ink = ink
+        height = bottom - top
+        self.size = 1.0 if height < 1.0 else height  # max(height, 1.0), a call less per glyph
 
     def __repr__(self) -> str:  # debugging aid
         return f"Glyph({self.text!r}, {self.x0:.1f}-{self.x1:.1f}, {self.top:.1f}-{self.bottom:.1f})"
 
+
+def ink_text(text: str) -> bool:
+    """Spaces and combining marks carry no usable position (pdfium places generated spaces anywhere,
+    and a mark's box may sit left of its base letter): they follow their neighbour."""
+    return not (text.isspace() or unicodedata.combining(text[:1]) > 0)
+
+
+_INK: dict[str, bool] = {}  # ink_text of each character seen: a page has a few dozen distinct ones
 
 Run = list  # list[Glyph] in content order, all on one baseline
 
@@ -52,37 +67,39 @@ class Row:
         """Forget computed values after runs were added or edited."""
         self._memo.clear()
 
-    def _get(self, key: str, compute):
+    def memo(self, key, compute):
+        """A value computed from the row's runs, kept until changed()."""
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
 
+
     def glyphs(self) -> list[Glyph]:
-        return self._get("glyphs", lambda: [g for run in self.runs for g in run if g.ink])
+        return self.memo("glyphs", lambda: [g for run in self.runs for g in run if g.ink])
 
     @property
     def bottom(self) -> float:
-        return self._get("bottom", lambda: _run_bottom(max(self.runs, key=lambda r: len(_ink(r)))))
+        return self.memo("bottom", lambda: _run_bottom(max(self.runs, key=lambda r: len(_ink(r)))))
 
     @property
     def top(self) -> float:
-        return self._get("top", lambda: min(g.top for g in self.glyphs()))
+        return self.memo("top", lambda: min(g.top for g in self.glyphs()))
 
     @property
     def x0(self) -> float:
-        return self._get("x0", lambda: min(g.x0 for g in self.glyphs()))
+        return self.memo("x0", lambda: min(g.x0 for g in self.glyphs()))
 
     @property
     def x1(self) -> float:
-        return self._get("x1", lambda: max(g.x1 for g in self.glyphs()))
+        return self.memo("x1", lambda: max(g.x1 for g in self.glyphs()))
 
     @property
     def size(self) -> float:
-        return self._get("size", lambda: _median([g.size for g in self.glyphs()]))
+        return self.memo("size", lambda: _median([g.size for g in self.glyphs()]))
 
     @property
     def text(self) -> str:
-        return self._get("text", lambda: render(self.runs))
+        return self.memo("text", lambda: render(self.runs))
 
 
 def _median(values: list[float]) -> float:
@@ -123,31 +140,45 @@ def runs_from_stream(glyphs: list[Glyph]) -> list[Run]:
         last = g
     if cur:
         runs.append(cur)
-    return [r for r in runs if _ink(r)]
+    return [r for r in runs if any(g.ink for g in r)]
 
 
 def _breaks(prev: Glyph, g: Glyph) -> bool:
-    if abs(g.bottom - prev.bottom) > 0.5 * min(prev.size, g.size):
+    # min(prev.size, g.size) and max(0.6 * prev.size, 2.0) written out: a glyph's worth of calls less
+    low = g.size if g.size < prev.size else prev.size
+    if abs(g.bottom - prev.bottom) > 0.5 * low:
         return True
-    return g.x0 < prev.x0 - max(0.6 * prev.size, 2.0)
+    reach = 0.6 * prev.size
+    return g.x0 < prev.x0 - (2.0 if 2.0 > reach else reach)
 
 
 def rows_from_runs(runs: list[Run]) -> list[Row]:
     """Group runs into rows by baseline (a superscript joins its line), top to bottom."""
-    rows: list[Row] = []
-    for run in sorted(runs, key=_run_bottom):
-        if rows:
-            row = rows[-1]
-            if abs(_run_bottom(run) - row.bottom) <= 0.45 * max(_run_size(run), row.size):
-                row.runs.append(run)
-                row.changed()
+    # Each run's baseline, height, ink count and left edge are computed once; a row's baseline (that of
+    # its run with the most ink, the first of equals) and height (median of its glyphs) are kept as runs
+    # join it: the values Row.bottom and Row.size give, without recomputing them per joining run.
+    bottoms = [_run_bottom(r) for r in runs]
+    groups: list[list] = []  # [runs, ink count of the baseline's run, baseline, glyph heights]
+    for k in sorted(range(len(runs)), key=bottoms.__getitem__):
+        run, bottom = runs[k], bottoms[k]
+        ink = _ink(run)
+        if groups:
+            group = groups[-1]
+            sizes = group[3]
+            if abs(bottom - group[2]) <= 0.45 * max(max(g.size for g in ink), _median(sizes)):
+                group[0].append(run)
+                if len(ink) > group[1]:
+                    group[1], group[2] = len(ink), bottom
+                sizes.extend(g.size for g in ink)
                 continue
-        rows.append(Row([run]))
-    for row in rows:
-        row.runs.sort(key=_run_x0)
+        groups.append([[run], len(ink), bottom, [g.size for g in ink]])
+    rows: list[Row] = []
+    for group in groups:
+        row = Row(group[0])
         if len(row.runs) > 1:
+            row.runs.sort(key=_run_x0)
             row.runs = _splice_into_gaps(row.runs)
-        row.changed()
+        rows.append(row)
     return rows
 
 
@@ -204,18 +235,21 @@ def _gap_at(run: Run, x0: float, x1: float) -> int | None:
     return None
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def render(runs: list[Run]) -> str:
     """Text of runs in x order; a space where glyphs stand apart and the text has none."""
     out: list[str] = []
     prev: Glyph | None = None
-    for run in sorted(runs, key=_run_x0):
+    for run in (sorted(runs, key=_run_x0) if len(runs) > 1 else runs):
         for g in run:
-            if g.ink and prev is not None and _needs_space(prev, g) and out and not out[-1][-1:].isspace():
-                out.append(" ")
-            out.append(g.text)
             if g.ink:
+                if prev is not None and out and _needs_space(prev, g) and not out[-1][-1:].isspace():
+                    out.append(" ")
                 prev = g
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+            out.append(g.text)
+    return _SPACES.sub(" ", "".join(out)).strip()
 
 
 def _needs_space(prev: Glyph, g: Glyph) -> bool:
@@ -224,8 +258,8 @@ def _needs_space(prev: Glyph, g: Glyph) -> bool:
         return False
     if prev.word or g.word:
         return True
-    gap = g.x0 - prev.x1
-    return gap > 0.2 * min(prev.size, g.size) or g.x0 < prev.x0 - 1.0
+    low = g.size if g.size < prev.size else prev.size  # min(prev.size, g.size)
+    return g.x0 - prev.x1 > 0.2 * low or g.x0 < prev.x0 - 1.0
 
 
 # ---------------------------------------------------------------- columns

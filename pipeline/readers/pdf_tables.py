@@ -54,6 +54,33 @@ class Grid:
                 return c
         return None
 
+    def locator(self):
+        """cell_at for the many glyphs of the table, as long as its cells do not change: the point's slot
+        between the cells' distinct edges is found by bisection, and the first cell covering a slot is
+        looked up once. A point exactly on an edge (or not a number) is left to cell_at's scan."""
+        from bisect import bisect_left
+
+        cells = list(self.cells)
+        xs = sorted({v for c in cells for v in (c.x0, c.x1)})
+        ys = sorted({v for c in cells for v in (c.top, c.bottom)})
+        nx, ny = len(xs), len(ys)
+        slots: dict[tuple[int, int], Cell | None] = {}
+
+        def at(x: float, y: float) -> Cell | None:
+            i, j = bisect_left(xs, x), bisect_left(ys, y)
+            if i == nx or j == ny:
+                return None if x == x and y == y else self.cell_at(x, y)  # beyond every cell
+            if i == 0 or j == 0 or xs[i] == x or ys[j] == y or x != x or y != y:
+                return self.cell_at(x, y)
+            key = (i, j)
+            if key not in slots:
+                lo, hi, top, bottom = xs[i - 1], xs[i], ys[j - 1], ys[j]
+                slots[key] = next((c for c in cells if c.x0 <= lo and hi <= c.x1 and c.top <= top and bottom <= c.bottom),
+                                  None)
+            return slots[key]
+
+        return at
+
 
 def page_lines(page, to_display) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Horizontal (y, x0, x1) and vertical (x, top, bottom) lines drawn on the page. A path may hold
@@ -91,19 +118,19 @@ def page_lines(page, to_display) -> tuple[list[tuple[float, float, float]], list
 
     # pdfium's calls and constants bound once: a page of table borders has thousands of segments
     x_p, y_p = ctypes.byref(x), ctypes.byref(y)
+    m = c.FS_MATRIX()
+    m_p = ctypes.byref(m)
+    get_matrix, count_segments = c.FPDFPageObj_GetMatrix, c.FPDFPath_CountSegments
     get_segment, get_type, get_point, get_close = (c.FPDFPath_GetPathSegment, c.FPDFPathSegment_GetType,
                                                    c.FPDFPathSegment_GetPoint, c.FPDFPathSegment_GetClose)
     moveto, bezierto = c.FPDF_SEGMENT_MOVETO, c.FPDF_SEGMENT_BEZIERTO
-    for obj in page.get_objects(filter=(c.FPDF_PAGEOBJ_PATH,), max_depth=4):
-        try:
-            m = obj.get_matrix()
-        except Exception:  # a path we cannot place draws nothing we can use
-            continue
+    for raw in _path_objects(page.raw, max_depth=4):
+        if not get_matrix(raw, m_p):
+            continue  # a path we cannot place draws nothing we can use
         ma, mb, mc, md, me, mf = m.a, m.b, m.c, m.d, m.e, m.f
         shapes: list[list[tuple[float, float]]] = []
         curved = False
-        raw = obj.raw
-        for i in range(c.FPDFPath_CountSegments(raw)):
+        for i in range(count_segments(raw)):
             seg = get_segment(raw, i)
             if not seg:
                 continue
@@ -125,6 +152,32 @@ def page_lines(page, to_display) -> tuple[list[tuple[float, float, float]], list
                 continue
             add_segments(pts)
     return _merge(horizontal), _merge(vertical)
+
+
+def _path_objects(parent, max_depth: int, form: bool = False, level: int = 0):
+    """Raw handles of the path objects of a page, descending into form XObjects, in the order of
+    pypdfium2's PdfPage.get_objects (whose Python object per page object, text ones too, cost more
+    than the paths' own reading)."""
+    import pypdfium2.raw as c
+    from pypdfium2 import PdfiumError
+
+    count, get = (c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject) if form else (c.FPDFPage_CountObjects,
+                                                                                       c.FPDFPage_GetObject)
+    get_type, path, xobject, unknown = c.FPDFPageObj_GetType, c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM, c.FPDF_PAGEOBJ_UNKNOWN
+    n = count(parent)
+    if n < 0:
+        raise PdfiumError("Failed to get number of pageobjects.")
+    for i in range(n):
+        obj = get(parent, i)
+        if not obj:
+            raise PdfiumError("Failed to get pageobject.")
+        kind = get_type(obj)
+        if kind == path:
+            yield obj
+        elif kind == xobject and level < max_depth - 1:
+            yield from _path_objects(obj, max_depth, True, level + 1)
+        elif kind == unknown:
+            raise PdfiumError("Failed to determine pageobject type.")
 
 
 def _merge(lines: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
