@@ -351,9 +351,11 @@ def garbled(text: str, mixed_share: float = 0.0) -> str | None:
     words written in lower case, several of them with Vietnamese letters or one marked vowel away from a
     syllable (foreign words, chemical symbols and place names like `Đắk Lắk` stay few, and English
     words are further from Vietnamese than one letter)."""
-    words = _WORD.findall(unicodedata.normalize("NFC", text))
-    mixed = [w for w in words if _FOREIGN_SCRIPT.search(w) and re.search("[A-Za-zÀ-ỹ]", w)]
-    if len(mixed) >= max(2, mixed_share * len({w.lower() for w in words})):
+    text = unicodedata.normalize("NFC", text)
+    words = _WORD.findall(text)
+    # a page without another script's letters (nearly every one) has no mixed word to look for
+    mixed = [w for w in words if _FOREIGN_SCRIPT.search(w) and re.search("[A-Za-zÀ-ỹ]", w)] if _FOREIGN_SCRIPT.search(text) else []
+    if mixed and len(mixed) >= max(2, mixed_share * len({w.lower() for w in words})):
         return f"{len(mixed)} words mix Latin letters with another script's (" + ", ".join(sorted(set(mixed))[:3]) + ")"
     distinct = {w.lower() for w in words if len(w) >= 2 and w[1:].islower()}
     if len(distinct) < GARBLED_MIN_WORDS:

@@ -758,3 +758,20 @@ def test_glyph_ink_is_that_of_its_character():
             assert lay.Glyph(ch, 0, 5, 0, 10).ink == lay.ink_text(ch) == (not (ch.isspace() or unicodedata.combining(ch)))
     assert lay.Glyph(" ", 0, 5, 0, 10, word=True).ink
     assert lay.Glyph("a", 0, 5, 0, 0.5).size == 1.0 and lay.Glyph("a", 0, 5, 0, 10).size == 10
+
+
+def test_may_head_counts_roles_as_each_role_expression_does():
+    """_may_head looks first for any role at all: the answer is that of counting the roles one by one,
+    on every line of a real PDF with annex tables and on header lines."""
+    from extractors.tables import ROLES
+    from pipeline.readers.pdf_tables import _may_head
+
+    texts = [line for page in read(QD11).pages for line in page.split("\n")]
+    texts += ["TT | Nội dung | Cơ quan chủ trì | Thời gian hoàn thành", "STT Nhiệm vụ Đơn vị phối hợp",
+              "Sản phẩm chủ yếu", "Ghi chú", "ĐVT", "Thời hạn Kinh phí", ""]
+    heads = 0
+    for text in texts:
+        expected = sum(1 for role, rx in ROLES if role != "number" and rx.search(text)) >= 2
+        assert _may_head(text) == expected, text
+        heads += expected
+    assert heads >= 3

@@ -285,31 +285,32 @@ def _glyphs(tp, page):
     rect_p = ctypes.byref(rect)
     loose_box = c.FPDFText_GetLooseCharBox
     box = struct.Struct("4f").unpack_from  # FS_RECTF's left, top, right, bottom in one call, not four fields
+    origin = _Origins(tp, n, to_display)
     glyphs: list[Glyph] = []
     ink = 0
+    prev = None  # the last glyph with ink
     skip = "\r\n\x00\ufffe\uffff"
-    if angle == 0:  # upright text, nearly every page: to_display's arithmetic inline, no call per corner
-        left, _, _, top = page.get_cropbox()
-        for i, ch in enumerate(text):
-            if ch in skip:
-                continue
-            loose_box(tp, i, rect_p)
-            r_left, r_top, r_right, r_bottom = box(rect)
+    upright = angle == 0  # nearly every page: to_display's arithmetic inline, no call per corner
+    left, _, _, top = page.get_cropbox()
+    for i, ch in enumerate(text):
+        if ch in skip:
+            continue
+        loose_box(tp, i, rect_p)
+        r_left, r_top, r_right, r_bottom = box(rect)
+        if upright:
             u0, u1, v0, v1 = r_left - left, r_right - left, top - r_top, top - r_bottom
             g = Glyph(ch, u0 if u0 < u1 else u1, u1 if u1 > u0 else u0, v0 if v0 < v1 else v1, v1 if v1 > v0 else v0)
-            glyphs.append(g)
-            ink += g.ink
-    else:
-        for i, ch in enumerate(text):
-            if ch in skip:
-                continue
-            loose_box(tp, i, rect_p)
-            u0, v0 = to_display(rect.left, rect.top)
-            u1, v1 = to_display(rect.right, rect.bottom)
+        else:
+            u0, v0 = to_display(r_left, r_top)
+            u1, v1 = to_display(r_right, r_bottom)
             g = Glyph(ch, min(u0, u1), max(u0, u1), min(v0, v1), max(v0, v1))
-            glyphs.append(g)
-            ink += g.ink
-    _mend_mark_boxes(tp, text, skip, glyphs, to_display)
+        # only a box shorter than the one before can be a mark's fragment: one call per mark, not per glyph
+        if prev is None or g.size < 0.6 * prev.size:
+            g = origin.mend(i, g)
+        glyphs.append(g)
+        if g.ink:
+            ink += 1
+            prev = g
     fonts: set[str] = set()
     name = ctypes.create_string_buffer(128)
     for i in range(0, n, max(1, n // 40)):  # a sample is enough to see a legacy font family
@@ -318,34 +319,39 @@ def _glyphs(tp, page):
     return glyphs, ink, fonts, to_display
 
 
-def _mend_mark_boxes(tp, text: str, skip: str, glyphs: list[Glyph], to_display) -> None:
-    """A font that declares no ascent/descent (LibreOffice exports some so) leaves pdfium the ink box,
-    and for a letter with stacked marks that box may hold the top mark alone (`Ở`: its hook, wholly
-    above the line and narrower than the letter). A box that stops above its glyph's own baseline is
-    widened to the glyph's cell: down to the baseline, from its origin to the next glyph's origin."""
-    import pypdfium2.raw as c
+class _Origins:
+    """Character origins of a text page, asked for the few glyphs whose box may be a mark's alone."""
 
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    origin = c.FPDFText_GetCharOrigin
-    n, j, prev = len(text), 0, None
-    for i, ch in enumerate(text):
-        if ch in skip:
-            continue
-        g = glyphs[j]
-        # only a box shorter than the one before can be such a fragment: one call per mark, not per glyph
-        if (prev is None or g.size < 0.6 * prev.size) and origin(tp, i, ctypes.byref(ox), ctypes.byref(oy)):
-            x0, x1, top, bottom = g.x0, g.x1, g.top, g.bottom
-            start, base = to_display(ox.value, oy.value)
-            if bottom < base < bottom + 4 * max(bottom - top, 1.0):  # an origin far off is no baseline
-                bottom, x0 = base, min(x0, start)
-                if i + 1 < n and origin(tp, i + 1, ctypes.byref(ox), ctypes.byref(oy)):
-                    end = to_display(ox.value, oy.value)[0]
-                    if x1 < end < x0 + 2 * (bottom - top):
-                        x1 = end
-                g = glyphs[j] = Glyph(ch, x0, x1, top, bottom)
-        if g.ink:
-            prev = g
-        j += 1
+    def __init__(self, tp, n: int, to_display):
+        import pypdfium2.raw as c
+
+        self.tp, self.n, self.to_display, self.call = tp, n, to_display, c.FPDFText_GetCharOrigin
+        self.ox, self.oy = ctypes.c_double(), ctypes.c_double()
+
+    def _at(self, i: int):
+        if self.call(self.tp, i, ctypes.byref(self.ox), ctypes.byref(self.oy)):
+            return self.to_display(self.ox.value, self.oy.value)
+        return None
+
+    def mend(self, i: int, g: Glyph) -> Glyph:
+        """A font that declares no ascent/descent (LibreOffice exports some so) leaves pdfium the ink box,
+        and for a letter with stacked marks that box may hold the top mark alone (`Ở`: its hook, wholly
+        above the line and narrower than the letter). A box that stops above its glyph's own baseline is
+        widened to the glyph's cell: down to the baseline, from its origin to the next glyph's origin."""
+        at = self._at(i)
+        if at is None:
+            return g
+        x0, x1, top, bottom = g.x0, g.x1, g.top, g.bottom
+        start, base = at
+        if not bottom < base < bottom + 4 * max(bottom - top, 1.0):  # an origin far off is no baseline
+            return g
+        bottom, x0 = base, min(x0, start)
+        nxt = self._at(i + 1) if i + 1 < self.n else None
+        if nxt is not None:
+            end = nxt[0]
+            if x1 < end < x0 + 2 * (bottom - top):
+                x1 = end
+        return Glyph(g.text, x0, x1, top, bottom)
 
 
 def _dominant_angle(tp, n: int) -> int:
@@ -878,10 +884,13 @@ def _cell_lines(rows: list[Row], grid: Grid):
         stray: list = []
         for run in row.runs:
             current = None
+            target = stray
             for g in run:
                 if g.ink:
-                    current = cell_at((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2)
-                target = stray if current is None else parts.setdefault(id(current), [[]])[-1]
+                    cell = cell_at((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2)
+                    if cell is not current:  # a cell's run stays the same list until this run ends
+                        current = cell
+                        target = stray if cell is None else parts.setdefault(id(cell), [[]])[-1]
                 target.append(g)
             for runs in parts.values():  # a run of content order crossing a cell border starts anew there
                 if runs[-1]:

@@ -83,15 +83,15 @@ class Row:
 
     @property
     def top(self) -> float:
-        return self.memo("top", lambda: min(g.top for g in self.glyphs()))
+        return self.memo("top", lambda: min([g.top for g in self.glyphs()]))
 
     @property
     def x0(self) -> float:
-        return self.memo("x0", lambda: min(g.x0 for g in self.glyphs()))
+        return self.memo("x0", lambda: min([g.x0 for g in self.glyphs()]))
 
     @property
     def x1(self) -> float:
-        return self.memo("x1", lambda: max(g.x1 for g in self.glyphs()))
+        return self.memo("x1", lambda: max([g.x1 for g in self.glyphs()]))
 
     @property
     def size(self) -> float:
@@ -108,15 +108,15 @@ def _median(values: list[float]) -> float:
 
 
 def _run_bottom(run: Run) -> float:
-    return _median([g.bottom for g in _ink(run)])
+    return _median([g.bottom for g in run if g.ink])
 
 
 def _run_size(run: Run) -> float:
-    return max(g.size for g in _ink(run))
+    return max([g.size for g in run if g.ink])
 
 
 def _run_x0(run: Run) -> float:
-    return min(g.x0 for g in _ink(run))
+    return min([g.x0 for g in run if g.ink])
 
 
 # ---------------------------------------------------------------- lines
@@ -133,23 +133,18 @@ def runs_from_stream(glyphs: list[Glyph]) -> list[Run]:
             if cur:
                 cur.append(g)
             continue
-        if last is not None and _breaks(last, g):
-            runs.append(cur)
-            cur = []
+        if last is not None:
+            # a change of baseline, or a jump back left further than 0.6 of a glyph (2 pt at least)
+            size = g.size if g.size < last.size else last.size
+            reach = 0.6 * last.size
+            if abs(g.bottom - last.bottom) > 0.5 * size or g.x0 < last.x0 - (2.0 if 2.0 > reach else reach):
+                runs.append(cur)
+                cur = []
         cur.append(g)
         last = g
     if cur:
         runs.append(cur)
     return [r for r in runs if any(g.ink for g in r)]
-
-
-def _breaks(prev: Glyph, g: Glyph) -> bool:
-    # min(prev.size, g.size) and max(0.6 * prev.size, 2.0) written out: a glyph's worth of calls less
-    low = g.size if g.size < prev.size else prev.size
-    if abs(g.bottom - prev.bottom) > 0.5 * low:
-        return True
-    reach = 0.6 * prev.size
-    return g.x0 < prev.x0 - (2.0 if 2.0 > reach else reach)
 
 
 def rows_from_runs(runs: list[Run]) -> list[Row]:
@@ -245,8 +240,15 @@ def render(runs: list[Run]) -> str:
     for run in (sorted(runs, key=_run_x0) if len(runs) > 1 else runs):
         for g in run:
             if g.ink:
-                if prev is not None and out and _needs_space(prev, g) and not out[-1][-1:].isspace():
-                    out.append(" ")
+                if prev is not None and out and not out[-1][-1:].isspace():
+                    # _needs_space written out for the common case of two characters: a call less per glyph
+                    if prev.fill or g.fill or prev.word or g.word:
+                        space = _needs_space(prev, g)
+                    else:
+                        size = g.size if g.size < prev.size else prev.size
+                        space = g.x0 - prev.x1 > 0.2 * size or g.x0 < prev.x0 - 1.0
+                    if space:
+                        out.append(" ")
                 prev = g
             out.append(g.text)
     return _SPACES.sub(" ", "".join(out)).strip()

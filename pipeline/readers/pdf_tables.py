@@ -9,6 +9,7 @@ pdf_layout).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -207,14 +208,15 @@ def find_tables(horizontal, vertical) -> list[Grid]:
             i = parent[i]
         return i
 
-    hs = [i for i, l in enumerate(lines) if l[0] == "h"]
-    vs = [i for i, l in enumerate(lines) if l[0] == "v"]
-    for i in hs:
-        _, y, x0, x1 = lines[i]
-        for j in vs:
-            _, x, y0, y1 = lines[j]
-            if x0 - TOL <= x <= x1 + TOL and y0 - TOL <= y <= y1 + TOL:
-                parent[find(i)] = find(j)
+    # which lines touch decides the groups, not the order they are joined in: each horizontal line is
+    # joined to the vertical ones it touches, found in one pass over their reach (padded once, not per pair)
+    vs = [(j, x, y0 - TOL, y1 + TOL) for j, (kind, x, y0, y1) in enumerate(lines) if kind == "v"]
+    for i, (kind, y, x0, x1) in enumerate(lines):
+        if kind != "h":
+            continue
+        lo, hi = x0 - TOL, x1 + TOL
+        for j in [j for j, x, top, bottom in vs if lo <= x <= hi and top <= y <= bottom]:
+            parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(len(lines)):
         groups.setdefault(find(i), []).append(i)
@@ -404,9 +406,22 @@ class _LazyClusters:
 
 def _may_head(text: str) -> bool:
     """A quick look before cutting a line into cells: two column roles named in it."""
+    roles, any_role = _head_roles()
+    if any_role is not None and not any_role.search(text):
+        return False  # most lines name no role at all: one search, not one per role
+    return sum(1 for rx in roles if rx.search(text)) >= 2
+
+
+@functools.lru_cache(maxsize=1)
+def _head_roles():
+    """The column roles _may_head counts (all but the row number), and one expression matching where any
+    of them does (None when their flags differ and cannot be joined)."""
     from extractors.tables import ROLES
 
-    return sum(1 for role, rx in ROLES if role != "number" and rx.search(text)) >= 2
+    roles = [rx for role, rx in ROLES if role != "number"]
+    if len({rx.flags for rx in roles}) != 1:
+        return roles, None
+    return roles, re.compile("|".join(f"(?:{rx.pattern})" for rx in roles), roles[0].flags)
 
 
 def _header_band(rows, clusters, i: int) -> tuple[int, Columns] | None:
