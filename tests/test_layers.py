@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata as _ud
 
 from hypothesis import given, settings, strategies as st
 
-from extractors.base import DocView, SentenceIndex, Tokens, TOKEN, fold_chars, layers_of, match_text
+from extractors.base import DocView, SentenceIndex, Tokens, TOKEN, caseless, fold_chars, layers_of, match_text
 from extractors.textscan import clause_span, sentence_span
 from pipeline.textutil import fold
 from schemas import Document, Section
@@ -66,6 +67,28 @@ def test_layers_are_built_once_per_text_and_keep_offsets():
     assert layers.folded.startswith("uy ban nhan dan") and layers.folded.endswith("dong thap")
     assert fold(text) == fold(layers.folded)
     assert [text[s:e] for s, e, _ in layers.tokens.between(0, len(text))] == TOKEN.findall(text)
+
+
+def _vietnamese_lowercase() -> list[str]:
+    tones = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+    vowels = [_ud.normalize("NFC", v + t) for v in ("a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302",
+                                                    "o\u031b", "u", "u\u031b", "y") for t in tones]
+    return sorted(set("abcdefghijklmnopqrstuvwxyz" + "đ" + "".join(vowels)))
+
+
+def test_caseless_holds_every_word_ignorecase_matches():
+    """Every character that IGNORECASE matches with a Vietnamese lowercase letter is that letter in the
+    caseless copy: a lowercase word found there without IGNORECASE is found wherever it matches with it."""
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    low = caseless(every)
+    assert len(low) == len(every)
+    letters = _vietnamese_lowercase()
+    for m in re.finditer("[" + "".join(letters) + "]", every, re.IGNORECASE):
+        c = m.group()
+        same = [x for x in letters if re.fullmatch(x, c, re.IGNORECASE)]
+        assert same == [low[m.start()]], (c, same)
+    text = "NGÀY 5 Tháng 6 ſáu İı"
+    assert caseless(text) == "ngày 5 tháng 6 sáu ii" and caseless(text) is caseless(text)
 
 
 def test_fold_chars_keeps_a_lone_combining_mark():
