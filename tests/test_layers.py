@@ -173,7 +173,9 @@ import unicodedata as _ud
 from pipeline import textutil
 
 _VIET = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵiìíỉĩịđ"
-viet_text = st.text(alphabet=_VIET + _VIET.upper() + "qQ \n.,-1_\u0300\u0301\u0303\u0309\u0323\u0302İﬁKΣ", max_size=40)
+# (with letters that have no case and cased characters that are no letters: is_upper_line's fast path must see them)
+viet_text = st.text(alphabet=_VIET + _VIET.upper() + "qQ \n.,-1_\u0300\u0301\u0303\u0309\u0323\u0302İﬁKΣ"
+                    + "ʼªʰǅⓐⒶⅰⅠ中\u0345", max_size=40)
 
 
 def _tone_key_def(text):
@@ -201,6 +203,16 @@ def test_text_keys_equal_their_definitions(text):
         assert textutil.tone_key(t) == _tone_key_def(t)
         assert textutil.fold(t) == _fold_def(t)
         assert textutil.is_upper_line(t) == _is_upper_def(t)
+
+
+def test_is_upper_line_equals_its_definition_next_to_every_character():
+    """The fast path (str.isupper where letters and cased characters coincide) against the definition, for every
+    character below U+3100 and a sample above, alone and beside a capital and a small letter."""
+    import sys
+    chars = [chr(i) for i in range(0x3100)] + [chr(i) for i in range(0x3100, sys.maxunicode + 1, 97)]
+    for c in chars:
+        for t in (c, "Ệ" + c, "ệ" + c, c + " A", "1" + c):
+            assert textutil.is_upper_line(t) == _is_upper_def(t), (hex(ord(c)), t)
 
 
 def test_tone_key_still_moves_old_style_tones():
