@@ -23,7 +23,7 @@ from typing import Iterator, Optional, Sequence
 
 from extractors.base import DocView, SpanSet, caseless
 from extractors.tables import time_cells
-from extractors.textscan import clause_span, match_text, sentence_span
+from extractors.textscan import clause_span, match_text, matches_at, sentence_span
 from pipeline.textutil import is_upper_line
 from schemas import Deadline, Reference
 
@@ -220,12 +220,7 @@ def matches_from(rx: re.Pattern, names: tuple[str, ...], mtext: str, lo: int, hi
     """rx.finditer(mtext, lo, hi) for a pattern whose matches begin only at the offsets of the STARTS sets
     `names` (a pattern that matches no empty string)."""
     lists = [_starts(name, mtext, lo, hi, starts) for name in names]
-    offsets = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
-    end, match = lo, rx.match
-    for p in offsets:
-        if p >= end and (m := match(mtext, p, hi)) is not None:
-            yield m
-            end = m.end()  # no pattern matches an empty string: finditer goes on from the end
+    return matches_at(rx, lists[0] if len(lists) == 1 else sorted(set().union(*lists)), mtext, lo, hi)
 
 
 def _starts(name: str, mtext: str, lo: int, hi: int, starts: dict[str, list[int]]) -> list[int]:
