@@ -775,3 +775,25 @@ def test_may_head_counts_roles_as_each_role_expression_does():
         assert _may_head(text) == expected, text
         heads += expected
     assert heads >= 3
+
+
+def test_untyped_loose_box_gives_the_binding_boxes():
+    """The glyph loop calls FPDFText_GetLooseCharBox without pypdfium2's argument types: the same boxes."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
+    doc = pdfium.PdfDocument(shared_file(BINHDUONG))
+    try:
+        textpage = doc[0].get_textpage()
+        tp, n = textpage.raw, c.FPDFText_CountChars(textpage.raw)
+        plain = pdf_reader._untyped(c.FPDFText_GetLooseCharBox)
+        a, b = c.FS_RECTF(), c.FS_RECTF()
+        for i in range(n):
+            assert plain(tp, i, ctypes.byref(a)) == c.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(b))
+            assert (a.left, a.top, a.right, a.bottom) == (b.left, b.top, b.right, b.bottom)
+        assert n > 500
+        textpage.close()
+    finally:
+        doc.close()

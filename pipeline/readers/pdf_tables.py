@@ -97,7 +97,9 @@ def page_lines(page, to_display) -> tuple[list[tuple[float, float, float]], list
 
     def add_box(pts: list[tuple[float, float]]) -> bool:
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        if len({round(v, 1) for v in xs}) > 2 or len({round(v, 1) for v in ys}) > 2:
+        # rounding only merges values: two distinct ones (a drawn rectangle's) need no rounding to tell
+        if (len(set(xs)) > 2 and len({round(v, 1) for v in xs}) > 2) or (
+                len(set(ys)) > 2 and len({round(v, 1) for v in ys}) > 2):
             return False
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         w, h = x1 - x0, y1 - y0
