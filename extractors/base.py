@@ -74,6 +74,12 @@ class DocView:
         return self.layers.folded
 
     @property
+    def lower(self) -> str:
+        """Same-length lowercase copy of the matching copy, where a lowercase word is found without IGNORECASE
+        (see `caseless`)."""
+        return caseless(self.layers.match)
+
+    @property
     def tokens(self) -> Tokens:
         """The words and punctuation marks of the text, with their offsets."""
         return self.layers.tokens
@@ -382,6 +388,35 @@ def layers_of(text: str) -> TextLayers:
     _LAST_LAYERS.insert(0, layers)
     del _LAST_LAYERS[2:]
     return layers
+
+
+# The characters IGNORECASE takes for a lowercase letter that str.lower() does not map to it (re._casefix).
+_CASE_EXTRA = str.maketrans({"ſ": "s", "ı": "i", "\u0130": "i"})
+
+
+def _lower_char(c: str) -> str:
+    low = c.lower()
+    return low if len(low) == 1 else c.translate(_CASE_EXTRA)
+
+
+_LAST_LOWER: list[tuple[str, str]] = []
+
+
+def caseless(text: str) -> str:
+    """Same-length lowercase copy of text: wherever a word written in lowercase matches text with IGNORECASE, it
+    stands in this copy as written, so a search without IGNORECASE (a literal scan, where an IGNORECASE pattern
+    is tried at every character) finds every such place; what is found there is then matched on the text
+    itself. Built once per text object (the last four are kept)."""
+    for t, low in _LAST_LOWER:
+        if t is text:
+            return low
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lowercase is two (`İ`): one at a time
+        low = "".join(map(_lower_char, text))
+    low = low.translate(_CASE_EXTRA) if "ſ" in low or "ı" in low else low
+    _LAST_LOWER.insert(0, (text, low))
+    del _LAST_LOWER[4:]
+    return low
 
 
 # --- sentences and clauses ---------------------------------------------------------------------------

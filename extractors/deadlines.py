@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import date, time as time_of_day
 from typing import Iterator, Optional, Sequence
 
-from extractors.base import DocView, SpanSet
+from extractors.base import DocView, SpanSet, caseless
 from extractors.tables import time_cells
-from extractors.textscan import clause_span, match_text, sentence_span
+from extractors.textscan import clause_span, match_text, matches_at, sentence_span
 from pipeline.textutil import is_upper_line
 from schemas import Deadline, Reference
 
@@ -51,6 +51,22 @@ PATTERNS: dict[str, re.Pattern] = {
     # a time of day: `19h00’`, `17 giờ 00 phút`, `9h`; it belongs to the date after it, or recurs daily
     "time": re.compile(r"(?<![\d,./])(?P<h>[01]?\d|2[0-3])\s*(?:giờ|h)\s*(?:(?P<mi>[0-5]\d)\s*(?:phút|’|'|p)?)?(?![\w\d])", I),
     "weekday": re.compile(r"(?<![\w])(?:thứ\s+(?P<wd>hai|ba|tư|năm|sáu|bảy|[2-7])|(?P<cn>chủ\s+nhật))(?![\w])", I),
+}
+# Where the matches of each pattern can begin: tried only there (rx.match), a pattern finds finditer's matches,
+# without the engine trying it at every character of the text (an IGNORECASE word, a lookbehind or an
+# alternation admits no fast scan). Each list holds every offset a match can start at. The words are found
+# on the lowercase copy (base.caseless) by a literal scan; `number`: the first digit of a number (a match
+# after `(?<![\d...])` opens one); `day`: one of the last two digits of a number (`23 tháng` in `123 tháng`);
+# `six`: the `6`, `06` or `sáu` before the spaces before a `tháng` (a half year).
+WORD_STARTS: dict[str, re.Pattern] = {w: re.compile(rx) for w, rx in (
+    ("ngày", "ngày"), ("tháng", "tháng"), ("năm", "năm"), ("quý", "qu[ýí]"), ("thứ", "thứ"), ("chủ", "chủ"),
+    ("định", "định"), ("báo", "báo"), ("hằng", "hằng"), ("hàng", "hàng"), ("mỗi", "mỗi"))}
+NUMBER_RUN = re.compile(r"\d+")
+PATTERN_STARTS: dict[str, tuple[str, ...]] = {
+    "full_num": ("number", "ngày"), "full_words": ("day", "ngày"), "dm_words": ("ngày",), "dm_num": ("number", "ngày"),
+    "day_monthly": ("ngày",), "month_year": ("tháng",), "month_only": ("tháng",), "quarter": ("quý",),
+    "half": ("six",), "year_range": ("năm",), "year": ("năm",), "bare_year_range": ("number",), "time": ("number",),
+    "weekday": ("thứ", "chủ"),
 }
 WEEKDAYS = {"hai": 1, "2": 1, "ba": 2, "3": 2, "tư": 3, "4": 3, "năm": 4, "5": 4, "sáu": 5, "6": 5, "bảy": 6, "7": 6}
 # Kinds that are a time limit only with a cue word or a label before them.
@@ -114,6 +130,7 @@ REPORT_PERIOD = re.compile(
     # `báo cáo Chủ tịch Ủy ban nhân dân tỉnh kết quả thực hiện hằng năm`: the period closes the reporting clause
     r"|báo\s+cáo\s[^.;:\n]{0,90}?(?:hằng|hàng|mỗi)\s+(?P<p4>năm|quý|quí|tháng|tuần|ngày)(?=\s*(?:[.;,\n]|theo\b|$)))"
     r"(?![\w])(?!\s+\d)", I)
+REPORT_PERIOD_STARTS = ("định", "báo", "hằng", "hàng", "mỗi")
 RECUR_PREFIX = re.compile(
     r"(?:(?:định\s+kỳ|báo\s+cáo|tổng\s+kết|sơ\s+kết)\s+)?(?:(?:hằng|hàng|mỗi)\s+)?(?:(?:\d{1,2}|sáu)\s+)?"
     r"(?:năm|tháng|quý|quí|tuần)\s*\(\s*$", I)
@@ -167,7 +184,8 @@ def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadl
 
 def candidates(mtext: str, lo: int, hi: int) -> list[Candidate]:
     """Every date expression in [lo, hi); where two overlap the longer (then earlier) wins."""
-    raw = [Candidate(kind, m.start(), m.end(), m) for kind, rx in PATTERNS.items() for m in rx.finditer(mtext, lo, hi)]
+    starts: dict[str, list[int]] = {}
+    raw = [Candidate(kind, m.start(), m.end(), m) for kind in PATTERNS for m in pattern_matches(kind, mtext, lo, hi, starts)]
     raw.sort(key=lambda c: (-(c.end - c.start), c.start))
     kept: list[Candidate] = []
     taken = bytearray(max(0, hi - lo))  # characters a kept candidate covers: an overlap test costs its length
@@ -189,6 +207,47 @@ def candidates(mtext: str, lo: int, hi: int) -> list[Candidate]:
             continue
         out.append(c)
     return out
+
+
+def pattern_matches(kind: str, mtext: str, lo: int, hi: int, starts: dict[str, list[int]]) -> Iterator[re.Match]:
+    """PATTERNS[kind].finditer(mtext, lo, hi), the pattern tried only where PATTERN_STARTS says a match can
+    begin; `starts` keeps the offsets found in [lo, hi) for the other patterns of the same window."""
+    return matches_from(PATTERNS[kind], PATTERN_STARTS[kind], mtext, lo, hi, starts)
+
+
+def matches_from(rx: re.Pattern, names: tuple[str, ...], mtext: str, lo: int, hi: int,
+                 starts: dict[str, list[int]]) -> Iterator[re.Match]:
+    """rx.finditer(mtext, lo, hi) for a pattern whose matches begin only at the offsets of the STARTS sets
+    `names` (a pattern that matches no empty string)."""
+    lists = [_starts(name, mtext, lo, hi, starts) for name in names]
+    return matches_at(rx, lists[0] if len(lists) == 1 else sorted(set().union(*lists)), mtext, lo, hi)
+
+
+def _starts(name: str, mtext: str, lo: int, hi: int, starts: dict[str, list[int]]) -> list[int]:
+    """The offsets of one PATTERN_STARTS set in [lo, hi), in order, found once per window (kept in `starts`)."""
+    found = starts.get(name)
+    if found is not None:
+        return found
+    if name in WORD_STARTS:
+        found = [m.start() for m in WORD_STARTS[name].finditer(caseless(mtext), lo, hi)]
+    elif name == "runs":
+        found = [m.span() for m in NUMBER_RUN.finditer(mtext, lo, hi)]
+    elif name == "number":
+        found = [s for s, _ in _starts("runs", mtext, lo, hi, starts)]
+    elif name == "day":
+        found = [p for s, e in _starts("runs", mtext, lo, hi, starts) for p in (e - 2, e - 1) if p >= s]
+    elif name == "six":
+        found = []
+        for t in _starts("tháng", mtext, lo, hi, starts):
+            w = t
+            while w > lo and mtext[w - 1].isspace():  # str.isspace is the patterns' `\s`
+                w -= 1
+            if w < t:
+                found.extend(p for p in (w - 3, w - 2, w - 1) if p >= lo)
+    else:
+        raise KeyError(name)
+    starts[name] = found
+    return found
 
 
 def _time_of(m: re.Match) -> time_of_day:
@@ -413,7 +472,7 @@ def bare_recurrences(view: DocView, mtext: str, lo: int, hi: int, taken: list[tu
     no due day."""
     spans = SpanSet(taken)
     yielded: list[tuple[int, int]] = []  # `báo cáo định kỳ 6 tháng, báo cáo năm`: both, once each
-    for m in REPORT_PERIOD.finditer(mtext, lo, hi):
+    for m in matches_from(REPORT_PERIOD, REPORT_PERIOD_STARTS, mtext, lo, hi, {}):
         if view.kind_at(m.start()) in NO_BARE_RECURRENCE:
             continue
         if spans.overlaps(m.start(), m.end()) or any(s < m.end() and m.start() < e for s, e in yielded):

@@ -15,12 +15,14 @@ Reading order, paragraph by paragraph (the normalise stage puts one paragraph on
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from extractors.base import DocView
+from extractors.base import DocView, caseless
+from extractors.textscan import matches_at
 from extractors.vocab import load_csv
 from pipeline.errors import ConfigError
 from pipeline.textutil import fold, is_upper_line, parse_number
@@ -171,6 +173,12 @@ def _words_rx(kind: str, anchored: str = "") -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
+def _words_in(kind: str, before: str = "", after: str = r"(?![\w])") -> re.Pattern:
+    """The words of `kind` between `before` and `after`, with IGNORECASE: built once, not per figure."""
+    return re.compile(rf"{before}(?:{_alt(words(kind))}){after}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
 def _unit_rx() -> re.Pattern:
     tail = r"(?:\s?/\s?(?:\d[\d.]*\s)?[^\W\d_]+(?:\s[^\W\d_]+)?)*"
     return re.compile(rf"\s*(?:{_alt(units())})(?![\w]){tail}")  # `9.500ha` has no space
@@ -189,11 +197,6 @@ def _after_stop_rx() -> re.Pattern:
 
 
 # --- the text -----------------------------------------------------------------------------------
-
-def _work_text(text: str) -> str:
-    """Same length as the text, so offsets agree: word-segmented files join syllables with `_`."""
-    return text.replace("_", " ")
-
 
 def _paragraphs(work: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Lines, with a line that runs on (no closing stop, next line opens in lowercase or a digit) joined
@@ -237,15 +240,40 @@ def _tidy(text: str) -> str:
 
 # --- figures ------------------------------------------------------------------------------------
 
-def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
-    """Every percentage, ratio and counted number of one paragraph, without overlaps."""
+class FigureStarts:
+    """Where the figures of a region can begin, found once for the region, so that each paragraph's patterns are
+    tried there only (textscan.matches_at): the first digit of each number (PERCENT, RATIO and COUNT open with
+    one after `_LEFT`), the words that open a RANK, and the bounds (`ít nhất`, `tối đa`) without which no
+    WORD_COUNT is kept; the words are found on the lowercase copy (base.caseless) by a literal scan."""
+
+    def __init__(self, work: str, lo: int, hi: int) -> None:
+        low = caseless(work)
+        self.numbers = [m.start() for m in NUMBER_RUN.finditer(work, lo, hi)]
+        self.ranks = [m.start() for m in RANK_START.finditer(low, lo, hi)]
+        self.bounds = [m.start() for m in BOUND_START.finditer(low, lo, hi)]
+
+    @staticmethod
+    def within(offsets: list[int], ps: int, pe: int) -> list[int]:
+        return offsets[bisect.bisect_left(offsets, ps):bisect.bisect_left(offsets, pe)]
+
+
+NUMBER_RUN = re.compile(r"\d+")
+RANK_START = re.compile(r"nhóm|top|tốp")
+BOUND_START = re.compile(r"ít\s+nhất|tối\s+thiểu|tối\s+đa|không\s+quá|không\s+ít\s+hơn")  # WORD_BOUND's words
+
+
+def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) -> list[Candidate]:
+    """Every percentage, ratio and counted number of one paragraph, without overlaps (`starts`: those of the
+    region the paragraph is in, else found for the paragraph)."""
+    starts = starts or FigureStarts(work, ps, pe)
+    numbers = starts.within(starts.numbers, ps, pe)
     found: list[Candidate] = []
     taken: list[tuple[int, int]] = []
 
     def free(s, e):
         return all(e <= a or s >= b for a, b in taken)
 
-    for m in PERCENT.finditer(work, ps, pe):
+    for m in matches_at(PERCENT, numbers, work, ps, pe):
         a = parse_number(m["a"])
         if a is None:
             continue
@@ -255,7 +283,7 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
             a, b, start = b, None, m.start("b")
         found.append(Candidate(start, m.end(), a, "%", value_max=b, ustart=m.end()))
         taken.append((start, m.end()))
-    for m in RATIO.finditer(work, ps, pe):
+    for m in matches_at(RATIO, numbers, work, ps, pe):
         if not free(*m.span()):
             continue
         a, d = parse_number(m["a"]), parse_number(m["d"])
@@ -268,13 +296,13 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
         text, ustart, uend, noun = unit
         found.append(Candidate(m.start(), uend, a, text, denominator=d, ustart=ustart, noun_unit=noun))
         taken.append((m.start(), uend))
-    for m in RANK.finditer(work, ps, pe):
+    for m in matches_at(RANK, starts.within(starts.ranks, ps, pe), work, ps, pe):
         if free(*m.span("a")):
             # `thuộc nhóm 4 nước dẫn đầu ASEAN`: a rank within the top N, whatever N counts
             found.append(Candidate(m.start("a"), m.end("u"), float(m["a"]), m["u"], ustart=m.start("u"), noun_unit=True,
                                    chain_start=m.start(), comparator="<=", explicit=True, rank=True))
             taken.append((m.start(), m.end("u")))
-    for m in COUNT.finditer(work, ps, pe):
+    for m in matches_at(COUNT, numbers, work, ps, pe):
         if not free(*m.span()):
             continue
         lead = work[max(ps, m.start() - 40):m.start()]
@@ -296,7 +324,8 @@ def _figures(work: str, ps: int, pe: int) -> list[Candidate]:
         found.append(Candidate(m.start(), uend, a, text, value_max=b, ustart=ustart, noun_unit=noun, label=label,
                                strive=bool(STRIVE_TO_HAVE.search(lead)), item=bool(item)))
         taken.append((m.start(), uend))
-    for m in WORD_COUNT.finditer(work, ps, pe):
+    # a number word counts only after a bound (below): a paragraph without one has none
+    for m in WORD_COUNT.finditer(work, ps, pe) if starts.within(starts.bounds, ps, pe) else ():
         lead = _chain_rx().search(work, max(ps, m.start() - 40), m.start())
         if not free(*m.span()) or not lead or not WORD_BOUND.search(lead.group(0)):
             continue  # `ít nhất một cơ sở`: a number word counts only after a bound (`là một chỉ tiêu`, `dựa trên ba`)
@@ -371,7 +400,7 @@ def _count_unit(work: str, pos: int, pe: int) -> Optional[tuple[str, int, int, b
 
 def _first_word(text: str) -> str:
     """underthesea's first word of a short text (`mô hình`, `doanh nghiệp`), as written."""
-    from underthesea import word_tokenize
+    from extractors.wordseg import word_tokenize  # underthesea's, without importing the whole package
     stripped = text.strip()
     if not stripped:
         return ""
@@ -407,17 +436,23 @@ def _read_chain(work: str, cand: Candidate, lo: int) -> None:
 
 def _clean_before(text: str) -> str:
     """The words before a comparator, less opening verbs, time phrases and a trailing horizon."""
-    text = re.split(r",\s+(?=(?:" + _alt(words("leadin")) + r")(?![\w]))", text, flags=re.IGNORECASE)[-1]
-    for _ in range(3):
-        text = re.sub(r"^[\s,;:.\-–+*•(]*(?:(?:và|hoặc|nhưng)\s+)?", "", text, flags=re.IGNORECASE)
+    text = _words_in("leadin", r",\s+(?=", r"(?![\w]))").split(text)[-1]
+    for _ in range(3):  # a round that changes nothing ends the rounds: the next ones would change nothing either
+        was = text
+        text = LEAD_JUNK.sub("", text)
         text = LIST_MARKER.sub("", text)
-        text = re.sub(r"^\d{1,3}\s+(?=[A-ZĐÀ-Ỹ])", "", text)  # a table row number before the cell text
+        text = ROW_NUMBER_LEAD.sub("", text)  # a table row number before the cell text
         text = YEAR_LEAD.sub("", text)
         text = _words_rx("leadin", "start").sub("", text)
+        if text == was:
+            break
     for _ in range(3):
+        was = text
         text = YEAR_TAIL.sub("", text)
         text = _words_rx("leadin", "end").sub("", text)
-        text = re.sub(r"[\s,]+(?:ít nhất|tối thiểu|dự kiến|phấn đấu)$", "", text, flags=re.IGNORECASE)
+        text = BOUND_TAIL.sub("", text)
+        if text == was:
+            break
     text = CITED_BY.sub("", text)
     head = _words_rx("head").search(text)
     if head:
@@ -425,6 +460,9 @@ def _clean_before(text: str) -> str:
     return _tidy(text)
 
 
+LEAD_JUNK = re.compile(r"^[\s,;:.\-–+*•(]*(?:(?:và|hoặc|nhưng)\s+)?", re.IGNORECASE)
+ROW_NUMBER_LEAD = re.compile(r"^\d{1,3}\s+(?=[A-ZĐÀ-Ỹ])")
+BOUND_TAIL = re.compile(r"[\s,]+(?:ít nhất|tối thiểu|dự kiến|phấn đấu)$", re.IGNORECASE)
 LIST_MARKER = re.compile(r"^\s*(?:[a-zđ]\s?\)|\(\s?\w{1,3}\s?\)|\d{1,2}(?:\.\d{1,2})*\s?[.)]|[IVX]+\s?[.)]|[-+•])\s+")
 YEAR_LEAD = re.compile(rf"^\s*(?:(?:vào|đến|tới|trong|từ)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}(?:\s+trở\s+đi)?[\s,]*"
                        rf"|^\s*giai\s+đoạn\s+{YEAR}\s*[-–]\s*{YEAR}[\s,]*", re.IGNORECASE)
@@ -555,10 +593,10 @@ def _is_share(work: str, cand: Candidate, clause_start: int) -> bool:
     """A legal share of money, not an objective: `hỗ trợ 15% mức đóng`, `đạt 45% kế hoạch`,
     `được ngân sách nhà nước hỗ trợ một phần mức đóng bảo hiểm y tế là 70%`."""
     after = work[cand.vend:cand.vend + 25]
-    if re.match(rf"\s*(?:{_alt(words('share_after'))})(?![\w])", after, re.IGNORECASE):
+    if _words_in("share_after", r"\s*").match(after):
         return True
     before = work[clause_start:cand.chain_start]
-    if re.search(rf"(?<![\w])(?:{_alt(words('share'))})(?:\s+[^\s\d]+){{0,2}}\s*$", before, re.IGNORECASE):
+    if _words_in("share", r"(?<![\w])", r"(?:\s+[^\s\d]+){0,2}\s*$").search(before):
         return True
     clause = work[clause_start:cand.vstart]
     return bool(_words_rx("share").search(clause) and re.search(r"mức đóng|kinh phí|ngân sách", clause, re.IGNORECASE))
@@ -623,11 +661,12 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
 
 def candidates(view: DocView) -> list[Candidate]:
     """Every figure of the document with its comparator, indicator, year and role."""
-    work = _work_text(view.text)
+    work = view.work
     out: list[Candidate] = []
     for start, end in view.regions():
+        starts = FigureStarts(work, start, end)
         for ps, pe in _paragraphs(work, start, end):
-            out.extend(_read_paragraph(view, work, ps, pe))
+            out.extend(_read_paragraph(view, work, ps, pe, starts))
     out.extend(_table_figures(view, out))
     _follow_the_body(view, out)
     _share_years(out)
@@ -744,8 +783,8 @@ def _same_value(a: float, b: float) -> bool:
     return abs(a - b) < 1e-9
 
 
-def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidate]:
-    figs = _figures(work, ps, pe)
+def _read_paragraph(view: DocView, work: str, ps: int, pe: int, starts: FigureStarts | None = None) -> list[Candidate]:
+    figs = _figures(work, ps, pe, starts)
     if not figs:
         return []
     kept: list[Candidate] = []
@@ -784,7 +823,7 @@ def _read_paragraph(view: DocView, work: str, ps: int, pe: int) -> list[Candidat
             before = ""  # `dưới 5,5% tổng số trẻ em và xuống còn 4%`: the words complete the figure before
         after, after_end = _phrase_after(work, cand, ce)
         coordinated = bool(re.search(r"(?:\bvà|\bhoặc|,)\s*$", window)) and not cand.explicit
-        starts_head = bool(re.match(r"(?:" + _alt(words("start")) + r")(?![\w])", before, re.IGNORECASE))
+        starts_head = bool(_words_in("start").match(before))
         opened = re.search(r"(?<![\w])(?:cho|tại|ở)\s+$", work[cand.chain_start:cand.vstart], re.IGNORECASE)
         use_after = bool(after) and (coordinated or not before or opened or (
             not _words_rx("head").search(before) and not starts_head and len(after.split()) > 2))
@@ -926,7 +965,7 @@ def _splice(prev: str, part: str) -> str:
     """`tỷ lệ đi học ở cấp tiểu học` + `ở cấp trung học cơ sở` -> `tỷ lệ đi học ở cấp trung học cơ sở`."""
     if _words_rx("head").match(part) or _words_rx("start", "start").match(part):
         return part
-    mod = re.match(rf"(?:{_alt(words('modifier'))})(?![\w])", part, re.IGNORECASE)
+    mod = _words_in("modifier").match(part)
     if not mod:
         return part
     first = mod.group(0).lower()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Iterator
 
 from extractors.base import SENT_END, DocView, layers_of, sentence_index
 from schemas import Section
@@ -52,6 +53,17 @@ def sentence_span(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tu
 def clause_span(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
     """The clause around pos: a sentence cut at semicolons."""
     return sentence_index(text).clause_span(pos, lo, hi)
+
+
+def matches_at(rx: re.Pattern, offsets: list[int], text: str, lo: int, hi: int) -> Iterator[re.Match]:
+    """rx.finditer(text, lo, hi) for a pattern whose matches can begin only at `offsets` (sorted; a superset of
+    where they begin) and that matches no empty string: the pattern is tried there only, not at every character
+    (an IGNORECASE word, a lookbehind or an alternation that opens a pattern admits no fast scan)."""
+    end, match = lo, rx.match
+    for p in offsets:
+        if p >= end and p < hi and (m := match(text, p, hi)) is not None:
+            yield m
+            end = m.end()
 
 
 def own_end(sec: Section) -> int:

@@ -131,7 +131,8 @@ def _enacting_tail(text: str, issuer: str) -> int | None:
 
 def is_candidate(text: str) -> bool:
     """A line that may hold several header fields (cheap test before header_fields)."""
-    return bool(text) and (text.startswith("Số") or is_upper_line(text[:24]) or bool(_PLACE_DATE.match(text)))
+    return bool(text) and (text.startswith("Số") or is_upper_line(text[:24])
+                           or ("ngày" in text and _PLACE_DATE.match(text) is not None))
 
 
 # A signed PDF's stamp as its text layer gives it (`Ký bởi: CÔNG BÁO ...` / `Cơ quan: VĂN PHÒNG CHÍNH PHỦ` / `Ngày ký:
@@ -147,7 +148,7 @@ class SignatureStamp:
         self.inside = False
 
     def drops(self, line: str) -> bool:
-        m = _STAMP_START.match(line)
+        m = _STAMP_START.match(line) if line[:1] in "KN" else None  # (Ký bởi, Người ký)
         if m and is_upper_line(line[m.end():]):
             self.inside = True
             return True

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from pipeline.headerfields import SignatureStamp, SitePrefix, header_fields, is_candidate
-from pipeline.textutil import CITED_ARTICLE, is_upper_line, nfc, tone_key
+from pipeline.textutil import CITED_ARTICLE, fold, is_upper_line, nfc, tone_key
 from schemas import Block, RawBlock, RawText
 
 # Start of a list item or heading: never joined onto the previous line.
@@ -40,6 +40,11 @@ _BREAKS = re.compile(r"\r\n?|\r|<br\s*/?>", re.IGNORECASE)
 _TABLE_RULE = re.compile(r":?-{3,}:?")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _TERMINAL = ".;:!?"
+# What _clean removes or respaces, other than ASCII spaces: a page without any spares each line the passes.
+_ODD_CHARS = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\t\u00a0\u2000-\u200a\u202f\u3000]")
+_INVISIBLE_CHARS = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u3000]")
+_STAR_BULLET = re.compile(r"^(\s*)\*\s+")
 # `(Kèm theo Quyết định số ...)`, `(Ban hành kèm theo ...)`: the note under an attached text's title, never part
 # of the subject line above it
 _ENCLOSURE_NOTE = re.compile(r"\((?:Ban\s+hành\s+)?[Kk]èm\s+theo\b")
@@ -49,20 +54,22 @@ _HEADER_FIELD = re.compile(r"^(?:Số\s*[:.]|[^,\d]{2,40},\s*ngày\b)")
 # narrow header cell wrapped it.
 _MOTTO_LINE = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
                          r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.IGNORECASE)
+# The first two letters of each, without marks: no other line can be one (tone_key neither adds nor drops letters,
+# and the case-insensitive equivalents of C, Đ, Ộ, Ả are their other case only).
+_MOTTO_STARTS = ("co", "da", "do")
 
 
-@dataclass
-class _Line:
-    text: str
-    page: int
-    toggles: bool = False  # the line opens or closes a bold/italic run
-    kind: str | None = None  # heading or footnote, as the markup says
-    own: bool = False  # a header field split off the line before: never joined back onto it
+# One output line of the first pass, a plain tuple (tens of thousands per file): its text, page, whether it
+# opens or closes a bold/italic run, its kind as the markup says (heading or footnote), and whether it is a header
+# field split off the line before (never joined back onto it).
+_Line = tuple  # (text, page, toggles, kind, own)
 
 
-def _clean(line: str) -> tuple[list[str], bool]:
-    """Return the cell texts of one raw line (table rows give several) and whether it toggles emphasis."""
-    line = line.translate(_INVISIBLE)
+def _clean(line: str, odd_chars: bool = True) -> tuple[list[str], bool]:
+    """Return the cell texts of one raw line (table rows give several) and whether it toggles emphasis.
+    `odd_chars` False: the page has no invisible characters and no spaces but ASCII ones (_ODD_CHARS)."""
+    if odd_chars and _INVISIBLE_CHARS.search(line):
+        line = line.translate(_INVISIBLE)
     # Each pattern needs its character: most lines have none of them, and skip the substitutions.
     if "<" in line:
         line = _HTML_TAG.sub(" ", line)
@@ -70,7 +77,7 @@ def _clean(line: str) -> tuple[list[str], bool]:
         line = _LINK.sub(r"\1", line)
     if "\\" in line:
         line = _ESCAPE.sub(r"\1", line)
-    if line.strip() == "*":  # a lone star under a Party header is decoration
+    if "*" in line and line.strip() == "*":  # a lone star under a Party header is decoration
         return [""], False
     bold = italic = 0
     if "*" in line or "__" in line:
@@ -79,18 +86,23 @@ def _clean(line: str) -> tuple[list[str], bool]:
     if "*" in line:
         italic = len(_ITALIC.findall(line))
         # Stars are decoration in these documents: a leading "* " is a bullet, any other star goes.
-        line = re.sub(r"^(\s*)\*\s+", r"\1- ", line).replace("*", "")
+        line = _STAR_BULLET.sub(r"\1- ", line).replace("*", "")
     if "#" in line:
         line = _HEADING.sub("", line)
     if "[" in line:
         line = _FOOTNOTE.sub("", line)
-    cells = [c for c in line.split("|")] if "|" in line else [line]
+    cells = line.split("|") if "|" in line else [line]
+    # (the substitutions above only ever leave ASCII spaces: a line without others has no cell to look at for them)
+    odd_spaces = odd_chars and _ODD_SPACES.search(line) is not None
     out = []
     for cell in cells:
-        cell = _SPACES.sub(" ", cell).strip()
+        if odd_spaces or "  " in cell:
+            cell = _SPACES.sub(" ", cell)
+        cell = cell.strip()
         if "-" in cell and _TABLE_RULE.fullmatch(cell):  # Markdown table separator row
             cell = ""
-        out.append("" if _RULE.fullmatch(cell) else cell)
+        # (a letter or digit first: no rule line)
+        out.append("" if not cell or (not cell[:1].isalnum() and _RULE.fullmatch(cell)) else cell)
     if len(out) > 1:  # cells become blocks of their own
         out = [x for c in out for x in (c, "")]
     return out, (bold % 2 == 1 or italic % 2 == 1)
@@ -110,34 +122,49 @@ def _is_heading(text: str) -> bool:
     return bool(MARKER.match(text)) and len(text) < 80
 
 
+_WRAPPED_HYPHEN = re.compile(r"[-–]\s+[a-zđà-ỹ]")
+_DASH_YEAR = re.compile(r"[-–]\s*(?:19|20)\d\d\b")
+_FROM_YEAR = re.compile(r"(?:giai đoạn|thời kỳ|từ năm|từ)\s+(?:19|20)\d\d$")
+_DASH_PERCENT = re.compile(r"[-–]\s*\d+(?:,\d+)?\s*%")
+_ENDS_FIGURE = re.compile(r"(?<![\d.,/])\d+(?:,\d+)?$")
+_CODE_WRAPPED = re.compile(r"\w-$")
+_CODE_REST = re.compile(r"[A-ZĐ][\wĐđ&]*/")
+_RANGE_WRAPPED = re.compile(r"\d[-–]$")
+_NUMBER_LINE = re.compile(r"Số\s*[:.]")
+_NUMBER_LABEL = re.compile(r"Số\s*[:.]?")
+
+
 def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrapped: bool = True) -> str | None:
     """The separator to join `nxt` onto `cur` with, or None to keep them as separate paragraphs."""
-    if re.match(r"[-–]\s+[a-zđà-ỹ]", nxt) and cur[-1] not in _TERMINAL:
+    # (each pattern is tried only where the first character it needs is there: most lines have none)
+    dash = nxt[:1] in "-–"
+    if dash and _WRAPPED_HYPHEN.match(nxt) and cur[-1] not in _TERMINAL:
         return " "  # "kinh tế" / "- xã hội": a hyphenated word wrapped, not a bullet
-    if re.match(r"[-–]\s*(?:19|20)\d\d\b", nxt) and re.search(r"(?:giai đoạn|thời kỳ|từ năm|từ)\s+(?:19|20)\d\d$", cur) \
-            or re.match(r"[-–]\s*\d+(?:,\d+)?\s*%", nxt) and re.search(r"(?<![\d.,/])\d+(?:,\d+)?$", cur):
+    if dash and (_DASH_YEAR.match(nxt) and _FROM_YEAR.search(cur)
+                 or _DASH_PERCENT.match(nxt) and _ENDS_FIGURE.search(cur)):
         return " "  # "giai đoạn 2026" / "- 2030", "bình quân 05" / "- 06%/năm": a range wrapped before its dash
-    if CITED_ARTICLE.match(nxt) and cur[-1] not in _TERMINAL:
+    if nxt[:1] == "Đ" and CITED_ARTICLE.match(nxt) and cur[-1] not in _TERMINAL:
         return " "  # `... khoản 4 và khoản 6` / `Điều 22 Luật BHYT:`: a sentence wrapped before a cited article
-    if MARKER.match(nxt) or _ENCLOSURE_NOTE.match(nxt):
+    if MARKER.match(nxt) or (nxt[:1] == "(" and _ENCLOSURE_NOTE.match(nxt)):
         return None
     if _BARE_NUMBER.fullmatch(cur):
         return " "  # `1.4.` alone on its line, its text on the next
-    if cur[:1] in "cCđĐ" and _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}")):  # (every motto starts so)
+    if cur[:1] in "cCđĐ" and fold(cur[:2]) in _MOTTO_STARTS and _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}")):
         return " "  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"
-    if re.search(r"\w-$", cur) and re.match(r"[A-ZĐ][\wĐđ&]*/", nxt):  # 28- / CT/TW
+    last = cur[-1]
+    if last == "-" and _CODE_WRAPPED.search(cur) and _CODE_REST.match(nxt):  # 28- / CT/TW
         return ""
-    if re.search(r"\d[-–]$", cur) and nxt[:1].isdigit():  # Năm 2025- / 2030: a range wrapped at its dash
+    if last in "-–" and _RANGE_WRAPPED.search(cur) and nxt[:1].isdigit():  # Năm 2025- / 2030: a range wrapped at its dash
         return ""
     if emphasis_open:  # inside one bold or italic run: one paragraph
         return " "
     if _HEADER_FIELD.match(nxt):
         return None
-    if re.match(r"Số\s*[:.]", cur):  # "Số:" / "7360/KH-UBND": the number was wrapped
-        return " " if re.fullmatch(r"Số\s*[:.]?", cur) and nxt[:1].isdigit() else None
-    if _starts_lower(nxt) and cur[-1] not in ".!?":
+    if cur[:1] == "S" and _NUMBER_LINE.match(cur):  # "Số:" / "7360/KH-UBND": the number was wrapped
+        return " " if _NUMBER_LABEL.fullmatch(cur) and nxt[:1].isdigit() else None
+    if _starts_lower(nxt) and last not in ".!?":
         return " "
-    if cur[-1] in _TERMINAL:
+    if last in _TERMINAL:
         return None
     if is_upper_line(cur) and is_upper_line(nxt):
         return None  # header and title lines: the segmenter decides
@@ -145,7 +172,7 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
         return None  # Word paragraphs are never wrapped by hand: a capital starts a new one
     if block_style and _one_body_a_line(cur, nxt):
         return None
-    if (block_style and not is_upper_line(cur)) or (_titlecase_start(nxt) and (cur[-1].islower() or cur[-1] == ",")
+    if (block_style and not is_upper_line(cur)) or (_titlecase_start(nxt) and (last.islower() or last == ",")
                        and not _is_heading(cur) and len(cur) >= 50):
         return " "
     return None
@@ -190,7 +217,7 @@ def _glued_items(cell: str) -> list[str]:
     """`2. Nâng cao năng lực ... quan hệ lao động 2.1.` / `3. Giải quyết ... đình công 3.1. Rà soát ...`: a crawled
     page runs the first child item onto its parent's heading; a child's number repeats its parent's, so it starts
     an item of its own."""
-    m = _ITEM_NUMBER.match(cell)
+    m = _ITEM_NUMBER.match(cell) if cell[:1].isdigit() else None
     if not m:
         return [cell]
     child = re.compile(r"\s(?=" + re.escape(m.group(1)) + r"\.\d{1,2}\.(?:\s|$))").search(cell, m.end())
@@ -247,10 +274,10 @@ class _Open:
     end: int | None = None
 
 
-def _line_events(raw: RawText) -> dict[tuple[int, int], tuple[list[int], list[int]]]:
-    """(page, raw line) -> (blocks opening there, blocks closed before it); a block without lines
+def _line_events(raw: RawText) -> dict[int, dict[int, tuple[list[int], list[int]]]]:
+    """page -> raw line -> (blocks opening there, blocks closed before it); a block without lines
     (an empty cell) closes where it opens."""
-    events: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+    events: dict[int, dict[int, tuple[list[int], list[int]]]] = {}
     lines_of_page: dict[int, int] = {}  # counted once per page, not once per block
     for i, b in enumerate(raw.blocks):
         if not 0 <= b.page < len(raw.pages):
@@ -259,8 +286,9 @@ def _line_events(raw: RawText) -> dict[tuple[int, int], tuple[list[int], list[in
         if n is None:
             n = lines_of_page[b.page] = raw.pages[b.page].count("\n") + 1
         start, end = min(max(b.line_start, 0), n), min(max(b.line_end, b.line_start), n)
-        events.setdefault((b.page, start), ([], []))[0].append(i)
-        events.setdefault((b.page, end), ([], []))[1].append(i)
+        page = events.setdefault(b.page, {})
+        page.setdefault(start, ([], []))[0].append(i)
+        page.setdefault(end, ([], []))[1].append(i)
     return events
 
 
@@ -274,24 +302,38 @@ def normalise(raw: RawText) -> Normalised:
     opens: dict[int, list[int]] = {}  # index in `lines` -> raw blocks starting there
     closes: dict[int, list[int]] = {}  # index in `lines` -> raw blocks ending before it
     for page_no, page in enumerate(raw.pages, start=1):
-        raw_lines = nfc(page).split("\n")
-        for idx in range(len(raw_lines) + 1):
-            ev = events.get((page_no - 1, idx))
-            if ev:
-                closes.setdefault(len(lines), []).extend(ev[1])
-                opens.setdefault(len(lines), []).extend(ev[0])
-            if idx == len(raw_lines):
-                break
+        page = nfc(page)
+        odd_chars = _ODD_CHARS.search(page) is not None
+        raw_lines = page.split("\n")
+        page_events = events.get(page_no - 1, {})
+        blank = ("", page_no, False, None, False)
+        for idx, raw_line in enumerate(raw_lines):
+            if page_events:
+                ev = page_events.get(idx)
+                if ev:
+                    closes.setdefault(len(lines), []).extend(ev[1])
+                    opens.setdefault(len(lines), []).extend(ev[0])
+            if not raw_line or (raw_line.isspace() and "\r" not in raw_line):
+                lines.append(blank)  # what _clean and take make of a blank line, without them
+                continue
             # CR line ends and line breaks inside table cells
-            raw_line = raw_lines[idx]
-            parts = _BREAKS.split(raw_line) if "\r" in raw_line or "<" in raw_line else [raw_line]
+            parts = _BREAKS.split(raw_line) if "\r" in raw_line or "<" in raw_line else (raw_line,)
             for part in parts:
-                kind = "heading" if _HEADING.match(part) else "footnote" if _FOOTNOTE_LINE.match(part) else None
-                cells, toggles = _clean(part)
+                kind = ("heading" if "#" in part[:4] and _HEADING.match(part)
+                        else "footnote" if "[" in part and _FOOTNOTE_LINE.match(part) else None)
+                cells, toggles = _clean(part, odd_chars)
+                last = len(cells) - 1
                 for i, cell in enumerate(cells):
+                    if not cell:
+                        lines.append(("", page_no, toggles and i == last, kind, False))
+                        continue
                     for j, field in enumerate(fields.take(cell)):  # header fields run together, site chrome
-                        lines.append(_Line(field, page_no, toggles and i == len(cells) - 1, kind, own=j > 0))
-    nonblank = sum(1 for l in lines if l.text)
+                        lines.append((field, page_no, toggles and i == last, kind, j > 0))
+        ev = page_events.get(len(raw_lines))
+        if ev:
+            closes.setdefault(len(lines), []).extend(ev[1])
+            opens.setdefault(len(lines), []).extend(ev[0])
+    nonblank = sum(1 for l in lines if l[0])
     block_style = nonblank > 0 and (len(lines) - nonblank) / nonblank > 0.25
     hard_wrapped = raw.format not in ("docx", "doc")
 
@@ -306,7 +348,10 @@ def normalise(raw: RawText) -> Normalised:
     content_end = 0  # end of the last text placed
     emphasis = False  # inside a bold/italic run that spans lines: one paragraph
     hard = False  # the next text starts a paragraph whatever it looks like (a block boundary)
-    for k, line in enumerate(lines + [_Line("", 0)]):
+
+    def boundary(k: int) -> None:
+        """Open and close the reader blocks at line k."""
+        nonlocal depth
         opening, closing = opens.get(k, ()), closes.get(k, ())
         ending_tables = {carried[j].raw.table for j in closing if j not in opening and carried[j].raw.kind == "table"}
         for i in opening:
@@ -330,18 +375,19 @@ def normalise(raw: RawText) -> Normalised:
                 c.end = -1  # empty: takes the place of the text after it
             else:
                 depth += 1
-        if k in closes or k in opens:
+
+    at_boundary = opens.keys() | closes.keys()
+    for k, (text, page, toggles, kind, own) in enumerate(lines):
+        if k in at_boundary:
+            boundary(k)
             hard, emphasis = True, False
-        if k == len(lines):
-            break
-        text = line.text
         if not text:
             if out and out[-1] != "":
                 out.append("")
                 offset += 1
             emphasis = False  # Markdown emphasis never spans a blank line
             continue
-        sep = None if hard or line.own else _joins(out[-1], text, block_style, emphasis, hard_wrapped) if out and out[-1] else None
+        sep = None if hard or own else _joins(out[-1], text, block_style, emphasis, hard_wrapped) if out and out[-1] else None
         hard = False
         if sep is not None:
             start = offset + len(sep)
@@ -354,17 +400,20 @@ def normalise(raw: RawText) -> Normalised:
             start = offset
             out.append(text)
             offset += len(text)
-            paragraphs.append([start, offset, line.kind, depth > 0])
+            paragraphs.append([start, offset, kind, depth > 0])
         content_end = offset
-        for c in pending:
-            c.start = start
-            if c.end == -1:
-                c.end = start
-        pending.clear()
-        if line.page not in seen_pages:
-            seen_pages.add(line.page)
-            page_starts[line.page - 1] = start
-        emphasis ^= line.toggles
+        if pending:
+            for c in pending:
+                c.start = start
+                if c.end == -1:
+                    c.end = start
+            pending.clear()
+        if page not in seen_pages:
+            seen_pages.add(page)
+            page_starts[page - 1] = start
+        emphasis ^= toggles
+    if len(lines) in at_boundary:
+        boundary(len(lines))
     for c in pending:
         c.start = c.end = content_end
     while out and out[-1] == "":

@@ -65,10 +65,28 @@ def _fold_one(c: str) -> str:
     return "".join(x for x in d if unicodedata.category(x) != "Mn")
 
 
+def _uncased_letter_or_cased_mark() -> re.Pattern:
+    """The characters where being a letter and having a case differ (uncased letters: CJK, `ʼ`; cased non-letters:
+    `ⓐ`, `Ⅰ`), below U+3000, and everything from U+3000 on: a text without them has exactly its cased characters
+    as letters, so str.isupper answers is_upper_line."""
+    odd = [i for i in range(0x3000) if (c := chr(i)).isalpha() != (c.isupper() or c.islower() or c.istitle())]
+    ranges, start = [], None
+    for k, i in enumerate(odd):
+        if start is None:
+            start = i
+        if k + 1 == len(odd) or odd[k + 1] != i + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(i)) if i > start else ""))
+            start = None
+    return re.compile("[" + "".join(ranges) + "\u3000-\U0010ffff]")
+
+
+_CASE_ODD = _uncased_letter_or_cased_mark()
+
+
 def is_upper_line(text: str) -> bool:
     """All letters are capitals (a heading or header line), and there are some letters."""
-    if text.isascii():
-        return text.isupper()  # ASCII letters are exactly its cased characters
+    if text.isascii() or not _CASE_ODD.search(text):
+        return text.isupper()  # its letters are exactly its cased characters
     letters = [c for c in set(text) if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 

@@ -200,3 +200,48 @@ def test_random_text_never_raises_and_spans_slice_back(parts, doc_date, title):
     for d in deadlines.extract(view, references=[]):
         assert phrase[d.span[0]:d.span[1]] == d.text
         assert d.date is not None or d.recurrence is not None
+
+
+# The pieces date expressions and their look-alikes are made of, in every case, with the characters IGNORECASE
+# takes for a letter (`ſ`, `ı`, `İ`): what the patterns meet where PATTERN_STARTS decides where they are tried.
+PIECES = ["ngày", "Ngày", "NGÀY", "tháng", "Tháng", "THÁNG", "năm", "Năm", "NĂM", "quý", "Quý", "QUÍ", "6", "06", "sáu",
+          "Sáu", "ſáu", "đầu", "cuối", "thứ", "Thứ", "hai", "bảy", "chủ nhật", "Chủ Nhật", "giờ", "h", "phút", "’",
+          "hằng", "hàng", "mỗi", "Mỗı", "định kỳ", "Định kỳ", "báo cáo", "BÁO CÁO", "İ", "đến", "và", "IV", "II",
+          " ", "  ", "\n", "\t", "/", ".", "-", "–", ",", ";", ":", "a", "1", "9", "12", "123", "2025", "1990", "20",
+          "19", "0", "00"]
+
+
+def scanned(rx, text, lo, hi):
+    return [(m.span(), m.groupdict()) for m in rx.finditer(text, lo, hi)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30), st.data())
+def test_pattern_starts_give_the_finditer_matches(parts, data):
+    text = "".join(parts)
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    starts: dict = {}
+    for kind, rx in deadlines.PATTERNS.items():
+        got = [(m.span(), m.groupdict()) for m in deadlines.pattern_matches(kind, text, lo, hi, starts)]
+        assert got == scanned(rx, text, lo, hi), kind
+    got = deadlines.matches_from(deadlines.REPORT_PERIOD, deadlines.REPORT_PERIOD_STARTS, text, lo, hi, {})
+    assert [(m.span(), m.groupdict()) for m in got] == scanned(deadlines.REPORT_PERIOD, text, lo, hi)
+
+
+def test_pattern_starts_give_the_finditer_matches_on_real_documents():
+    from extractors.textscan import match_text
+    from pipeline.normalise import normalise
+    from pipeline.readers import read
+    from tests.conftest import text_corpus_files
+
+    for path in text_corpus_files()[::6]:
+        mtext = match_text(normalise(read(path))[0])
+        n = len(mtext)
+        for lo, hi in ((0, n), (n // 3, 2 * n // 3 + 7)):
+            starts: dict = {}
+            for kind, rx in deadlines.PATTERNS.items():
+                got = [(m.span(), m.groupdict()) for m in deadlines.pattern_matches(kind, mtext, lo, hi, starts)]
+                assert got == scanned(rx, mtext, lo, hi), (path.name, kind)
+            got = deadlines.matches_from(deadlines.REPORT_PERIOD, deadlines.REPORT_PERIOD_STARTS, mtext, lo, hi, {})
+            assert [(m.span(), m.groupdict()) for m in got] == scanned(deadlines.REPORT_PERIOD, mtext, lo, hi)

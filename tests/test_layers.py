@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata as _ud
 
 from hypothesis import given, settings, strategies as st
 
-from extractors.base import DocView, SentenceIndex, Tokens, TOKEN, fold_chars, layers_of, match_text
+from extractors.base import DocView, SentenceIndex, Tokens, TOKEN, caseless, fold_chars, layers_of, match_text
 from extractors.textscan import clause_span, sentence_span
 from pipeline.textutil import fold
 from schemas import Document, Section
@@ -66,6 +67,28 @@ def test_layers_are_built_once_per_text_and_keep_offsets():
     assert layers.folded.startswith("uy ban nhan dan") and layers.folded.endswith("dong thap")
     assert fold(text) == fold(layers.folded)
     assert [text[s:e] for s, e, _ in layers.tokens.between(0, len(text))] == TOKEN.findall(text)
+
+
+def _vietnamese_lowercase() -> list[str]:
+    tones = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+    vowels = [_ud.normalize("NFC", v + t) for v in ("a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302",
+                                                    "o\u031b", "u", "u\u031b", "y") for t in tones]
+    return sorted(set("abcdefghijklmnopqrstuvwxyz" + "đ" + "".join(vowels)))
+
+
+def test_caseless_holds_every_word_ignorecase_matches():
+    """Every character that IGNORECASE matches with a Vietnamese lowercase letter is that letter in the
+    caseless copy: a lowercase word found there without IGNORECASE is found wherever it matches with it."""
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    low = caseless(every)
+    assert len(low) == len(every)
+    letters = _vietnamese_lowercase()
+    for m in re.finditer("[" + "".join(letters) + "]", every, re.IGNORECASE):
+        c = m.group()
+        same = [x for x in letters if re.fullmatch(x, c, re.IGNORECASE)]
+        assert same == [low[m.start()]], (c, same)
+    text = "NGÀY 5 Tháng 6 ſáu İı"
+    assert caseless(text) == "ngày 5 tháng 6 sáu ii" and caseless(text) is caseless(text)
 
 
 def test_fold_chars_keeps_a_lone_combining_mark():
@@ -150,7 +173,9 @@ import unicodedata as _ud
 from pipeline import textutil
 
 _VIET = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵiìíỉĩịđ"
-viet_text = st.text(alphabet=_VIET + _VIET.upper() + "qQ \n.,-1_\u0300\u0301\u0303\u0309\u0323\u0302İﬁKΣ", max_size=40)
+# (with letters that have no case and cased characters that are no letters: is_upper_line's fast path must see them)
+viet_text = st.text(alphabet=_VIET + _VIET.upper() + "qQ \n.,-1_\u0300\u0301\u0303\u0309\u0323\u0302İﬁKΣ"
+                    + "ʼªʰǅⓐⒶⅰⅠ中\u0345", max_size=40)
 
 
 def _tone_key_def(text):
@@ -178,6 +203,16 @@ def test_text_keys_equal_their_definitions(text):
         assert textutil.tone_key(t) == _tone_key_def(t)
         assert textutil.fold(t) == _fold_def(t)
         assert textutil.is_upper_line(t) == _is_upper_def(t)
+
+
+def test_is_upper_line_equals_its_definition_next_to_every_character():
+    """The fast path (str.isupper where letters and cased characters coincide) against the definition, for every
+    character below U+3100 and a sample above, alone and beside a capital and a small letter."""
+    import sys
+    chars = [chr(i) for i in range(0x3100)] + [chr(i) for i in range(0x3100, sys.maxunicode + 1, 97)]
+    for c in chars:
+        for t in (c, "Ệ" + c, "ệ" + c, c + " A", "1" + c):
+            assert textutil.is_upper_line(t) == _is_upper_def(t), (hex(ord(c)), t)
 
 
 def test_tone_key_still_moves_old_style_tones():

@@ -216,3 +216,42 @@ def test_a_cell_listing_bodies_one_a_line_keeps_its_lines():
     assert cells[(1, 2)] == "Các sở, ngành, UBND xã, phường, đặc khu\nSở Tài chính"
     assert cells[(1, 3)] == "Sở Khoa học và Công nghệ, Sở Y tế, Công an tỉnh"
     assert cells[(2, 2)] == "Văn phòng UBND tỉnh" and cells[(2, 3)] == "Bộ Công an\nBộ Quốc phòng"
+
+
+# --- the fast paths of the normaliser answer what the full passes answer ------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_LINE_CHARS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạệỘĐ IVX0123456789.,;:()-–*_#|[]<>/\\\r\u00a0\t\u200b"
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=_LINE_CHARS, max_size=30))
+def test_a_line_is_cleaned_alike_with_and_without_the_page_s_odd_characters(line):
+    """_clean skips the invisible characters and the respacing of odd spaces on a page that has none of them:
+    on a line without them both ways give the same cells; blank lines, taken without _clean, read as it does."""
+    from pipeline.normalise import _ODD_CHARS, _clean
+    if not _ODD_CHARS.search(line):
+        assert _clean(line, odd_chars=False) == _clean(line, odd_chars=True)
+    odd = "\u00a0\t" + line + "\u200b"
+    assert norm(odd + "\n\n" + line, fmt="txt") == norm(odd + "\n\u2060\n" + line, fmt="txt")
+    text = f"{line}\n   \n\t\n\r\n{line}"
+    assert norm(text, fmt="txt") == norm(f"{line}\n\u00a0\n\t\n\r\n{line}", fmt="txt")
+
+
+_MOTTOS = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐẢNG CỘNG SẢN VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+
+@pytest.mark.parametrize("motto", _MOTTOS)
+def test_the_motto_precheck_lets_every_split_of_the_motto_through(motto):
+    """_joins looks for a motto wrapped over two lines only where the first line's first two letters are those of
+    one (_MOTTO_STARTS): every way the motto can be written and split still passes and is joined."""
+    import unicodedata
+    from pipeline.normalise import _MOTTO_LINE, _MOTTO_STARTS
+    forms = {motto, motto.upper(), motto.lower(), motto.replace("HÒA", "HOÀ"), motto.replace(" - ", "–")}
+    forms |= {unicodedata.normalize("NFD", f) for f in forms}
+    for form in forms:
+        for cut in [i for i, c in enumerate(form) if c == " "]:
+            cur, nxt = form[:cut], form[cut + 1:]
+            assert _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}"))
+            assert fold(cur[:2]) in _MOTTO_STARTS

@@ -275,3 +275,42 @@ def test_a_horizon_after_a_comma_that_opens_the_next_clause_is_not_this_figures(
     after) starts the next one (a Prime Minister's plan of 2026 and the 1998 Tỉnh ủy programme in the corpus)."""
     view = phrase_view(text, section_title="Mục tiêu")
     assert [t.year for t in targets.extract(view)][:1] == [year]
+
+
+def _figure_scans_agree(work: str, lo: int, hi: int) -> None:
+    """Tried only where FigureStarts says a figure can begin, each pattern of _figures finds what finditer finds
+    in every paragraph; a paragraph FigureStarts finds no bound in has no number word that a bound opens."""
+    starts = targets.FigureStarts(work, lo, hi)
+    for ps, pe in targets._paragraphs(work, lo, hi):
+        for rx, offsets in ((targets.PERCENT, starts.numbers), (targets.RATIO, starts.numbers),
+                            (targets.COUNT, starts.numbers), (targets.RANK, starts.ranks)):
+            got = [m.span() for m in targets.matches_at(rx, starts.within(offsets, ps, pe), work, ps, pe)]
+            assert got == [m.span() for m in rx.finditer(work, ps, pe)], (rx.pattern[:30], work[ps:pe])
+        if not starts.within(starts.bounds, ps, pe):
+            for m in targets.WORD_COUNT.finditer(work, ps, pe):
+                lead = targets._chain_rx().search(work, max(ps, m.start() - 40), m.start())
+                assert not (lead and targets.WORD_BOUND.search(lead.group(0))), work[ps:pe]
+
+
+FIGURE_PIECES = ["12", "1.250", "97,2", "%", " %", "/", " / ", "-", "–", "đến", " ", "\n", ".", ",", "(", "a", "xã",
+                 "trẻ", "ha", "km", "nhóm", "Nhóm", "TOP", "tốp", "nước", "dẫn đầu", "ít nhất", "Ít nhất", "tối  đa",
+                 "KHÔNG QUÁ", "không ít hơn", "một", "Hai", "ba", "mười", "số", "phần", "ſ", "İ", "2030"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FIGURE_PIECES), max_size=30), st.data())
+def test_figure_starts_give_the_finditer_matches(parts, data):
+    work = "".join(parts)
+    lo = data.draw(st.integers(0, len(work)))
+    _figure_scans_agree(work, lo, data.draw(st.integers(lo, len(work))))
+
+
+def test_figure_starts_give_the_finditer_matches_on_real_documents():
+    from extractors.base import layers_of
+    from pipeline.normalise import normalise
+    from pipeline.readers import read
+    from tests.conftest import text_corpus_files
+
+    for path in text_corpus_files()[::5]:
+        work = layers_of(normalise(read(path))[0]).work
+        _figure_scans_agree(work, 0, len(work))
