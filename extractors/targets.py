@@ -400,7 +400,7 @@ def _count_unit(work: str, pos: int, pe: int) -> Optional[tuple[str, int, int, b
 
 def _first_word(text: str) -> str:
     """underthesea's first word of a short text (`mô hình`, `doanh nghiệp`), as written."""
-    from underthesea import word_tokenize
+    from extractors.wordseg import word_tokenize  # underthesea's, without importing the whole package
     stripped = text.strip()
     if not stripped:
         return ""

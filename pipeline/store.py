@@ -28,7 +28,7 @@ from typing import Iterator
 
 import sqlite_utils
 from sqlite_utils.db import jsonify_if_needed
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from extractors.numbers import number_key
 from extractors.orgnames import issuer_key
@@ -36,7 +36,7 @@ from pipeline.errors import StoreError
 from pipeline.files import printable
 from pipeline.textutil import fold, nfc
 import schemas
-from schemas import Document, FileError, ParseResult, Section
+from schemas import Block, Document, FileError, ParseResult, Section
 
 # Modules that run or measure the pipeline without shaping what it stores.
 _NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "warm.py", "limits.py", "export.py", "review.py",
@@ -59,6 +59,7 @@ def _code_version() -> str:
 
 PIPELINE_VERSION = _code_version()
 FACT_TABLES = {"targets": "Target", "deadlines": "Deadline", "assignments": "Assignment", "references": "Reference"}
+_BLOCKS = TypeAdapter(list[Block])  # a file's layout blocks dumped in one call
 _DOC_FIELDS = ("doc_type", "number", "issuer", "parent_issuer", "issued_date", "place", "subject", "recipients",
                "page", "warnings")
 
@@ -305,10 +306,12 @@ def _migrate_fact_tables(db: sqlite_utils.Database) -> None:
         db["targets"].transform(drop={"baseline"})
 
 
-def _fact_row(table: str, fact: BaseModel) -> dict:
+def _fact_row(table: str, fact: BaseModel, data: dict | None = None) -> dict:
     """The row of one fact: fields flattened, an absent nested model as its null columns (never a column of
-    its own), model fields under their column names."""
-    data = fact.model_dump(mode="json")
+    its own), model fields under their column names. `data`: the fact's model_dump(mode="json"), when the
+    caller dumped the facts of a whole document at once (one call into pydantic, not one per fact)."""
+    if data is None:
+        data = fact.model_dump(mode="json")
     row = _flatten({k: v for k, v in data.items() if v is not None or not _is_model_field(type(fact), k)})
     for field, column in COLUMN_NAMES.get(table, {}).items():
         if field in row:
@@ -518,37 +521,54 @@ def _section_rows(doc_id: str, sections: list[Section], text: str, parent: str |
 
 def delete_source(db: sqlite_utils.Database, path: str) -> None:
     """Delete a source and everything derived from it (call inside a transaction)."""
-    db.execute("PRAGMA defer_foreign_keys = ON")  # sections point at sections: check at commit
-    doc_ids = [r["id"] for r in db.query("select id from documents where source = ?", [path])]
+    conn = db.conn  # statements of its own: sqlite_utils looks each table up in the schema first
+    conn.execute("PRAGMA defer_foreign_keys = ON")  # sections point at sections: check at commit
+    doc_ids = [r[0] for r in conn.execute("select id from documents where source = ?", [path])]
     for doc_id in doc_ids:
-        db.execute("update [references] set cited_document_id = null where cited_document_id = ?", [doc_id])
-        for table in FACT_TABLES:
-            db[table].delete_where("document_id = ?", [doc_id])
-        db["blocks"].delete_where("document_id = ?", [doc_id])
-        db["sections"].delete_where("document_id = ?", [doc_id])
-    db["documents"].delete_where("source = ?", [path])
-    db["source_paths"].delete_where("source = ?", [path])
-    db["sources"].delete_where("path = ?", [path])
+        conn.execute("update [references] set cited_document_id = null where cited_document_id = ?", [doc_id])
+        for table in (*FACT_TABLES, "blocks", "sections"):
+            conn.execute(f"delete from [{table}] where document_id = ?", [doc_id])
+    conn.execute("delete from documents where source = ?", [path])
+    conn.execute("delete from source_paths where source = ?", [path])
+    conn.execute("delete from sources where path = ?", [path])
 
 
 def insert_rows(db: sqlite_utils.Database, table: str, rows, alter: bool = False) -> None:
-    """What `db[table].insert_all(rows, alter=alter)` does, in one executemany when every row has the same
+    """What `db[table].insert_all(rows, alter=alter)` does, in multi-row INSERTs when every row has the same
     keys and the table has those columns (values converted as sqlite_utils converts them); other rows go
-    through insert_all. insert_all's per-value work was most of the time a file took to store."""
+    through insert_all. insert_all's per-value work was most of the time a file took to store.
+
+    As few statements as SQLite's limit on parameters allows, not one per row: a table with a trigger
+    (blocks, into its FTS5 index) opens a statement savepoint per statement, and FTS5 writes its pending
+    terms to disk at each, so row by row it wrote and merged one index segment per block (half the CPU
+    of storing a text file). The index holds the same terms either way; only its segments differ."""
     rows = list(rows)
     if not rows:
         return
     keys = list(rows[0])
-    columns = {c.name for c in db[table].columns}
-    if not keys or not columns.issuperset(keys) or any(list(r) != keys for r in rows):
+    if any(list(r) != keys for r in rows):  # a key some rows lack is null there, as insert_all stores it
+        keys = list(dict.fromkeys(k for r in rows for k in r))
+        rows = [{k: r.get(k) for k in keys} for r in rows]
+    columns = {c[1] for c in db.conn.execute(f"pragma table_info([{table}])")}
+    if not keys or not columns.issuperset(keys):
         db[table].insert_all(rows, alter=alter)
         return
-    sql = (f"INSERT INTO [{table}] ({', '.join(f'[{k}]' for k in keys)}) "
-           f"VALUES ({', '.join('?' for _ in keys)})")
     values = [tuple(r.values()) for r in rows]
     if not _PLAIN.issuperset(map(type, itertools.chain.from_iterable(values))):
         values = [tuple(v if type(v) in _PLAIN else jsonify_if_needed(v) for v in row) for row in values]
-    db.conn.executemany(sql, values)
+    head = f"INSERT INTO [{table}] ({', '.join(f'[{k}]' for k in keys)}) VALUES "
+    one = f"({', '.join('?' for _ in keys)})"
+    per = max(1, _max_parameters(db.conn) // len(keys))
+    for i in range(0, len(values), per):
+        chunk = values[i:i + per]
+        db.conn.execute(head + ", ".join([one] * len(chunk)), list(itertools.chain.from_iterable(chunk)))
+
+
+def _max_parameters(conn: sqlite3.Connection) -> int:
+    """How many ? one statement may hold (SQLITE_LIMIT_VARIABLE_NUMBER; 999 in SQLite before 3.32, and
+    where Python cannot ask, before 3.11)."""
+    getlimit = getattr(conn, "getlimit", None)
+    return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit else 999
 
 
 _PLAIN = frozenset((str, int, float, type(None)))  # stored as they are; sqlite_utils converts the rest
@@ -558,47 +578,55 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
     """Store one parsed file, replacing what was stored for its path, in one transaction."""
     path = result.source.path
     sha = result.source.sha256
+    conn = db.conn  # statements of its own where sqlite_utils would look each table up in the schema first
+
+    def number_keys(source: str) -> set[str | None]:
+        return {r[0] for r in conn.execute("select number_key from documents where source = ?", [source])}
+
+    def seen(copy: str, source: str) -> None:
+        conn.execute("insert or replace into source_paths (path, sha256, source, seen_at) values (?, ?, ?, ?)",
+                     [copy, sha, source, _now()])
+
     with write_transaction(db):
-        old = db["sources"].get(path) if db["sources"].count_where("path = ?", [path]) else None
-        if old and old["sha256"] != sha:
+        old = conn.execute("select sha256 from sources where path = ?", [path]).fetchone()
+        if old and old[0] != sha:
             remove_source(db, path)  # its old content stays stored under a copy that still has it
-        old_keys = {r["number_key"] for r in db.query("select number_key from documents where source = ?", [path])}
+        old_keys = number_keys(path)
         delete_source(db, path)
-        db["errors"].delete_where("path = ?", [path])
-        db["source_paths"].delete_where("path = ?", [path])
+        conn.execute("delete from errors where path = ?", [path])
+        conn.execute("delete from source_paths where path = ?", [path])
         # One source per content: another source of the same bytes becomes a copy of this one.
-        for other in [r["path"] for r in db.query("select path from sources where sha256 = ? and path != ?",
-                                                  [sha, path])]:
-            old_keys |= {r["number_key"] for r in db.query("select number_key from documents where source = ?",
-                                                           [other])}
-            db.execute("update source_paths set source = ? where source = ?", [path, other])
+        for other in [r[0] for r in conn.execute("select path from sources where sha256 = ? and path != ?",
+                                                 [sha, path])]:
+            old_keys |= number_keys(other)
+            conn.execute("update source_paths set source = ? where source = ?", [path, other])
             delete_source(db, other)
-            db["source_paths"].insert({"path": other, "sha256": sha, "source": path, "seen_at": _now()},
-                                      replace=True)
+            seen(other, path)
         src = result.source.model_dump(mode="json")
-        db["sources"].insert({
+        insert_rows(db, "sources", [{
             **src, "status": result.status, "warnings": json.dumps(result.warnings, ensure_ascii=False),
             "text": result.text, "page_starts": json.dumps(result.page_starts),
             "ocr_pages": json.dumps(result.ocr_pages), "version": result.version,
-            "layout": json.dumps([b.model_dump(exclude_defaults=True) for b in result.blocks], ensure_ascii=False),
+            "layout": json.dumps(_BLOCKS.dump_python(result.blocks, exclude_defaults=True), ensure_ascii=False),
             "pipeline_version": PIPELINE_VERSION, "ingested_at": _now(),
-        })
-        db["source_paths"].insert({"path": path, "sha256": sha, "source": path, "seen_at": _now()}, replace=True)
+        }])
+        seen(path, path)
         for i, doc in enumerate(result.documents):
             doc_id = _doc_id(sha, i)
             signer = doc.signer.model_dump() if doc.signer else {}
-            row = _flatten(doc.model_dump(mode="json", include=set(_DOC_FIELDS)))
-            db["documents"].insert({
+            dumped = doc.model_dump(mode="json", include={*_DOC_FIELDS, *FACT_TABLES})
+            row = _flatten({k: v for k, v in dumped.items() if k in _DOC_FIELDS})
+            insert_rows(db, "documents", [{
                 **row, "id": doc_id, "source": path, "ord": i, "number_key": number_key(doc.number),
                 "signer_name": signer.get("name"), "signer_title": signer.get("title"),
                 "signer_authority": signer.get("authority"), "span_start": doc.span[0], "span_end": doc.span[1],
-            })
+            }])
             insert_rows(db, "sections", _section_rows(doc_id, doc.sections, result.text))
             insert_rows(db, "blocks", _block_rows(doc_id, doc, result.text, result.page_starts, result.blocks))
             for table in FACT_TABLES:
                 rows = []
-                for j, fact in enumerate(getattr(doc, table)):
-                    row = _fact_row(table, fact)
+                for j, (fact, data) in enumerate(zip(getattr(doc, table), dumped[table], strict=True)):
+                    row = _fact_row(table, fact, data)
                     row.update(id=f"{doc_id}:{table[0]}{j}", document_id=doc_id, ord=j)
                     if table == "assignments":
                         row["agency_id"] = agency_ref(db, fact.agency, fact.agency_kind, key=fact.agency_id,
@@ -732,17 +760,23 @@ def agency_ref(db: sqlite_utils.Database, name: str, kind: str | None, key: str 
                level: str | None = None, successor: str | None = None) -> int:
     """Stable id of an agency, keyed by its folded canonical name; kind/level/successor filled when known."""
     key = fold(key or name)
-    row = next(db.query("select id, name, kind, level from agencies where name_key = ?", [key]), None)
+    # The connection itself, not db.query and db[table]: this runs for every assignment stored, and
+    # sqlite_utils wraps each query in a savepoint and looks the table up in the schema each time.
+    conn = db.conn
+    row = conn.execute("select id, name, kind, level from agencies where name_key = ?", [key]).fetchone()
     if row:
+        found_id, found_name, found_kind, found_level = row
         # The same agency is written several ways (Uỷ/Ủy, case): keep the least of every value seen,
         # so the row does not depend on the order in which files were stored (workers finish in any order).
-        merged = {"name": row["name"] if key in _vocabulary_keys() else min(row["name"], name),
-                  "kind": _least(row["kind"], kind), "level": _least(row["level"], level)}
-        if any(merged[k] != row[k] for k in merged):
-            db["agencies"].update(row["id"], merged)
-        return row["id"]
-    return db["agencies"].insert({"id": agency_id(key), "name": name, "kind": kind, "name_key": key,
-                                  "level": level, "successor": successor}).last_pk
+        merged = (found_name if key in _vocabulary_keys() else min(found_name, name),
+                  _least(found_kind, kind), _least(found_level, level))
+        if merged != (found_name, found_kind, found_level):
+            conn.execute("update agencies set name = ?, kind = ?, level = ? where id = ?", [*merged, found_id])
+        return found_id
+    new_id = agency_id(key)
+    conn.execute("insert into agencies (id, name, kind, name_key, level, successor) values (?, ?, ?, ?, ?, ?)",
+                 [new_id, name, kind, key, level, successor])
+    return new_id
 
 
 @lru_cache(maxsize=None)
@@ -947,7 +981,8 @@ def fold_chars(text: str) -> str:
     return text.translate(table)
 
 
-_FOLD_TABLE: dict[int, str] = {}
+# ASCII maps to itself: a character translate finds no entry for costs it a KeyError, and most are ASCII.
+_FOLD_TABLE: dict[int, str | int] = {i: i for i in range(128)}
 _FOLD_SEEN: set[str] = set()
 
 
@@ -1037,6 +1072,10 @@ def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int], l
     wrapped lines, so a line is a paragraph), with the innermost section around it."""
     flat = list(_flat_sections(doc.sections))  # preorder: by start, a parent before its children
     first = min((s.span[0] for s in flat), default=None)
+    # Folded once for the document, not per block: fold_chars maps each character alone, so a slice of the
+    # folded text is the fold of the slice.
+    base = doc.span[0]
+    folded = fold_chars(text[base:doc.span[1]])
     nxt = 0
     open_: list[Section] = []  # the chain of sections begun so far that have not ended
     for s, e, block in _units(doc, text, list(layout)):
@@ -1062,4 +1101,4 @@ def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int], l
                "layout": block.kind if block is not None else None,
                "table_no": block.table if cell else None, "row": block.row if cell else None,
                "col": block.col if cell else None,
-               "span_start": s, "span_end": e, "text": text[s:e], "text_folded": fold_chars(text[s:e])}
+               "span_start": s, "span_end": e, "text": text[s:e], "text_folded": folded[s - base:e - base]}

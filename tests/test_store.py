@@ -118,3 +118,43 @@ def test_schema_has_foreign_keys_and_indexes(tmp_path):
     fks = {(fk.table, fk.other_table) for t in ("documents", "sections", "assignments") for fk in db[t].foreign_keys}
     assert ("documents", "sources") in fks and ("sections", "documents") in fks and ("assignments", "agencies") in fks
     assert any(ix.columns == ["document_id"] for ix in db["targets"].indexes)
+
+
+def test_rows_over_several_statements_are_all_stored_and_indexed(tmp_path, monkeypatch):
+    """insert_rows splits a table's rows into multi-row INSERTs of at most SQLite's parameter limit; with a
+    limit of a few rows, every block is still stored once, in order, a key some rows lack is null, and the
+    FTS index (filled by the blocks' trigger) finds every row."""
+    monkeypatch.setattr(store, "_max_parameters", lambda conn: 40)  # 2 rows of 14 columns a statement
+    db = store.open_db(tmp_path / "v.db")
+    db["sources"].insert({"path": "a.txt", "sha256": "x"})
+    db["documents"].insert({"id": "d", "source": "a.txt", "ord": 0})
+    rows = [{"document_id": "d", "kind": "body", "span_start": i, "span_end": i + 1, "text": f"dòng {i} chín",
+             "text_folded": f"dong {i} chin"} for i in range(7)]
+    del rows[3]["kind"]
+    with store.write_transaction(db):
+        store.insert_rows(db, "blocks", rows)
+    stored = list(db.query("select kind, span_start, text from blocks order by rowid"))
+    assert [r["span_start"] for r in stored] == list(range(7)) and stored[3]["kind"] is None
+    assert stored[4]["kind"] == "body"
+    assert len(store.search(db, "chín")) == 7 and len(store.search(db, "chin")) == 7
+    assert [h["text"] for h in store.search(db, '"dòng 5"')] == ["dòng 5 chín"]
+
+
+@pytest.mark.parametrize("name", ["real/hcm_2025_KH_174-KH-UBND_binh-dang-gioi.md", "real/dongthap_2025_KH_617-KH-UBND.md",
+                                  "real-converted/hanoi_2010_QD_15-2010-QD-UBND_internet.docx"])
+def test_rows_of_a_document_dumped_at_once_equal_rows_of_each_fact(name):
+    """save_result dumps a document's facts in one model_dump and folds its text once: each fact's row is the
+    row of its own dump, and each block's folded text the fold of its text."""
+    result = parse(CORPUS / name)
+    checked = 0
+    for i, doc in enumerate(result.documents):
+        dumped = doc.model_dump(mode="json", include=set(store.FACT_TABLES))
+        for table in store.FACT_TABLES:
+            for fact, data in zip(getattr(doc, table), dumped[table], strict=True):
+                assert store._fact_row(table, fact, data) == store._fact_row(table, fact)
+                checked += 1
+        blocks = list(store._block_rows(f"d-{i}", doc, result.text, result.page_starts, result.blocks))
+        assert blocks and all(b["text_folded"] == store.fold_chars(b["text"]) for b in blocks)
+    assert checked > 10
+    layout = [b.model_dump(exclude_defaults=True) for b in result.blocks]
+    assert store._BLOCKS.dump_python(result.blocks, exclude_defaults=True) == layout
