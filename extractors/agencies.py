@@ -17,7 +17,8 @@ from typing import Optional
 
 from extractors.orgnames import alias_key, group_words, read_org, vocabulary  # noqa: F401 (vocabulary API)
 
-__all__ = ["Agency", "Mention", "alias_key", "group_words", "known_agencies", "match_agency", "match_list", "vocabulary"]
+__all__ = ["Agency", "Mention", "alias_key", "group_words", "known_agencies", "match_agency", "match_list", "may_lead",
+           "vocabulary"]
 from pipeline.textutil import fold
 
 I = re.IGNORECASE
@@ -90,7 +91,7 @@ def match_list(text: str, pos: int, subject: bool = False) -> tuple[list[Mention
     As a sentence's subject a group of bodies needs `các` (`Các cơ quan, đơn vị ...`): a bare
     `Cơ quan chủ quản ...`, `Đơn vị chủ trì: ...` is a definition or a label."""
     first = match_agency(text, pos)
-    if first is None or (subject and first.group and not CAC.match(text, first.name_start)):
+    if first is None or (subject and not may_lead(text, first)):
         return [], pos
     mentions, end = [first], first.end
     while True:
@@ -107,6 +108,12 @@ def match_list(text: str, pos: int, subject: bool = False) -> tuple[list[Mention
         out.append(m)
         out.extend(_named_inside(text, m))
     return out, end
+
+
+def may_lead(text: str, first: Mention) -> bool:
+    """Whether the first body of a list may be a sentence's subject: a group of bodies needs `các`. (The first
+    mention match_list returns keeps the first body's group and start, so this may be asked of it afterwards.)"""
+    return not first.group or bool(CAC.match(text, first.name_start))
 
 
 NAMING = re.compile(r"[ \t]*\([ \t]*(?:cụ[ \t]+thể|gồm|bao[ \t]+gồm)[ \t]*:?[ \t]*", I)

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Optional, Sequence
 
-from extractors.agencies import Mention, match_list
-from extractors.orgnames import is_unspecified, title_at
+from extractors.agencies import Mention, match_list, may_lead
+from extractors.orgnames import is_unspecified, may_start, title_at
 from extractors.base import DocView
 from extractors.tables import task_rows
 from extractors.textscan import LOW_WORD, content_start, match_text, own_end, sentence_span, trim
@@ -31,7 +31,7 @@ from schemas import Assignment, Deadline, Section
 
 I = re.IGNORECASE
 SKIP_KINDS = {"basis", "situation", "objectives", "purpose"}
-SUBJECT_KINDS = {"implementation", "reporting", "funding", "other", None}
+SUBJECT_KINDS = frozenset({"implementation", "reporting", "funding", "other", None})
 
 CUE = re.compile(r"(?P<cue>\b(?:Giao|Đề\s+nghị|Yêu\s+cầu))(?:\s*:)?(?:\s+(?:cho|nhiệm\s+vụ(?:\s+cho)?))?\s+(?=\S)", I)
 # `bàn giao`, `được giao`, `chuyển giao`: giao not as a command
@@ -98,7 +98,7 @@ def extract(view: DocView, *, deadlines: Sequence[Deadline]) -> Iterator[Assignm
     rows: dict[tuple[int, str, int], Assignment] = {}
     groups: dict[tuple[str, str | None], tuple[int, str, int]] = {}  # a generic body's row in an item
     for unit in units(view, mtext):
-        for mention, role, task in rows_of(unit, mtext):
+        for mention, role, task in rows_of(view, unit, mtext):
             key = (mention.start, role, mention.end)  # one row per span and role, whatever units read it
             if _is_issuer(mention, issuer, view.document.issuer) or key in rows:
                 continue
@@ -148,10 +148,20 @@ def units(view: DocView, mtext: str) -> Iterator[Unit]:
             yield unit
 
 
-def _allowed(view: DocView, offset: int, kinds: set | None = None) -> bool:
+def _allowed(view: DocView, offset: int, kinds: frozenset | None = None) -> bool:
     lo, hi = view.body
     if not lo <= offset < hi:
         return False
+    # the answer depends on the offset only through the sections around it: once per section (and kinds)
+    memo = view.memo.setdefault("assignments.allowed", {})
+    key = (view.section_key(offset), kinds)
+    allowed = memo.get(key)
+    if allowed is None:
+        allowed = memo[key] = _allowed_in(view, offset, kinds)
+    return allowed
+
+
+def _allowed_in(view: DocView, offset: int, kinds: frozenset | None) -> bool:
     kind = view.kind_at(offset)
     if kind in SKIP_KINDS or (kinds is not None and kind not in kinds):
         return False
@@ -194,19 +204,32 @@ def _ends_with_member_role(text: str, item: Section) -> bool:
     return bool(MEMBER_ROLE.search(text[item.span[0]:own_end(item)].rstrip()))
 
 
+def _agencies(view: DocView, mtext: str, pos: int, subject: bool = False) -> tuple[list[Mention], int]:
+    """agencies.match_list at pos, read once per document: the unit readers (items, cues, labels, sentences,
+    table cells, partners after `phối hợp`) try many of the same places."""
+    memo = view.memo.setdefault("assignments.agencies", {})
+    found = memo.get(pos)
+    if found is None:
+        found = memo[pos] = match_list(mtext, pos)
+    mentions, end = found
+    if not mentions or (subject and not may_lead(mtext, mentions[0])):
+        return [], pos
+    return list(mentions), end  # a copy: readers edit their list (an item's qualifier)
+
+
 # --- where units come from -------------------------------------------------------------------------
 
 def item_units(view: DocView, mtext: str) -> Iterator[Unit]:
     """List items that start with (Giao / Đề nghị +) agencies."""
     for sec in view.sections:
         start = content_start(mtext, sec)
-        if not _allowed(view, start):
-            continue
         pos = start
         cue = CUE.match(mtext, pos)
         if cue:
             pos = cue.end()
-        subjects, end = match_list(mtext, pos, subject=not cue)
+        if not may_start(mtext, pos) or not _allowed(view, start):
+            continue  # the look-up first: most items start with no name
+        subjects, end = _agencies(view, mtext, pos, subject=not cue)
         if not cue:
             subjects = [m for m in subjects if not _is_fund(m)]
         if not subjects:
@@ -241,7 +264,7 @@ def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
     for cue in CUE.finditer(mtext, lo, hi):
         if not _allowed(view, cue.start()) or NOT_CUE_BEFORE.search(mtext[max(lo, cue.start() - 12):cue.start()]):
             continue
-        subjects, end = match_list(mtext, cue.end(), subject=True)
+        subjects, end = _agencies(view, mtext, cue.end(), subject=True)
         if not subjects:
             continue
         s_lo, s_hi = sentence_span(mtext, cue.start(), lo, hi)
@@ -265,7 +288,7 @@ def _issuer_speaks(view: DocView, mtext: str, s_lo: int) -> bool:
     start = SENTENCE_START.match(mtext, s_lo)
     pos = start.end() if start else s_lo
     article = ARTICLE_START.match(mtext, pos)
-    named, _ = match_list(mtext, article.end() if article else pos)
+    named, _ = _agencies(view, mtext, article.end() if article else pos)
     issuer = fold(view.document.issuer) if view.document.issuer else None
     return bool(named) and _is_issuer(named[0], issuer, view.document.issuer)
 
@@ -297,7 +320,7 @@ def label_units(view: DocView, mtext: str) -> Iterator[Unit]:
         line_end = hi if line_end == -1 else line_end
         pos = m.end()
         while pos < line_end:
-            subjects, end = match_list(mtext, pos)
+            subjects, end = _agencies(view, mtext, pos)
             semi = mtext.find(";", max(end, pos), line_end)
             clause_end = line_end if semi == -1 else semi
             duty = trim(mtext, end, clause_end)
@@ -342,13 +365,17 @@ def subject_units(view: DocView, mtext: str) -> Iterator[Unit]:
     lo, hi = view.body
     for m in SENTENCE_START.finditer(mtext, lo, hi):
         pos = m.end()
-        if pos >= hi or not _allowed(view, pos, SUBJECT_KINDS):
+        if pos >= hi:
+            continue
+        opener = OPENER.match(mtext, pos)
+        # most sentences start with no name: the look-up first, the section checks only where one may start
+        ats = [at for at in ((pos, opener.end()) if opener else (pos,)) if may_start(mtext, at)]
+        if not ats or not _allowed(view, pos, SUBJECT_KINDS):
             continue
         if LABEL.match(mtext, m.start()) or LABEL.match(mtext, pos):
             continue
-        opener = OPENER.match(mtext, pos)
-        for at in (pos, opener.end()) if opener else (pos,):
-            subjects, end = match_list(mtext, at, subject=True)
+        for at in ats:
+            subjects, end = _agencies(view, mtext, at, subject=True)
             if not subjects:
                 continue
             s_lo, s_hi = sentence_span(mtext, at, lo, hi)
@@ -373,7 +400,7 @@ def table_units(view: DocView, mtext: str) -> Iterator[Unit]:
         scope = (row.time.start, row.time.end) if row.time else row.span
         for role, cells in row.agencies.items():
             for cell in cells:
-                subjects = _cell_agencies(mtext, (cell.start, cell.end))
+                subjects = _cell_agencies(view, mtext, (cell.start, cell.end))
                 if subjects:
                     yield Unit(subjects, task, scope, role)
 
@@ -381,11 +408,11 @@ def table_units(view: DocView, mtext: str) -> Iterator[Unit]:
 CELL_RESTART = re.compile(r"[;,]\s*|\s+(?=(?:Sở|Ban|Bộ|Ủy|UBND|Công\s+an|Văn\s+phòng|Trung\s+tâm|Hội|Đài|Báo|Các)\b)")
 
 
-def _cell_agencies(mtext: str, cell: tuple[int, int]) -> list[Mention]:
+def _cell_agencies(view: DocView, mtext: str, cell: tuple[int, int]) -> list[Mention]:
     """Every agency in a cell, even where a comma is missing (`Sở Khoa học và Công nghệ Sở Công Thương`)."""
     out, pos = [], cell[0]
     while pos < cell[1]:
-        mentions, end = match_list(mtext, pos)
+        mentions, end = _agencies(view, mtext, pos)
         if not mentions:
             nxt = CELL_RESTART.search(mtext, pos + 1, cell[1])
             if not nxt:
@@ -399,7 +426,7 @@ def _cell_agencies(mtext: str, cell: tuple[int, int]) -> list[Mention]:
 
 # --- rows of a unit --------------------------------------------------------------------------------
 
-def rows_of(unit: Unit, mtext: str) -> Iterator[tuple[Mention, str, tuple[int, int]]]:
+def rows_of(view: DocView, unit: Unit, mtext: str) -> Iterator[tuple[Mention, str, tuple[int, int]]]:
     """The rows of a unit: each subject in every role its duty gives it (a sentence that says chủ trì gives
     lead, one that starts with phối hợp support, any other duty implement), and each body named after
     `phối hợp (với)` support. A body the unit's heading lists and its text names as a partner (`2. Sở A, Sở B`
@@ -411,11 +438,11 @@ def rows_of(unit: Unit, mtext: str) -> Iterator[tuple[Mention, str, tuple[int, i
     for co in COAGENCY.finditer(mtext, t0, t1):
         clause_start = max(t0, max(mtext.rfind(c, t0, co.start()) for c in ",;:.\n") + 1)
         if not PRE_VERB.match(mtext[clause_start:co.start()]):
-            named, named_end = match_list(mtext, clause_start + len(mtext[clause_start:co.start()]) -
+            named, named_end = _agencies(view, mtext, clause_start + len(mtext[clause_start:co.start()]) -
                                           len(mtext[clause_start:co.start()].lstrip()))
             if not named or not PRE_VERB.match(mtext[named_end:co.start()]):
                 continue  # `chỉ đạo các đơn vị chủ rừng phối hợp với ...`: someone else coordinates
-        mentions, end = match_list(mtext, co.end())
+        mentions, end = _agencies(view, mtext, co.end())
         if not mentions:
             continue
         co_spans.append((co.start(), end))

@@ -167,6 +167,16 @@ class DocView:
             chain.append(hit)
             level = hit.children
 
+    def section_key(self, offset: int) -> object:
+        """A key that two offsets share when every section lookup answers the same for both: the innermost
+        section's id where the sections nest (its chain of parents is then the ancestors of both), else the
+        offset. For memoising, in `memo`, what an extractor derives from those lookups."""
+        index = self._sections()
+        if index.nested:
+            sec = index.at(offset)
+            return None if sec is None else id(sec)
+        return ("offset", offset)
+
     def kind_at(self, offset: int) -> str | None:
         """Kind of the top-level section holding offset (objectives, tasks, ...)."""
         index = self._sections()

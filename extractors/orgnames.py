@@ -45,28 +45,23 @@ def key_of(word: str) -> str:
     return _DASHES.get(word) or tone_key(word).casefold()
 
 
-@dataclass(frozen=True)
+@lru_cache(maxsize=1 << 16)
+def _shape(word: str) -> tuple[bool, bool, bool, bool]:
+    """(word, cap, lower, upper) of a token's text: words repeat, so each is looked at once."""
+    return word[0].isalnum(), word[0].isupper(), word[0].islower(), word.isupper()
+
+
 class Tok:
-    start: int
-    end: int
-    text: str
-    key: str
+    """A token: offsets, text and matching key; `word` (starts with a letter or digit), `cap`, `lower` (its
+    first letter's case) and `upper` (all capitals) are set when it is made, the grammar asks them often."""
+    __slots__ = ("start", "end", "text", "key", "word", "cap", "lower", "upper")
 
-    @property
-    def word(self) -> bool:
-        return self.text[0].isalnum()
+    def __init__(self, start: int, end: int, text: str, key: str) -> None:
+        self.start, self.end, self.text, self.key = start, end, text, key
+        self.word, self.cap, self.lower, self.upper = _shape(text)
 
-    @property
-    def cap(self) -> bool:
-        return self.text[0].isupper()
-
-    @property
-    def lower(self) -> bool:
-        return self.text[0].islower()
-
-    @property
-    def upper(self) -> bool:
-        return self.text.isupper()
+    def __repr__(self) -> str:
+        return f"Tok({self.start}, {self.end}, {self.text!r}, {self.key!r})"
 
 
 class Tokens:
@@ -87,18 +82,20 @@ class Tokens:
         return items[i] if i < len(items) else None
 
     def _read(self) -> None:
-        m = _TOK.search(self.text, self.pos, self.end)
+        text, pos = self.text, self.pos
+        m = _TOK.search(text, pos, self.end)
         if m is None:
             self.done = True
             return
-        gap = self.text[self.pos:m.start()]
-        if self.items and "\n" in gap:
-            para = gap.count("\n") > 1
+        start = m.start()
+        if self.items and text.find("\n", pos, start) != -1:
+            para = text.count("\n", pos, start) > 1
             if para or not (self.lines or m.group()[0].islower() or self._unfinished()):
                 self.done = True
                 return
-        self.pos = m.end()
-        self.items.append(Tok(m.start(), m.end(), m.group(), key_of(m.group())))
+        word = m.group()
+        self.pos = end = m.end()
+        self.items.append(Tok(start, end, word, key_of(word)))
 
     def _unfinished(self) -> bool:
         """Whether what was read so far cannot end a name, so a line break goes on with it: a connector
@@ -141,6 +138,9 @@ def _cac_keys() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((phrase, phrase_keys(phrase)) for phrase in sorted(_CAC, key=len, reverse=True))
 
 
+_NONE = object()
+
+
 class Lexicon:
     """Phrases (as token keys) -> value; `match` gives the longest phrase at a token."""
 
@@ -157,14 +157,20 @@ class Lexicon:
 
     def match(self, ts: Tokens, i: int) -> tuple[int, object] | None:
         t = ts[i]
-        if t is None or t.key not in self.longest:
+        if t is None:
             return None
-        longest = self.longest[t.key]
+        longest = self.longest.get(t.key)
+        if longest is None:
+            return None
+        table = self.table
+        if longest == 1:  # the one phrase this key starts is the key itself
+            return 1, table[(t.key,)]
         ts[i + longest - 1]  # read as far as the longest phrase could go; the keys once, then their prefixes
         keys = tuple(tok.key for tok in ts.items[i:i + longest])
         for n in range(len(keys), 0, -1):
-            if keys[:n] in self.table:
-                return n, self.table[keys[:n]]
+            value = table.get(keys[:n], _NONE)
+            if value is not _NONE:
+                return n, value
         return None
 
 
@@ -295,6 +301,7 @@ class _Reader:
     def __init__(self, ts: Tokens, caps: bool, continuing: bool = False) -> None:
         self.ts, self.caps, self.continuing = ts, caps, continuing  # continuing: inside a list that `các` began
         self.lex = _lexicons()
+        self.heads: dict[int, tuple[int, Head] | None] = {}  # head(i) by i: the stream's tokens never change
 
     # vocabulary at a token
     def stop(self, i: int) -> int:
@@ -321,12 +328,16 @@ class _Reader:
         return m[0] if m else 0
 
     def head(self, i: int) -> tuple[int, Head] | None:
+        heads = self.heads
+        if i in heads:
+            return heads[i]  # a name's first token is asked for its head by each reading of `read`
         t = self.ts[i]
-        if t is None or not (t.cap or self.caps):
-            return None
-        m = self.lex["heads"].match(self.ts, i)
-        if m is None or m[1].kind == "-":
-            return None
+        m = None
+        if t is not None and (t.cap or self.caps):
+            m = self.lex["heads"].match(self.ts, i)
+            if m is not None and m[1].kind == "-":
+                m = None
+        heads[i] = m
         return m
 
     def known(self, i: int) -> tuple[int, Known] | None:
@@ -752,9 +763,32 @@ def read_org(text: str, pos: int, end: int | None = None, *, groups: bool = True
     `lines`: the name may go on over line breaks (a header block); `caps`: the text is set in capitals
     (found from the text when None); `continuing`: inside a list that `các` began, a group word needs no `các`
     of its own (`các tổ chức, cá nhân`)."""
+    limit = len(text) if end is None else end
+    first = _TOK.search(text, pos, limit)
+    if first is None or key_of(first.group()) not in _first_keys():
+        return None  # most sentences and clauses start with a word no name starts with: no reader for them
     if caps is None:
-        caps = _caps_text(text, pos, end)
+        word = first.group()
+        # a first word in letters not all capitals is the first word _caps_text looks at: not capitals
+        caps = False if word.isalpha() and not word.isupper() and first.end() <= min(limit, pos + 50) \
+            else _caps_text(text, pos, end)
     return _Reader(Tokens(text, pos, end, lines), caps, continuing).read(0, groups, titles)
+
+
+def may_start(text: str, pos: int, end: int | None = None) -> bool:
+    """Whether a name can start at text[pos:] (read_org is None where not): its first token is a word some
+    title, known body, head, group or plural word starts with. A look-up, for callers that try many places."""
+    first = _TOK.search(text, pos, len(text) if end is None else end)
+    return first is not None and key_of(first.group()) in _first_keys()
+
+
+@lru_cache(maxsize=None)
+def _first_keys() -> frozenset[str]:
+    """The keys a name can start with: a title, a known body, a head word, a group word or a plural word
+    (`read` tries nothing else at a name's first token)."""
+    lex = _lexicons()
+    return frozenset(key for name in ("titles", "known", "heads", "groups") for key in lex[name].longest) \
+        | _cac_first_keys()
 
 
 _VAGUE = {"các", "những", "mọi", "tất", "cả", "toàn", "bộ", "thể", "có", "liên", "quan", "khác", "và", "cùng", ",", ";"}

@@ -278,3 +278,25 @@ def test_the_body_whose_head_issues_the_text_is_not_assigned(tmp_path):
     rows = _parse_text(tmp_path, _DECISION.format(body="Điều 3. Bộ trưởng, Thủ trưởng cơ quan thuộc\nChính phủ, Chủ tịch Ủy "
                                                        "ban nhân dân các tỉnh chịu trách nhiệm thi hành Quyết định này./."))
     assert not any(agency == "Chính phủ" for agency, _ in rows)
+
+
+@pytest.mark.parametrize("name", ["dongthap_2025_KH_617-KH-UBND.md", "hcm_2025_QD_2820-QD-UBND.md"])
+def test_readings_shared_by_the_unit_readers_give_the_rows_of_fresh_readings(name, monkeypatch):
+    """The agencies at a place are read once per document and a section's checks are answered once per
+    section (view.memo): the rows equal those of reading every place afresh, on real plans."""
+    from tests.conftest import CORPUS
+    from tests.test_tables import views_of
+
+    def rows():
+        out = []
+        for view in views_of(CORPUS / "real" / name):
+            found = deadlines.extract(view, references=[])
+            out.extend(a.model_dump() for a in assignments.extract(view, deadlines=list(found)))
+        return out
+
+    shared = rows()
+    monkeypatch.setattr(assignments, "_agencies", lambda view, mtext, pos, subject=False:
+                        agencies.match_list(mtext, pos, subject))
+    monkeypatch.setattr(assignments, "_allowed", lambda view, offset, kinds=None:
+                        view.body[0] <= offset < view.body[1] and assignments._allowed_in(view, offset, kinds))
+    assert len(shared) > 20 and rows() == shared

@@ -108,3 +108,25 @@ def test_issuer_keys():
 def test_abbreviations_and_national_bodies(text, mention, name):
     org = read_org(text, text.index(mention.split()[0]))
     assert (text[org.start:org.end], org.name) == (mention, name)
+
+
+def test_the_look_up_before_reading_changes_no_reading_on_a_real_document():
+    """read_org skips the grammar where `may_start` says no name can start, and takes a first word in small
+    letters as not capitals without looking further: on every word of a real plan it reads what the grammar
+    run unchecked reads."""
+    from extractors.base import match_text
+    from extractors.orgnames import _caps_text, _Reader, _TOK, Tokens, may_start
+    from pipeline.normalise import normalise
+    from pipeline.readers import read
+    from tests.conftest import CORPUS
+    text = match_text(normalise(read(CORPUS / "real" / "dongthap_2025_KH_617-KH-UBND.md")).text)
+    starts = [m.start() for m in _TOK.finditer(text)][:6000]
+    found = skipped = 0
+    for pos in starts:
+        unchecked = _Reader(Tokens(text, pos), _caps_text(text, pos, None)).read(0)
+        assert read_org(text, pos) == unchecked, text[pos:pos + 60]
+        if not may_start(text, pos):
+            assert unchecked is None
+            skipped += 1
+        found += unchecked is not None
+    assert found > 100 and skipped > len(starts) // 2
