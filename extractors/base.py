@@ -293,7 +293,9 @@ class SpanSet:
 
 # --- layers of one text ------------------------------------------------------------------------------
 
-_MARKUP = re.compile(r"\*+|(?<=\w)_(?=\w)")
+# The markup blanked: every `*`, and an `_` between two word characters (a word-segmented file's). The `_` is
+# matched first and its neighbours checked after, so that the scan looks for the one character.
+_JOINING_UNDERSCORE = re.compile(r"_(?<=\w_)(?=\w)")
 
 
 def match_text(text: str) -> str:
@@ -302,7 +304,9 @@ def match_text(text: str) -> str:
     keyed = tone_key(text)
     if len(keyed) != len(text):  # never expected; keep offsets exact whatever happens
         keyed = text
-    return _MARKUP.sub(lambda m: " " * len(m.group()), keyed)
+    if "*" in keyed:
+        keyed = keyed.replace("*", " ")
+    return _JOINING_UNDERSCORE.sub(" ", keyed) if "_" in keyed else keyed
 
 
 _FOLD: dict[str, str] = {}  # character -> its folded character, filled as characters are met
@@ -422,8 +426,9 @@ def caseless(text: str) -> str:
 # --- sentences and clauses ---------------------------------------------------------------------------
 
 # A sentence ends at . ! ? followed by white space (not inside numbers like 1.1. or 15.12.2024),
-# or at a line break; a list bullet starts a new one.
-SENT_END = re.compile(r"(?<!\d)[.!?](?=\s)|\n")
+# or at a line break; a list bullet starts a new one. (`(?<!\d)[.!?](?=\s)|\n`, written to open with the stop
+# itself, so that the scan looks for the four characters.)
+SENT_END = re.compile(r"[.!?\n](?:(?<=\n)|(?<!\d.)(?=\s))")
 
 
 class SentenceIndex:

@@ -91,6 +91,17 @@ def test_caseless_holds_every_word_ignorecase_matches():
     assert caseless(text) == "ngày 5 tháng 6 sáu ii" and caseless(text) is caseless(text)
 
 
+_MARKUP = re.compile(r"\*+|(?<=\w)_(?=\w)")  # the definition of the blanked markup
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="a1_* .\nÀ\u0301", max_size=40))
+def test_match_text_blanks_the_markup_of_its_definition(text):
+    keyed = textutil.tone_key(text)
+    keyed = keyed if len(keyed) == len(text) else text
+    assert match_text(text) == _MARKUP.sub(lambda m: " " * len(m.group()), keyed)
+
+
 def test_fold_chars_keeps_a_lone_combining_mark():
     assert fold_chars("a\u0301") == "a\u0301" and len(fold_chars("İ")) == 1
 
