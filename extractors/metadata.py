@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Iterator
 
 from extractors.vocab import type_by_name
 from extractors.numbers import header_number, number_key, type_of_number
@@ -201,18 +202,22 @@ def _bare_signature(lines: list[Line], i: int) -> bool:
     return False
 
 
-def _signer(closing: list[Line]) -> Signer | None:
-    pieces: list[str] = []
+def _closing_pieces(closing: list[Line]) -> Iterator[str]:
+    """The pieces of the closing lines in order, read as they are asked for: the signer's name ends the signature,
+    and the annexes and tables after it are never read."""
     for line in closing:
         if not line.text or line.text.startswith(("Nơi nhận", "NƠI NHẬN")):
             continue
         if line.text.startswith(("-", "+")):
-            pieces.extend(_glued_signature(line.text))
+            yield from _glued_signature(line.text)
             continue
-        pieces.extend(_signature_pieces(line.text))
+        yield from _signature_pieces(line.text)
+
+
+def _signer(closing: list[Line]) -> Signer | None:
     authorities: list[str] = []
     title = name = None
-    for piece in pieces:
+    for piece in _closing_pieces(closing):
         if AUTHORITY.match(piece) and is_upper_line(piece):
             authorities.append(piece)
         elif title is None and is_signer_role(piece):
@@ -250,8 +255,7 @@ def read_metadata(text: str, start: int, end: int) -> Meta:
             close_at = l.start
             break
     # An annex heading ends the body even where no signature is printed (resolutions, attached plans).
-    annex_at = next((l.start for i, l in enumerate(nonblank)
-                     if i > 3 and _ANNEX.match(tone_key(l.text)) and is_upper_line(l.text)), end)
+    annex_at = next((l.start for i, l in enumerate(nonblank) if i > 3 and _is_annex_heading(l.text)), end)
     close_at = min(close_at, annex_at)
     closing = [l for l in nonblank if l.start >= close_at]
 
@@ -436,13 +440,19 @@ def _closing_end(closing: list[Line], end: int) -> int:
     return last.end if last is not None else end
 
 
+def _is_annex_heading(text: str) -> re.Match | None:
+    """`PHỤ LỤC I`, in capitals (the match of _ANNEX). tone_key keeps a text's first letter P as it is and makes
+    none: only a line starting with P can be one."""
+    return _ANNEX.match(tone_key(text)) if text[:1] == "P" and is_upper_line(text) else None
+
+
 _ADOPTED = re.compile(r"thông qua ngày\s+(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})")
 _ANNEX = re.compile(r"^PHỤ LỤC\s*([IVXLC]+|\d+|[A-Z])?\s*[.:]?\s*(.*)$")
 
 
 def _annexes(closing: list[Line], end: int) -> list[tuple[str, tuple[int, int]]]:
     """Annexes (`PHỤ LỤC I`, `PHỤ LỤC 02`) printed after the signature: tables of targets and tasks."""
-    starts = [(l, m) for l in closing if (m := _ANNEX.match(tone_key(l.text))) and is_upper_line(l.text)]
+    starts = [(l, m) for l in closing if (m := _is_annex_heading(l.text))]
     out = []
     for i, (line, m) in enumerate(starts):
         stop = starts[i + 1][0].start if i + 1 < len(starts) else end

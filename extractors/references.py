@@ -20,11 +20,12 @@ import datetime as _dt
 from functools import lru_cache
 from typing import Iterator
 
-from extractors.base import DocView
+from extractors.base import DocView, caseless
 from extractors.numbers import (clean_number, issuer_of_number, number_key, sole_issuer, type_abbreviations,
                                 type_by_folded_name, type_of_number)
 from extractors.orgnames import (TOKEN, caps_issuer, fold_word, is_cap, is_caps, is_type_word_at, locality,
                                  normalise_issuer, parse_issuer, phrase_set, starts_with)
+from extractors.textscan import matches_at
 from pipeline.textutil import fold, parse_date, tone_key
 from schemas import Reference
 
@@ -144,8 +145,15 @@ def _after_number(text: str, pos: int, hi: int, cit: Citation, context: str | No
     return end
 
 
+# Where the mentions can begin, found by a fast scan (textscan.matches_at): a number's first digit (_NUMBER opens
+# with one after its lookbehind), `số` on the lowercase copy (_SO_SERIAL ignores case), a law's type word (_LAW).
+_NUMBER_RUN = re.compile(r"\d+")
+_SO_START = re.compile("số")
+_LAW_START = re.compile("Bộ|Luật|Pháp|Hiến")
+
+
 def _numbered(text: str, lo: int, hi: int, context: str | None) -> Iterator[Citation]:
-    for m in _NUMBER.finditer(text, lo, hi):
+    for m in matches_at(_NUMBER, [r.start() for r in _NUMBER_RUN.finditer(text, lo, hi)], text, lo, hi):
         if not re.search(r"[A-Za-zĐđ]", m.group("rest")):
             continue  # 77/108, a date
         so = _SO_BEFORE.search(text, max(lo, m.start() - 12), m.start())
@@ -179,7 +187,7 @@ _SO_SERIAL = re.compile(rf"(?<!\w)số{_SP}*(?P<serial>\d{{1,6}})(?!\d)", re.IGN
 
 def _short(text: str, lo: int, hi: int, context: str | None) -> Iterator[Citation]:
     """`Chỉ thị số 20` with no code: resolved later against the document's full citations."""
-    for m in _SO_SERIAL.finditer(text, lo, hi):
+    for m in matches_at(_SO_SERIAL, [r.start() for r in _SO_START.finditer(caseless(text), lo, hi)], text, lo, hi):
         after = text[m.end():m.end() + 3]
         if re.match(r"[ \t]?[/\-–][ \t]?\w|[.,]\d", after):
             continue  # a full number (`20-CT/TW`) or a decimal
@@ -323,7 +331,7 @@ def _named_laws(text: str, lo: int, hi: int, context: str | None) -> Iterator[tu
     never one per law named in it, and a number after the one law it amends is its own (`... của Luật Xây dựng
     số 62/2020/QH14`)."""
     resume = lo
-    for m in _LAW.finditer(text, lo, hi):
+    for m in matches_at(_LAW, [r.start() for r in _LAW_START.finditer(text, lo, hi)], text, lo, hi):
         if m.start() < resume:
             continue  # a law named inside an amending law's title
         before = text[max(lo, m.start() - 30):m.start()]

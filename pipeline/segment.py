@@ -8,7 +8,7 @@ and subject, body (sections), closing (signature, recipients list).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractors.orgnames import org_line_start, title_at
 from extractors.vocab import classify_section, type_name_pattern
@@ -16,8 +16,7 @@ from pipeline.textutil import CITED_ARTICLE, is_upper_line, sentence_case, tone_
 from schemas import Section
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     start: int
     end: int
     text: str
@@ -26,14 +25,14 @@ class Line:
 def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     """Lines of text[start:end] with their offsets; blank lines are kept with text ''."""
     end = len(text) if end is None else end
+    if start > end:
+        return []
     out, pos = [], start
-    while pos <= end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl == -1 else nl
-        out.append(Line(pos, stop, text[pos:stop]))
-        if nl == -1:
-            break
-        pos = nl + 1
+    for part in text[start:end].split("\n"):
+        out.append(Line(pos, pos + len(part), part))
+        pos += len(part) + 1
+    if end > len(text):  # the last line reaches end, as a scan up to end finds it
+        out[-1] = Line(out[-1].start, end, out[-1].text)
     return out
 
 
@@ -57,7 +56,8 @@ def is_closing_line(text: str) -> bool:
 
 
 def is_type_title(text: str) -> bool:
-    return bool(type_name_pattern().match(tone_key(text).strip(" .")))
+    # (a type name is in capitals, and tone_key changes no letter's case: a line with a small letter is none)
+    return is_upper_line(text) and bool(type_name_pattern().match(tone_key(text).strip(" .")))
 
 
 def is_header_start(text: str) -> bool:
@@ -122,11 +122,25 @@ _HEADINGS = [
 ]
 
 
+# The headings that may start with a character, in the order of _HEADINGS: each pattern's first character is one
+# of a few, so a line is tried only against the patterns its first character can start (a decimal digit: both
+# numbered styles).
+_HEADINGS_AT: dict[str, list] = {}
+for _h in _HEADINGS:
+    for _c in {"part": "P", "chapter": "C", "roman": "IVXL", "article": "Đ", "decimal": "0123456789",
+               "arabic": "0123456789", "paren": "(", "letter": "abcdefghijklmnopqrstuvwxyzđ", "dash": "-–—•",
+               "plus": "+"}[_h[0]]:
+        _HEADINGS_AT.setdefault(_c, []).append(_h)
+_NUMBERED = _HEADINGS_AT["0"]
+
+
 def heading_of(text: str) -> tuple[str, str, str, float] | None:
     """(style, number, rest, rank) when the line starts a section or list item."""
     if text.startswith(("Điều", "ĐIỀU")) and CITED_ARTICLE.match(text):
         return None
-    for style, rx, rank in _HEADINGS:
+    first = text[:1]
+    candidates = _HEADINGS_AT.get(first) or (_NUMBERED if first.isdecimal() else ())  # (\d: any decimal digit)
+    for style, rx, rank in candidates:
         m = rx.match(text)
         if m:
             number, rest = m.group(1), m.group(2).strip()

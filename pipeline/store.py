@@ -17,6 +17,7 @@ from contextlib import contextmanager
 import json
 import re
 import sqlite3
+import sys
 import time
 import unicodedata
 from functools import lru_cache
@@ -26,9 +27,35 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-import sqlite_utils
-from sqlite_utils.db import jsonify_if_needed
 from pydantic import BaseModel, TypeAdapter
+
+
+def _import_sqlite_utils():
+    """sqlite_utils, imported as if numpy and pandas were not installed (unless something imported them
+    already): it imports them only to map their scalar types to column types, and vanban stores neither.
+    numpy alone was a fifth of the CPU of starting `vanban ingest`'s writer (it is there for underthesea).
+    If a sqlite_utils needs them after all, it is imported again as it is."""
+    masked = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in masked:
+        sys.modules[name] = None  # `import numpy` raises ImportError, which sqlite_utils expects
+    try:
+        import sqlite_utils
+    except ImportError:
+        _unmask(masked)
+        import sqlite_utils
+    finally:
+        _unmask(masked)
+    return sqlite_utils
+
+
+def _unmask(names: list[str]) -> None:
+    for name in names:
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]
+
+
+sqlite_utils = _import_sqlite_utils()
+from sqlite_utils.db import jsonify_if_needed  # noqa: E402
 
 from extractors.numbers import number_key
 from extractors.orgnames import issuer_key
@@ -39,8 +66,8 @@ import schemas
 from schemas import Block, Document, FileError, ParseResult, Section
 
 # Modules that run or measure the pipeline without shaping what it stores.
-_NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "warm.py", "limits.py", "export.py", "review.py",
-               "serve.py", "spans.py", "dictionary.py", "files.py", "forkguard.py", "proc.py"}
+_NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "worker.py", "warm.py", "limits.py", "export.py",
+               "review.py", "serve.py", "spans.py", "dictionary.py", "files.py", "forkguard.py", "proc.py"}
 
 
 def _code_version() -> str:

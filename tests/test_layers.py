@@ -91,6 +91,17 @@ def test_caseless_holds_every_word_ignorecase_matches():
     assert caseless(text) == "ngày 5 tháng 6 sáu ii" and caseless(text) is caseless(text)
 
 
+_MARKUP = re.compile(r"\*+|(?<=\w)_(?=\w)")  # the definition of the blanked markup
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="a1_* .\nÀ\u0301", max_size=40))
+def test_match_text_blanks_the_markup_of_its_definition(text):
+    keyed = textutil.tone_key(text)
+    keyed = keyed if len(keyed) == len(text) else text
+    assert match_text(text) == _MARKUP.sub(lambda m: " " * len(m.group()), keyed)
+
+
 def test_fold_chars_keeps_a_lone_combining_mark():
     assert fold_chars("a\u0301") == "a\u0301" and len(fold_chars("İ")) == 1
 
@@ -215,6 +226,83 @@ def test_is_upper_line_equals_its_definition_next_to_every_character():
             assert textutil.is_upper_line(t) == _is_upper_def(t), (hex(ord(c)), t)
 
 
+@settings(max_examples=1500, deadline=None)
+@given(viet_text)
+def test_tone_key_by_word_equals_tone_key(text):
+    from extractors.base import tone_key_by_word
+    for t in (text, _ud.normalize("NFC", text), _ud.normalize("NFD", text), "hoà " + text + " Uỷ\tthuỷ"):
+        assert tone_key_by_word(t) == textutil.tone_key(t)
+
+
 def test_tone_key_still_moves_old_style_tones():
     assert textutil.tone_key("Uỷ ban, hoà bình, Thuận") == "Ủy ban, hòa bình, Thuận"
     assert textutil.fold("Ủy ban nhân dân TỈNH Đồng Tháp") == "uy ban nhan dan tinh dong thap"
+
+
+# --- the fast paths of pipeline.segment answer what the plain definitions answer ------------------------------
+
+from pipeline import segment as _segment  # noqa: E402
+
+
+def _lines_of_def(text, start=0, end=None):
+    end = len(text) if end is None else end
+    out, pos = [], start
+    while pos <= end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        out.append(_segment.Line(pos, stop, text[pos:stop]))
+        if nl == -1:
+            break
+        pos = nl + 1
+    return out
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="ab \n", max_size=30), st.integers(0, 32), st.integers(0, 32))
+def test_lines_of_a_part_are_those_the_scan_finds(text, a, b):
+    """lines_of splits text[start:end] at once: the lines a scan for each line break finds."""
+    assert _segment.lines_of(text) == _lines_of_def(text)
+    assert _segment.lines_of(text, a, b) == _lines_of_def(text, a, b)
+    assert _segment.lines_of(text, a) == _lines_of_def(text, a)
+
+
+def _heading_of_def(text):
+    if text.startswith(("Điều", "ĐIỀU")) and _segment.CITED_ARTICLE.match(text):
+        return None
+    for style, rx, rank in _segment._HEADINGS:  # every pattern, in order
+        m = rx.match(text)
+        if m:
+            number, rest = m.group(1), m.group(2).strip()
+            if style == "decimal":
+                rank += 0.1 * (number.count(".") - 1)
+            return style, None if style in ("dash", "plus") else number, rest, rank
+    return None
+
+
+def test_heading_of_tries_the_patterns_a_first_character_can_start():
+    """heading_of tries only the patterns whose first character the line has: for every first character below
+    U+3000 (and decimal digits of other scripts), followed by what each style takes, the answer of every pattern."""
+    tails = ("", ". Mục tiêu", ") Sở Y tế", "1. Nội dung", ".2. Giao", " x", "HẦN I. CHUNG", "hương 2 Tổ chức",
+             "iều 3. Hiệu lực", "I. NHIỆM VỤ", ")1", "\u0301. a")
+    for i in list(range(0x3000)) + [0x0663, 0x0967, 0xFF11]:
+        for tail in tails:
+            text = chr(i) + tail
+            assert _segment.heading_of(text) == _heading_of_def(text), text
+
+
+def test_type_title_and_annex_prechecks_answer_what_the_patterns_answer():
+    """is_type_title looks only at lines in capitals, the annex heading only at lines in capitals starting with P:
+    for every first character of the Latin, combining-mark and Vietnamese blocks (and the letter-like signs
+    that decompose to letters) before the rest of a type name or of `PHỤ LỤC`, written in NFC, NFD and
+    with old-style tones, the answer of the pattern on the tone key."""
+    from extractors.metadata import _ANNEX, _is_annex_heading
+    from extractors.vocab import type_name_pattern
+    rests = ["HỤ LỤC I", "HỤ LỤC 02. DANH MỤC", "Ế HOẠCH", "UYẾT ĐỊNH", "HƯƠNG TRÌNH HÀNH ĐỘNG", "HỈ THỊ.", "ế hoạch"]
+    rests += [_ud.normalize("NFD", r) for r in rests] + ["HỤ LỤC I", "Ế HOẠCH HÀNH ĐỘNG", "UỶ BAN"]
+    for i in [*range(0x370), *range(0x1E00, 0x1F00), 0x2126, 0x212A, 0x212B]:
+        for rest in rests:
+            for text in (chr(i) + rest, chr(i) + " " + rest, "P" + chr(i) + rest[1:]):
+                assert _segment.is_type_title(text) == bool(
+                    type_name_pattern().match(textutil.tone_key(text).strip(" ."))), text
+                assert bool(_is_annex_heading(text)) == bool(
+                    _ANNEX.match(textutil.tone_key(text)) and textutil.is_upper_line(text)), text

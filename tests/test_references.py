@@ -427,3 +427,39 @@ def test_rules_fire_on_two_documents_or_say_why_not():
     lonely = {r for r, d in docs.items() if len(d) < 2}
     assert lonely - set(SINGLE_RULES) == set(), f"rules on one document only, with no reason: {sorted(lonely - set(SINGLE_RULES))}"
     assert set(SINGLE_RULES) - lonely == set(), f"rules now on two documents, drop their reason: {sorted(set(SINGLE_RULES) - lonely)}"
+
+
+def _mention_scans_agree(text: str, lo: int, hi: int) -> None:
+    """Tried only where a mention can begin (a number's first digit, `số`, a law's type word), each pattern of
+    find_citations finds what finditer finds."""
+    from extractors import references as R
+    from extractors.base import caseless
+    from extractors.textscan import matches_at
+
+    for rx, starts, on in ((R._NUMBER, R._NUMBER_RUN, text), (R._SO_SERIAL, R._SO_START, caseless(text)),
+                           (R._LAW, R._LAW_START, text)):
+        offsets = [m.start() for m in starts.finditer(on, lo, hi)]
+        assert [m.span() for m in matches_at(rx, offsets, text, lo, hi)] == [m.span() for m in rx.finditer(text, lo, hi)]
+
+
+MENTION_PIECES = ["12", "2025", "/", "-", " -", "- ", "–", "\n", " ", "_", ".", "QĐ", "TTg", "KH", "UBND", "số", "Số",
+                  "SỐ", "ſố", "Luật", "Bộ luật", "Bộ Luật", "Pháp lệnh", "Hiến pháp", "Đất đai", "a", "&", "Bộ", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(MENTION_PIECES), max_size=30), st.data())
+def test_mention_starts_give_the_finditer_matches(parts, data):
+    text = "".join(parts)
+    lo = data.draw(st.integers(0, len(text)))
+    _mention_scans_agree(text, lo, data.draw(st.integers(lo, len(text))))
+
+
+def test_mention_starts_give_the_finditer_matches_on_real_documents():
+    from pipeline.normalise import normalise
+    from pipeline.readers import read
+    from tests.conftest import text_corpus_files
+
+    for path in text_corpus_files()[::5]:
+        text = normalise(read(path))[0]
+        _mention_scans_agree(text, 0, len(text))
+        _mention_scans_agree(text, len(text) // 3, len(text) // 2)

@@ -43,11 +43,16 @@ READERS: dict[str, Reader] = _Readers({
 
 
 def reader_for(path: Path) -> Reader:
-    try:
-        return READERS[path.suffix.lower()]
-    except KeyError:
+    check_readable(path)
+    return READERS[path.suffix.lower()]
+
+
+def check_readable(path: Path) -> None:
+    """Raise UnsupportedFormat for a suffix no reader takes; the reader itself is not imported (the writer
+    of `vanban ingest` sorts files, its workers read them)."""
+    if path.suffix.lower() not in READERS:
         known = ", ".join(sorted(READERS))
-        raise UnsupportedFormat(f"no reader for suffix {path.suffix or '(none)'!r}; readable: {known}") from None
+        raise UnsupportedFormat(f"no reader for suffix {path.suffix or '(none)'!r}; readable: {known}")
 
 
 def read(path: Path) -> RawText:
