@@ -19,7 +19,7 @@ from datetime import date
 from functools import cached_property
 from typing import Iterator
 
-from pipeline.textutil import tone_key
+from pipeline.textutil import _MAYBE_OLD, tone_key
 from schemas import Block, Document, Section
 
 
@@ -298,10 +298,35 @@ class SpanSet:
 _JOINING_UNDERSCORE = re.compile(r"_(?<=\w_)(?=\w)")
 
 
+def tone_key_by_word(text: str) -> str:
+    """tone_key(text), keyed one word at a time where a word may be old style (`hoà`): in NFC text white space
+    neither composes nor reorders with its neighbours and no old-style pair spans it, so each word's key is its
+    key in the text; the other words are kept as they are, without decomposing the whole text."""
+    if text.isascii() or not unicodedata.is_normalized("NFC", text):
+        return tone_key(text)
+    out: list[str] = []
+    done = 0
+    for m in _MAYBE_OLD.finditer(text):
+        if m.start() < done:
+            continue  # in the word keyed already
+        start, end = m.start(), m.end()
+        while start > done and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        out.append(text[done:start])
+        out.append(tone_key(text[start:end]))
+        done = end
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
 def match_text(text: str) -> str:
     """Same-length copy of text for matching: new-style tones, markup blanked (`**`, the `_` of
     word-segmented files). Build it through `layers_of(text).match` to build it once."""
-    keyed = tone_key(text)
+    keyed = tone_key_by_word(text)
     if len(keyed) != len(text):  # never expected; keep offsets exact whatever happens
         keyed = text
     if "*" in keyed:
@@ -440,12 +465,8 @@ class SentenceIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts: list[int] = []
-        self.limits: list[int] = []
-        for m in SENT_END.finditer(text):
-            i = m.start()
-            self.starts.append(i)
-            self.limits.append(i + 1 if text[i] == "\n" else i + 2)
+        self.starts: list[int] = [m.start() for m in SENT_END.finditer(text)]
+        self.limits: list[int] = [i + 1 if text[i] == "\n" else i + 2 for i in self.starts]
         self._semis: list[int] | None = None
 
     @property

@@ -56,16 +56,17 @@ PATTERNS: dict[str, re.Pattern] = {
 # without the engine trying it at every character of the text (an IGNORECASE word, a lookbehind or an
 # alternation admits no fast scan). Each list holds every offset a match can start at. The words are found
 # on the lowercase copy (base.caseless) by a literal scan; `number`: the first digit of a number (a match
-# after `(?<![\d...])` opens one); `day`: one of the last two digits of a number (`23 tháng` in `123 tháng`);
-# `six`: the `6`, `06` or `sáu` before the spaces before a `tháng` (a half year).
+# after `(?<![\d...])` opens one), `short` of a number of one or two digits (a day, a month, an hour: what
+# follows them is no digit), `year` of a number of four; `day`: one of the last two digits of a number (`23 tháng`
+# in `123 tháng`); `six`: the `6`, `06` or `sáu` before the spaces before a `tháng` (a half year).
 WORD_STARTS: dict[str, re.Pattern] = {w: re.compile(rx) for w, rx in (
     ("ngày", "ngày"), ("tháng", "tháng"), ("năm", "năm"), ("quý", "qu[ýí]"), ("thứ", "thứ"), ("chủ", "chủ"),
     ("định", "định"), ("báo", "báo"), ("hằng", "hằng"), ("hàng", "hàng"), ("mỗi", "mỗi"))}
 NUMBER_RUN = re.compile(r"\d+")
 PATTERN_STARTS: dict[str, tuple[str, ...]] = {
-    "full_num": ("number", "ngày"), "full_words": ("day", "ngày"), "dm_words": ("ngày",), "dm_num": ("number", "ngày"),
+    "full_num": ("short", "ngày"), "full_words": ("day", "ngày"), "dm_words": ("ngày",), "dm_num": ("short", "ngày"),
     "day_monthly": ("ngày",), "month_year": ("tháng",), "month_only": ("tháng",), "quarter": ("quý",),
-    "half": ("six",), "year_range": ("năm",), "year": ("năm",), "bare_year_range": ("number",), "time": ("number",),
+    "half": ("six",), "year_range": ("năm",), "year": ("năm",), "bare_year_range": ("year",), "time": ("short",),
     "weekday": ("thứ", "chủ"),
 }
 WEEKDAYS = {"hai": 1, "2": 1, "ba": 2, "3": 2, "tư": 3, "4": 3, "năm": 4, "5": 4, "sáu": 5, "6": 5, "bảy": 6, "7": 6}
@@ -232,8 +233,10 @@ def _starts(name: str, mtext: str, lo: int, hi: int, starts: dict[str, list[int]
         found = [m.start() for m in WORD_STARTS[name].finditer(caseless(mtext), lo, hi)]
     elif name == "runs":
         found = [m.span() for m in NUMBER_RUN.finditer(mtext, lo, hi)]
-    elif name == "number":
-        found = [s for s, _ in _starts("runs", mtext, lo, hi, starts)]
+    elif name == "short":
+        found = [s for s, e in _starts("runs", mtext, lo, hi, starts) if e - s <= 2]
+    elif name == "year":
+        found = [s for s, e in _starts("runs", mtext, lo, hi, starts) if e - s == 4]
     elif name == "day":
         found = [p for s, e in _starts("runs", mtext, lo, hi, starts) for p in (e - 2, e - 1) if p >= s]
     elif name == "six":

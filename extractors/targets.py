@@ -273,7 +273,7 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
     def free(s, e):
         return all(e <= a or s >= b for a, b in taken)
 
-    for m in matches_at(PERCENT, numbers, work, ps, pe):
+    for m in matches_at(PERCENT, numbers if work.find("%", ps, pe) >= 0 else [], work, ps, pe):  # no `%`, none
         a = parse_number(m["a"])
         if a is None:
             continue
@@ -283,7 +283,7 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
             a, b, start = b, None, m.start("b")
         found.append(Candidate(start, m.end(), a, "%", value_max=b, ustart=m.end()))
         taken.append((start, m.end()))
-    for m in matches_at(RATIO, numbers, work, ps, pe):
+    for m in matches_at(RATIO, numbers if work.find("/", ps, pe) >= 0 else [], work, ps, pe):
         if not free(*m.span()):
             continue
         a, d = parse_number(m["a"]), parse_number(m["d"])

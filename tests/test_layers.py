@@ -226,6 +226,14 @@ def test_is_upper_line_equals_its_definition_next_to_every_character():
             assert textutil.is_upper_line(t) == _is_upper_def(t), (hex(ord(c)), t)
 
 
+@settings(max_examples=1500, deadline=None)
+@given(viet_text)
+def test_tone_key_by_word_equals_tone_key(text):
+    from extractors.base import tone_key_by_word
+    for t in (text, _ud.normalize("NFC", text), _ud.normalize("NFD", text), "hoà " + text + " Uỷ\tthuỷ"):
+        assert tone_key_by_word(t) == textutil.tone_key(t)
+
+
 def test_tone_key_still_moves_old_style_tones():
     assert textutil.tone_key("Uỷ ban, hoà bình, Thuận") == "Ủy ban, hòa bình, Thuận"
     assert textutil.fold("Ủy ban nhân dân TỈNH Đồng Tháp") == "uy ban nhan dan tinh dong thap"
