@@ -45,6 +45,8 @@ _ODD_CHARS = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\t\u00a0\u2000-\u
 _INVISIBLE_CHARS = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u3000]")
 _STAR_BULLET = re.compile(r"^(\s*)\*\s+")
+# The characters _clean's markup passes look for (tags, links and footnotes, escapes, emphasis, headings, cells).
+_MARKUP_CHARS = re.compile(r"[<\[\\*_#|]")
 # `(Kèm theo Quyết định số ...)`, `(Ban hành kèm theo ...)`: the note under an attached text's title, never part
 # of the subject line above it
 _ENCLOSURE_NOTE = re.compile(r"\((?:Ban\s+hành\s+)?[Kk]èm\s+theo\b")
@@ -70,6 +72,12 @@ def _clean(line: str, odd_chars: bool = True) -> tuple[list[str], bool]:
     `odd_chars` False: the page has no invisible characters and no spaces but ASCII ones (_ODD_CHARS)."""
     if odd_chars and _INVISIBLE_CHARS.search(line):
         line = line.translate(_INVISIBLE)
+    if not _MARKUP_CHARS.search(line):  # most lines: no markup, one cell (the passes below, without their tests)
+        cell = _SPACES.sub(" ", line) if "  " in line or (odd_chars and _ODD_SPACES.search(line)) else line
+        cell = cell.strip()
+        if "-" in cell and _TABLE_RULE.fullmatch(cell):
+            cell = ""
+        return ["" if not cell or (not cell[:1].isalnum() and _RULE.fullmatch(cell)) else cell], False
     # Each pattern needs its character: most lines have none of them, and skip the substitutions.
     if "<" in line:
         line = _HTML_TAG.sub(" ", line)
@@ -238,17 +246,18 @@ class _Fields:
     def take(self, cell: str) -> list[str]:
         if not cell:
             return [cell]
-        if self.stamp.drops(cell):
+        # (outside a stamp, only a line starting with K or N can open one: SignatureStamp.drops)
+        if (self.stamp.inside or cell[:1] in "KN") and self.stamp.drops(cell):
             return []
         if self.site is None:
             self.site = SitePrefix(cell)
             cell = self.site.first(cell)
-        else:
+        elif self.site.prefix:
             cell = self.site.strip(cell)
         if not cell:
             return []
         if not is_candidate(cell):
-            return _glued_items(cell)
+            return _glued_items(cell) if cell[:1].isdigit() else [cell]  # (an item number starts with a digit)
         pieces = header_fields(cell, self.issuer)
         if self.issuer is None:
             from extractors.orgnames import org_line_start

@@ -228,11 +228,14 @@ _LINE_CHARS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạệỘĐ IVX01234
 @settings(max_examples=800, deadline=None)
 @given(st.text(alphabet=_LINE_CHARS, max_size=30))
 def test_a_line_is_cleaned_alike_with_and_without_the_page_s_odd_characters(line):
-    """_clean skips the invisible characters and the respacing of odd spaces on a page that has none of them:
-    on a line without them both ways give the same cells; blank lines, taken without _clean, read as it does."""
-    from pipeline.normalise import _ODD_CHARS, _clean
+    """_clean skips the invisible characters and the respacing of odd spaces on a page that has none of them, and
+    the markup passes on a line without markup: both ways give the same cells; blank lines, taken without _clean,
+    read as it does."""
+    from pipeline.normalise import _MARKUP_CHARS, _ODD_CHARS, _clean
     if not _ODD_CHARS.search(line):
         assert _clean(line, odd_chars=False) == _clean(line, odd_chars=True)
+    if not _MARKUP_CHARS.search(line):  # the markup-free fast path: what the full passes make of it under a heading mark
+        assert _clean(line) == _clean("# " + line) and _clean(line, False) == _clean("# " + line, False)
     odd = "\u00a0\t" + line + "\u200b"
     assert norm(odd + "\n\n" + line, fmt="txt") == norm(odd + "\n\u2060\n" + line, fmt="txt")
     text = f"{line}\n   \n\t\n\r\n{line}"

@@ -133,6 +133,10 @@ def markdown_tables(text: str, first_table: int = 0) -> tuple[str, list[RawBlock
     i = 0
     while i < len(lines):
         line = lines[i]
+        if "|" not in line:  # (every table line holds a bar)
+            out.lines.append(line)
+            i += 1
+            continue
         if line.strip() == "|":
             j = i
             while j < len(lines) and lines[j].strip():
