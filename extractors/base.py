@@ -19,7 +19,7 @@ from datetime import date
 from functools import cached_property
 from typing import Iterator
 
-from pipeline.textutil import _MAYBE_OLD, tone_key
+from pipeline.textutil import _TONED_SECOND, tone_key
 from schemas import Block, Document, Section
 
 
@@ -298,6 +298,11 @@ class SpanSet:
 _JOINING_UNDERSCORE = re.compile(r"_(?<=\w_)(?=\w)")
 
 
+# Where NFC text may hold an old-style pair: textutil's pair of a bare o/u and a toned a/e/y, not after q, before
+# neither a letter nor a mark (the NFC form of _OLD_STYLE's context: an NFC letter or mark decomposes to one).
+_OLD_PAIR = re.compile(rf"[oOuU][{_TONED_SECOND}](?<![qQ]..)(?![^\W\d_]|[\u0300-\u036f])")
+
+
 def tone_key_by_word(text: str) -> str:
     """tone_key(text), keyed one word at a time where a word may be old style (`hoà`): in NFC text white space
     neither composes nor reorders with its neighbours and no old-style pair spans it, so each word's key is its
@@ -306,7 +311,7 @@ def tone_key_by_word(text: str) -> str:
         return tone_key(text)
     out: list[str] = []
     done = 0
-    for m in _MAYBE_OLD.finditer(text):
+    for m in _OLD_PAIR.finditer(text):
         if m.start() < done:
             continue  # in the word keyed already
         start, end = m.start(), m.end()

@@ -234,6 +234,16 @@ def test_tone_key_by_word_equals_tone_key(text):
         assert tone_key_by_word(t) == textutil.tone_key(t)
 
 
+def test_an_nfc_letter_or_mark_decomposes_to_one():
+    """What base._OLD_PAIR's lookahead relies on: a character after an old-style pair that is a letter or a mark
+    in NFC text starts its decomposition with one."""
+    after = re.compile(r"[^\W\d_]|[\u0300-\u036f]")
+    for i in range(0x110000):
+        c = chr(i)
+        if not 0xD800 <= i < 0xE000 and after.match(c) and _ud.normalize("NFC", c) == c:
+            assert after.match(_ud.normalize("NFD", c)), hex(i)
+
+
 def test_tone_key_still_moves_old_style_tones():
     assert textutil.tone_key("Uỷ ban, hoà bình, Thuận") == "Ủy ban, hòa bình, Thuận"
     assert textutil.fold("Ủy ban nhân dân TỈNH Đồng Tháp") == "uy ban nhan dan tinh dong thap"
@@ -306,3 +316,22 @@ def test_type_title_and_annex_prechecks_answer_what_the_patterns_answer():
                     type_name_pattern().match(textutil.tone_key(text).strip(" ."))), text
                 assert bool(_is_annex_heading(text)) == bool(
                     _ANNEX.match(textutil.tone_key(text)) and textutil.is_upper_line(text)), text
+
+
+def test_section_kinds_cached_are_those_classify_section_gives():
+    """segment classifies each section title once per process (_section_kind): the kinds of a real document's
+    sections, asked twice, are those classify_section gives."""
+    from pipeline.segment import _section_kind
+    from extractors.vocab import classify_section
+    from pipeline import parse
+    from tests.conftest import shared_file
+    doc = parse(shared_file("real/dongnai_2025_KH_179-KH-UBND_kinh-te-so.md")).documents[0]
+    titles = []
+    stack = list(doc.sections)
+    while stack:
+        sec = stack.pop()
+        titles.append(sec.title)
+        stack.extend(sec.children)
+    assert len(titles) > 20
+    for title in titles + titles:
+        assert _section_kind(title) == classify_section(title)
