@@ -343,3 +343,22 @@ def test_type_title_and_annex_prechecks_answer_what_the_patterns_answer():
                     type_name_pattern().match(textutil.tone_key(text).strip(" ."))), text
                 assert bool(_is_annex_heading(text)) == bool(
                     _ANNEX.match(textutil.tone_key(text)) and textutil.is_upper_line(text)), text
+
+
+def test_section_kinds_cached_are_those_classify_section_gives():
+    """segment classifies each section title once per process (_section_kind): the kinds of a real document's
+    sections, asked twice, are those classify_section gives."""
+    from pipeline.segment import _section_kind
+    from extractors.vocab import classify_section
+    from pipeline import parse
+    from tests.conftest import shared_file
+    doc = parse(shared_file("real/dongnai_2025_KH_179-KH-UBND_kinh-te-so.md")).documents[0]
+    titles = []
+    stack = list(doc.sections)
+    while stack:
+        sec = stack.pop()
+        titles.append(sec.title)
+        stack.extend(sec.children)
+    assert len(titles) > 20
+    for title in titles + titles:
+        assert _section_kind(title) == classify_section(title)
