@@ -3,17 +3,19 @@
 An extractor that needs the facts of another says so in its signature: each keyword-only parameter
 names a fact type (`def extract(view, *, deadlines)` in assignments.py), and `run_extractors` passes
 that type's facts, as found in this document. EXTRACTORS is the one list the pipeline runs; it is
-checked when this module loads: a need that no earlier extractor produces is a ConfigError, so order
-and wiring cannot drift apart silently.
+checked when it is first used: a need that no earlier extractor produces is a ConfigError, so order
+and wiring cannot drift apart silently. The extractor modules load with it, not with this package: a
+process that only needs a helper module (the database writer: numbers, orgnames) does not compile every
+extractor's patterns.
 To add a fact type: write the module, add a field to schemas.Document, add it here.
 """
 from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
-from extractors import assignments, deadlines, references, targets
 from pipeline.errors import ConfigError
 from pipeline.proc import cpu_seconds
 
@@ -42,17 +44,29 @@ def chain(*pairs: tuple[str, Callable]) -> tuple[Extractor, ...]:
     return tuple(out)
 
 
-EXTRACTORS = chain(
-    ("references", references.extract),
-    ("targets", targets.extract),
-    ("deadlines", deadlines.extract),        # needs references: a cited text's date is not a time limit
-    ("assignments", assignments.extract),    # needs deadlines: a dated deadline in a duty's item is its due date
-)
+@lru_cache(maxsize=1)
+def _extractors() -> tuple[Extractor, ...]:
+    from extractors import assignments, deadlines, references, targets
+    return chain(
+        ("references", references.extract),
+        ("targets", targets.extract),
+        ("deadlines", deadlines.extract),      # needs references: a cited text's date is not a time limit
+        ("assignments", assignments.extract),  # needs deadlines: a dated deadline in a duty's item is its due date
+    )
 
 
-def run_extractors(view, extractors: tuple[Extractor, ...] = EXTRACTORS,
+def __getattr__(name: str):
+    if name == "EXTRACTORS":  # built on first use (module __getattr__, PEP 562)
+        return _extractors()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def run_extractors(view, extractors: tuple[Extractor, ...] | None = None,
                    timings: dict[str, float] | None = None) -> dict[str, list]:
-    """Every fact of one document, by fact type; `timings` receives the seconds each extractor took."""
+    """Every fact of one document, by fact type (`extractors`: EXTRACTORS unless given); `timings` receives
+    the seconds each extractor took."""
+    if extractors is None:
+        extractors = _extractors()
     found: dict[str, list] = {}
     for ex in extractors:
         started = cpu_seconds() if timings is not None else 0.0

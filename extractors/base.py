@@ -19,7 +19,7 @@ from datetime import date
 from functools import cached_property
 from typing import Iterator
 
-from pipeline.textutil import _MAYBE_OLD, tone_key
+from pipeline.textutil import _TONED_SECOND, tone_key
 from schemas import Block, Document, Section
 
 
@@ -298,6 +298,11 @@ class SpanSet:
 _JOINING_UNDERSCORE = re.compile(r"_(?<=\w_)(?=\w)")
 
 
+# Where NFC text may hold an old-style pair: textutil's pair of a bare o/u and a toned a/e/y, not after q, before
+# neither a letter nor a mark (the NFC form of _OLD_STYLE's context: an NFC letter or mark decomposes to one).
+_OLD_PAIR = re.compile(rf"[oOuU][{_TONED_SECOND}](?<![qQ]..)(?![^\W\d_]|[\u0300-\u036f])")
+
+
 def tone_key_by_word(text: str) -> str:
     """tone_key(text), keyed one word at a time where a word may be old style (`hoà`): in NFC text white space
     neither composes nor reorders with its neighbours and no old-style pair spans it, so each word's key is its
@@ -306,7 +311,7 @@ def tone_key_by_word(text: str) -> str:
         return tone_key(text)
     out: list[str] = []
     done = 0
-    for m in _MAYBE_OLD.finditer(text):
+    for m in _OLD_PAIR.finditer(text):
         if m.start() < done:
             continue  # in the word keyed already
         start, end = m.start(), m.end()
@@ -402,6 +407,31 @@ class TextLayers:
     @cached_property
     def tokens(self) -> Tokens:
         return Tokens(self.text)
+
+    @cached_property
+    def numbers(self) -> NumberRuns:
+        return NumberRuns(self.text)
+
+
+NUMBER_RUN = re.compile(r"\d+")
+
+
+class NumberRuns:
+    """The runs of digits of a text, found once: those of every copy of it as well (no copy changes a digit), so
+    the extractors that start their patterns at numbers share one scan."""
+
+    def __init__(self, text: str) -> None:
+        spans = [m.span() for m in NUMBER_RUN.finditer(text)]
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def within(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The runs in [lo, hi), cut at its ends: what NUMBER_RUN.finditer(text, lo, hi) finds."""
+        if lo >= hi:
+            return []
+        i = bisect.bisect_right(self.ends, lo)
+        j = bisect.bisect_left(self.starts, hi)
+        return [(max(a, lo), min(b, hi)) for a, b in zip(self.starts[i:j], self.ends[i:j])]
 
 
 _LAST_LAYERS: list[TextLayers] = []

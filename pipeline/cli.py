@@ -63,6 +63,20 @@ def cli() -> None:
     """Structured data from Vietnamese administrative documents."""
 
 
+class _NoBar:
+    """The progress bar of `ingest --quiet`: shows nothing, and tqdm (which looks up its own installed
+    version as it is imported) is not loaded."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix(self, *args, **kwargs) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--no-text", is_flag=True, help="Leave out the normalised text (spans then point into `vanban text`).")
@@ -184,14 +198,15 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
     Exit status 1 when any file failed, 130 when interrupted, 3 when the database cannot be opened
     or written (the disk is full).
     """
-    from tqdm import tqdm
-
     from pipeline.ingest import Selection, count_files
     from pipeline.ingest import ingest as run_ingest
     selection = Selection(include, exclude)
     with _sigterm_as_interrupt():
-        bar = tqdm(total=None if quiet else count_files(paths, selection, follow_links), unit="file",
-                   disable=quiet, file=sys.stderr)
+        if quiet:
+            bar = _NoBar()
+        else:
+            from tqdm import tqdm
+            bar = tqdm(total=count_files(paths, selection, follow_links), unit="file", file=sys.stderr)
 
         def progress(summary, path) -> None:
             bar.update(1)

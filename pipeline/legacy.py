@@ -322,7 +322,8 @@ def fix_legacy(text: str) -> tuple[str, str | None]:
     used: set[str] = set()
     lines = text.splitlines(keepends=True)
     for i, line in enumerate(lines):
-        enc = choose_encoding(line)
+        # (choose_encoding's own first test, here: most lines are Unicode Vietnamese or plain ASCII)
+        enc = choose_encoding(line) if _CANDIDATE.search(line) and not _UNICODE_VIET.search(line) else None
         if enc:
             lines[i] = convert_mixed(line, enc)
             used.add(enc)

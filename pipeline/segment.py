@@ -8,6 +8,7 @@ and subject, body (sections), closing (signature, recipients list).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from extractors.orgnames import org_line_start, title_at
@@ -169,6 +170,10 @@ MAX_DEPTH = 16
 _CLOSING_FORMULA = re.compile(r"^\W*Trên\s+(?:đây\s+)?là\s")
 
 
+# Section titles repeat from document to document (`Mục tiêu`, `Tổ chức thực hiện`): each classified once.
+_section_kind = lru_cache(maxsize=1 << 14)(classify_section)
+
+
 def segment_sections(text: str, start: int, end: int) -> list[Section]:
     """The section tree of the body text[start:end]."""
     roots: list[Section] = []
@@ -211,7 +216,7 @@ def segment_sections(text: str, start: int, end: int) -> list[Section]:
             path = f"{path}~{n}"
         used.add(path)
         title = _title(rest)
-        kind = classify_section(title) if style not in ("dash", "plus") else "other"
+        kind = _section_kind(title) if style not in ("dash", "plus") else "other"
         if kind == "other" and parent is not None:
             kind = parent.kind
         sec = Section(

@@ -234,6 +234,43 @@ def test_tone_key_by_word_equals_tone_key(text):
         assert tone_key_by_word(t) == textutil.tone_key(t)
 
 
+def _runs(text, lo=0, hi=None):
+    from extractors.base import NUMBER_RUN
+    return [m.span() for m in NUMBER_RUN.finditer(text, lo, len(text) if hi is None else hi)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(viet_text.map(lambda t: t + "12 3*4_5 ٣6"), st.data())
+def test_number_runs_are_every_copys_and_cut_at_the_window(text, data):
+    """Every copy has the text's runs of digits (the extractors start their patterns at them), and `within`
+    gives what a scan of the window gives."""
+    from extractors.base import NumberRuns
+    layers = layers_of(text)
+    assert _runs(text) == _runs(layers.match) == _runs(layers.work)
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    assert NumberRuns(text).within(lo, hi) == _runs(text, lo, hi)
+
+
+def test_number_runs_are_every_copys_on_real_documents():
+    from pipeline.normalise import normalise
+    from pipeline.readers import read
+    from tests.conftest import text_corpus_files
+    for path in text_corpus_files()[::4]:
+        layers = layers_of(normalise(read(path))[0])
+        assert _runs(layers.text) == _runs(layers.match) == _runs(layers.work), path.name
+
+
+def test_an_nfc_letter_or_mark_decomposes_to_one():
+    """What base._OLD_PAIR's lookahead relies on: a character after an old-style pair that is a letter or a mark
+    in NFC text starts its decomposition with one."""
+    after = re.compile(r"[^\W\d_]|[\u0300-\u036f]")
+    for i in range(0x110000):
+        c = chr(i)
+        if not 0xD800 <= i < 0xE000 and after.match(c) and _ud.normalize("NFC", c) == c:
+            assert after.match(_ud.normalize("NFD", c)), hex(i)
+
+
 def test_tone_key_still_moves_old_style_tones():
     assert textutil.tone_key("Uỷ ban, hoà bình, Thuận") == "Ủy ban, hòa bình, Thuận"
     assert textutil.fold("Ủy ban nhân dân TỈNH Đồng Tháp") == "uy ban nhan dan tinh dong thap"
@@ -306,3 +343,22 @@ def test_type_title_and_annex_prechecks_answer_what_the_patterns_answer():
                     type_name_pattern().match(textutil.tone_key(text).strip(" ."))), text
                 assert bool(_is_annex_heading(text)) == bool(
                     _ANNEX.match(textutil.tone_key(text)) and textutil.is_upper_line(text)), text
+
+
+def test_section_kinds_cached_are_those_classify_section_gives():
+    """segment classifies each section title once per process (_section_kind): the kinds of a real document's
+    sections, asked twice, are those classify_section gives."""
+    from pipeline.segment import _section_kind
+    from extractors.vocab import classify_section
+    from pipeline import parse
+    from tests.conftest import shared_file
+    doc = parse(shared_file("real/dongnai_2025_KH_179-KH-UBND_kinh-te-so.md")).documents[0]
+    titles = []
+    stack = list(doc.sections)
+    while stack:
+        sec = stack.pop()
+        titles.append(sec.title)
+        stack.extend(sec.children)
+    assert len(titles) > 20
+    for title in titles + titles:
+        assert _section_kind(title) == classify_section(title)

@@ -5,20 +5,35 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from tests.conftest import CORPUS
+
 HEAVY = ("numpy", "pandas", "underthesea", "joblib")
 
 
 def _modules_after(code: str) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint(' '.join(sorted(sys.modules)))"],
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint('MODULES', ' '.join(sorted(sys.modules)))"],
                          capture_output=True, text=True, check=True)
-    return set(out.stdout.split())
+    line = next(line for line in out.stdout.splitlines() if line.startswith("MODULES "))
+    return set(line.split()[1:])
 
 
 def test_writer_loads_no_parser_and_no_numpy():
     loaded = _modules_after("import pipeline.cli, pipeline.ingest, pipeline.store")
     assert not {m for m in loaded if m.split(".")[0] in HEAVY}
     assert "pipeline.run" not in loaded and "pipeline.readers.pdf" not in loaded
-    assert "sqlite_utils" in loaded
+    assert not {"extractors.assignments", "extractors.deadlines", "extractors.targets", "extractors.references"} & loaded
+    assert "sqlite_utils" in loaded and "extractors.numbers" in loaded
+
+
+def test_quiet_ingest_loads_no_progress_bar(tmp_path):
+    seed = CORPUS / "seeds" / "000_626193b0675de070.txt"
+    code = (f"from pipeline.cli import cli\ntry:\n    cli(['ingest', '--quiet', '--workers', '1', '--db', "
+            f"{str(tmp_path / 'v.db')!r}, {str(seed)!r}], standalone_mode=False)\nexcept SystemExit:\n    pass")
+    loaded = _modules_after(code)
+    assert "tqdm" not in loaded and "pipeline.worker" in loaded
+    from pipeline import store
+    db = store.open_db(tmp_path / "v.db")
+    assert db["sources"].count == 1 and db["documents"].count >= 1
 
 
 def test_numpy_still_imports_after_the_store():
