@@ -55,14 +55,16 @@ def test_parse_time_grows_linearly_with_document_size(tmp_path):
 
 
 def test_repeated_headings_stay_linear():
-    """30,000 headings with one number: each repeat gets the next free path in constant time."""
+    """32,000 headings with one number: each repeat gets the next free path in constant time.
+    Both sizes are past the processor's caches (3,000 headings fit in them, 30,000 do not, and that
+    alone read as 13-18x for 10x under load): a quadratic path search would take 16x for 4x."""
     def outline(n: int) -> str:
         return "\n".join(f"{1 + i % 3}. Nhiệm vụ" for i in range(n))
 
-    small, large = outline(3_000), outline(30_000)
+    small, large = outline(8_000), outline(32_000)
     secs = segment_sections(large, 0, len(large))
     paths = [s.path for s in _flat(secs)]
-    assert len(paths) == 30_000 and len(set(paths)) == 30_000 and paths[:4] == ["1", "2", "3", "1~2"]
+    assert len(paths) == 32_000 and len(set(paths)) == 32_000 and paths[:4] == ["1", "2", "3", "1~2"]
     ratio = _best_cpu(lambda: segment_sections(large, 0, len(large)), 2) / \
         _best_cpu(lambda: segment_sections(small, 0, len(small)), 3)
-    assert ratio < 1.5 * 10, f"10x the headings took {ratio:.1f}x the time"
+    assert ratio < 1.5 * 4, f"4x the headings took {ratio:.1f}x the time"
