@@ -54,6 +54,8 @@ TASK_LABEL = re.compile(r"(?:Nhiệm\s+vụ|Nội\s+dung(?:\s+thực\s+hiện)?)
 LABEL_ROLE = {"chủ trì": "lead", "đầu mối": "lead", "phối hợp": "support", "thực hiện": "implement"}
 # `đầu mối` is a role only when the agency is it (`làm đầu mối`, `là cơ quan đầu mối`): `cử đầu mối cấp xã` names people.
 LEAD = re.compile(r"(?<!cơ quan )(?<!đơn vị )\bchủ\s+trì\b|(?:\b(?:làm|là|giữ\s+vai\s+trò|đóng\s+vai\s+trò)\s+(?:cơ\s+quan\s+)?|^\W*)đầu\s+mối\b", I)
+# a word every LEAD match holds (same flags, so the same letters match): where neither is, LEAD is not looked for
+LEAD_WORD = re.compile(r"trì|mối", I)
 SUPPORT_START = re.compile(r"\W*(?:(?:[a-zđ]\)|\d+(?:\.\d+)*\.?)\s*)?(?:(?:tham\s+gia|chủ\s+động|tích\s+cực|có\s+trách\s+nhiệm|"
                            r"thường\s+xuyên|tiếp\s+tục|kịp\s+thời)\s+)*phối\s+hợp\b", I)
 COAGENCY = re.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng))?\s+(?=\S)", I)
@@ -508,9 +510,10 @@ def _explicit_role(mtext: str, t0: int, t1: int) -> Optional[str]:
 
 
 def _role(mtext: str, t0: int, t1: int, co_spans: list[tuple[int, int]]) -> str:
-    for m in LEAD.finditer(mtext, t0, t1):
-        if not any(s <= m.start() < e for s, e in co_spans):
-            return "lead"
+    if LEAD_WORD.search(mtext, t0, t1):  # LEAD's look-behinds at every offset cost; most duties have neither word
+        for m in LEAD.finditer(mtext, t0, t1):
+            if not any(s <= m.start() < e for s, e in co_spans):
+                return "lead"
     if SUPPORT_START.match(mtext, t0, t1):
         return "support"
     return "implement"

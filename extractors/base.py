@@ -408,6 +408,31 @@ class TextLayers:
     def tokens(self) -> Tokens:
         return Tokens(self.text)
 
+    @cached_property
+    def numbers(self) -> NumberRuns:
+        return NumberRuns(self.text)
+
+
+NUMBER_RUN = re.compile(r"\d+")
+
+
+class NumberRuns:
+    """The runs of digits of a text, found once: those of every copy of it as well (no copy changes a digit), so
+    the extractors that start their patterns at numbers share one scan."""
+
+    def __init__(self, text: str) -> None:
+        spans = [m.span() for m in NUMBER_RUN.finditer(text)]
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def within(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The runs in [lo, hi), cut at its ends: what NUMBER_RUN.finditer(text, lo, hi) finds."""
+        if lo >= hi:
+            return []
+        i = bisect.bisect_right(self.ends, lo)
+        j = bisect.bisect_left(self.starts, hi)
+        return [(max(a, lo), min(b, hi)) for a, b in zip(self.starts[i:j], self.ends[i:j])]
+
 
 _LAST_LAYERS: list[TextLayers] = []
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, time as time_of_day
 from typing import Iterator, Optional, Sequence
 
-from extractors.base import DocView, SpanSet, caseless
+from extractors.base import DocView, NumberRuns, SpanSet, caseless
 from extractors.tables import time_cells
 from extractors.textscan import clause_span, match_text, matches_at, sentence_span
 from pipeline.textutil import is_upper_line
@@ -164,7 +164,7 @@ def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadl
     for lo, hi in view.regions():  # the body, then annexes (tables of tasks with their time limits)
         region_found = []
         last_end = None
-        for cand in candidates(mtext, lo, hi):
+        for cand in candidates(mtext, lo, hi, view.layers.numbers):
             if view.kind_at(cand.start) in SKIP_KINDS:
                 continue
             if in_reference.holds(cand.start):
@@ -183,9 +183,10 @@ def extract(view: DocView, *, references: Sequence[Reference]) -> Iterator[Deadl
         yield Deadline(**view.provenance(start, end), **values)
 
 
-def candidates(mtext: str, lo: int, hi: int) -> list[Candidate]:
-    """Every date expression in [lo, hi); where two overlap the longer (then earlier) wins."""
-    starts: dict[str, list[int]] = {}
+def candidates(mtext: str, lo: int, hi: int, numbers: NumberRuns | None = None) -> list[Candidate]:
+    """Every date expression in [lo, hi); where two overlap the longer (then earlier) wins (`numbers`: the runs of
+    digits of the text, base.TextLayers.numbers, else found here)."""
+    starts: dict[str, list] = {} if numbers is None else {"runs": numbers.within(lo, hi)}
     raw = [Candidate(kind, m.start(), m.end(), m) for kind in PATTERNS for m in pattern_matches(kind, mtext, lo, hi, starts)]
     raw.sort(key=lambda c: (-(c.end - c.start), c.start))
     kept: list[Candidate] = []

@@ -20,7 +20,7 @@ import datetime as _dt
 from functools import lru_cache
 from typing import Iterator
 
-from extractors.base import DocView, caseless
+from extractors.base import DocView, caseless, layers_of
 from extractors.numbers import (clean_number, issuer_of_number, number_key, sole_issuer, type_abbreviations,
                                 type_by_folded_name, type_of_number)
 from extractors.orgnames import (TOKEN, caps_issuer, fold_word, is_cap, is_caps, is_type_word_at, locality,
@@ -146,14 +146,14 @@ def _after_number(text: str, pos: int, hi: int, cit: Citation, context: str | No
 
 
 # Where the mentions can begin, found by a fast scan (textscan.matches_at): a number's first digit (_NUMBER opens
-# with one after its lookbehind), `số` on the lowercase copy (_SO_SERIAL ignores case), a law's type word (_LAW).
-_NUMBER_RUN = re.compile(r"\d+")
+# with one after its lookbehind; the text's runs of digits are found once, base.TextLayers.numbers), `số` on the
+# lowercase copy (_SO_SERIAL ignores case), a law's type word (_LAW).
 _SO_START = re.compile("số")
 _LAW_START = re.compile("Bộ|Luật|Pháp|Hiến")
 
 
 def _numbered(text: str, lo: int, hi: int, context: str | None) -> Iterator[Citation]:
-    for m in matches_at(_NUMBER, [r.start() for r in _NUMBER_RUN.finditer(text, lo, hi)], text, lo, hi):
+    for m in matches_at(_NUMBER, [a for a, _ in layers_of(text).numbers.within(lo, hi)], text, lo, hi):
         if not re.search(r"[A-Za-zĐđ]", m.group("rest")):
             continue  # 77/108, a date
         so = _SO_BEFORE.search(text, max(lo, m.start() - 12), m.start())

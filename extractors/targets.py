@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from extractors.base import DocView, caseless
+from extractors.base import DocView, NumberRuns, caseless
 from extractors.textscan import matches_at
 from extractors.vocab import load_csv
 from pipeline.errors import ConfigError
@@ -246,9 +246,9 @@ class FigureStarts:
     one after `_LEFT`), the words that open a RANK, and the bounds (`ít nhất`, `tối đa`) without which no
     WORD_COUNT is kept; the words are found on the lowercase copy (base.caseless) by a literal scan."""
 
-    def __init__(self, work: str, lo: int, hi: int) -> None:
+    def __init__(self, work: str, lo: int, hi: int, numbers: NumberRuns | None = None) -> None:
         low = caseless(work)
-        self.numbers = [m.start() for m in NUMBER_RUN.finditer(work, lo, hi)]
+        self.numbers = [a for a, _ in (numbers or NumberRuns(work)).within(lo, hi)]
         self.ranks = [m.start() for m in RANK_START.finditer(low, lo, hi)]
         self.bounds = [m.start() for m in BOUND_START.finditer(low, lo, hi)]
 
@@ -257,7 +257,6 @@ class FigureStarts:
         return offsets[bisect.bisect_left(offsets, ps):bisect.bisect_left(offsets, pe)]
 
 
-NUMBER_RUN = re.compile(r"\d+")
 RANK_START = re.compile(r"nhóm|top|tốp")
 BOUND_START = re.compile(r"ít\s+nhất|tối\s+thiểu|tối\s+đa|không\s+quá|không\s+ít\s+hơn")  # WORD_BOUND's words
 
@@ -664,7 +663,7 @@ def candidates(view: DocView) -> list[Candidate]:
     work = view.work
     out: list[Candidate] = []
     for start, end in view.regions():
-        starts = FigureStarts(work, start, end)
+        starts = FigureStarts(work, start, end, view.layers.numbers)  # the work copy's digits are the text's
         for ps, pe in _paragraphs(work, start, end):
             out.extend(_read_paragraph(view, work, ps, pe, starts))
     out.extend(_table_figures(view, out))

@@ -300,3 +300,23 @@ def test_readings_shared_by_the_unit_readers_give_the_rows_of_fresh_readings(nam
     monkeypatch.setattr(assignments, "_allowed", lambda view, offset, kinds=None:
                         view.body[0] <= offset < view.body[1] and assignments._allowed_in(view, offset, kinds))
     assert len(shared) > 20 and rows() == shared
+
+
+def test_lead_is_looked_for_only_where_its_words_are_and_the_roles_stay_the_same():
+    """_role tries LEAD only where `trì` or `mối` is written: on every line and clause of a real plan it gives
+    the role of trying LEAD everywhere."""
+    import re
+    from extractors.base import match_text
+    from pipeline.normalise import normalise
+    from pipeline.readers import read
+    from tests.conftest import CORPUS
+    mtext = match_text(normalise(read(CORPUS / "real" / "bacninh_2025_KH_141-KH-UBND_nang-luc-xay-dung-phap-luat.md")).text)
+
+    def everywhere(t0, t1):
+        if any(True for _ in assignments.LEAD.finditer(mtext, t0, t1)):
+            return "lead"
+        return "support" if assignments.SUPPORT_START.match(mtext, t0, t1) else "implement"
+
+    spans = [m.span() for m in re.finditer(r"[^\n]+", mtext)] + [m.span() for m in re.finditer(r"[^\n.;]+", mtext)]
+    roles = [assignments._role(mtext, a, b, []) for a, b in spans]
+    assert roles == [everywhere(a, b) for a, b in spans] and roles.count("lead") >= 3

@@ -234,6 +234,33 @@ def test_tone_key_by_word_equals_tone_key(text):
         assert tone_key_by_word(t) == textutil.tone_key(t)
 
 
+def _runs(text, lo=0, hi=None):
+    from extractors.base import NUMBER_RUN
+    return [m.span() for m in NUMBER_RUN.finditer(text, lo, len(text) if hi is None else hi)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(viet_text.map(lambda t: t + "12 3*4_5 ٣6"), st.data())
+def test_number_runs_are_every_copys_and_cut_at_the_window(text, data):
+    """Every copy has the text's runs of digits (the extractors start their patterns at them), and `within`
+    gives what a scan of the window gives."""
+    from extractors.base import NumberRuns
+    layers = layers_of(text)
+    assert _runs(text) == _runs(layers.match) == _runs(layers.work)
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    assert NumberRuns(text).within(lo, hi) == _runs(text, lo, hi)
+
+
+def test_number_runs_are_every_copys_on_real_documents():
+    from pipeline.normalise import normalise
+    from pipeline.readers import read
+    from tests.conftest import text_corpus_files
+    for path in text_corpus_files()[::4]:
+        layers = layers_of(normalise(read(path))[0])
+        assert _runs(layers.text) == _runs(layers.match) == _runs(layers.work), path.name
+
+
 def test_an_nfc_letter_or_mark_decomposes_to_one():
     """What base._OLD_PAIR's lookahead relies on: a character after an old-style pair that is a letter or a mark
     in NFC text starts its decomposition with one."""
@@ -335,3 +362,26 @@ def test_section_kinds_cached_are_those_classify_section_gives():
     assert len(titles) > 20
     for title in titles + titles:
         assert _section_kind(title) == classify_section(title)
+
+
+def test_bar_table_cells_carry_the_plain_text_of_their_lines():
+    """The `|` tables' cells keep the plain text _bar_tables found for their chunk (read by the row and column
+    passes instead of joining the lines again): it is the plain text of the cell's own lines."""
+    from pipeline.readers.structure import _bar_tables, _plain
+    from tests.conftest import shared_file
+    lines = shared_file("real/dongnai_2025_KH_179-KH-UBND_kinh-te-so.md").read_text(encoding="utf-8").split("\n")
+    cells = 0
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() != "|":
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j].strip():
+            j += 1
+        for rows in _bar_tables(lines[i:j], i):
+            for cell in (c for row in rows for c in row):
+                assert cell.plain == _plain(cell.lines)
+                cells += 1
+        i = j
+    assert cells > 100

@@ -433,10 +433,10 @@ def _mention_scans_agree(text: str, lo: int, hi: int) -> None:
     """Tried only where a mention can begin (a number's first digit, `số`, a law's type word), each pattern of
     find_citations finds what finditer finds."""
     from extractors import references as R
-    from extractors.base import caseless
+    from extractors.base import NUMBER_RUN, caseless
     from extractors.textscan import matches_at
 
-    for rx, starts, on in ((R._NUMBER, R._NUMBER_RUN, text), (R._SO_SERIAL, R._SO_START, caseless(text)),
+    for rx, starts, on in ((R._NUMBER, NUMBER_RUN, text), (R._SO_SERIAL, R._SO_START, caseless(text)),
                            (R._LAW, R._LAW_START, text)):
         offsets = [m.start() for m in starts.finditer(on, lo, hi)]
         assert [m.span() for m in matches_at(rx, offsets, text, lo, hi)] == [m.span() for m in rx.finditer(text, lo, hi)]
