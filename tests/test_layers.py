@@ -362,3 +362,26 @@ def test_section_kinds_cached_are_those_classify_section_gives():
     assert len(titles) > 20
     for title in titles + titles:
         assert _section_kind(title) == classify_section(title)
+
+
+def test_bar_table_cells_carry_the_plain_text_of_their_lines():
+    """The `|` tables' cells keep the plain text _bar_tables found for their chunk (read by the row and column
+    passes instead of joining the lines again): it is the plain text of the cell's own lines."""
+    from pipeline.readers.structure import _bar_tables, _plain
+    from tests.conftest import shared_file
+    lines = shared_file("real/dongnai_2025_KH_179-KH-UBND_kinh-te-so.md").read_text(encoding="utf-8").split("\n")
+    cells = 0
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() != "|":
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j].strip():
+            j += 1
+        for rows in _bar_tables(lines[i:j], i):
+            for cell in (c for row in rows for c in row):
+                assert cell.plain == _plain(cell.lines)
+                cells += 1
+        i = j
+    assert cells > 100

@@ -70,6 +70,7 @@ class Cell:
     row_span: int = 1
     col: int = 0
     at: tuple[int, int] | None = None  # the cell's lines [start, end) in the text, when it stays in place
+    plain: str | None = None  # _plain(lines), when the reader has it already
 
 
 def place_cells(rows: list[list[Cell]]) -> int:
@@ -179,6 +180,10 @@ def _plain(chunk: list[str]) -> str:
     return " ".join(" ".join(chunk).replace("*", " ").split())
 
 
+def _cell_plain(cell: Cell) -> str:
+    return cell.plain if cell.plain is not None else _plain(cell.lines)
+
+
 def _bar_tables(lines: list[str], base: int) -> Iterator[list[list[Cell]]]:
     """The tables in lines of the `|` form (starting with a bar, up to a blank line; the first is line
     `base` of the text), each as rows of cells that stay where they are (Cell.at).
@@ -238,7 +243,7 @@ def _bar_tables(lines: list[str], base: int) -> Iterator[list[list[Cell]]]:
             if b - a > width:
                 end = a + width
                 break
-        cells = [Cell(chunks[k], at=(starts[k], starts[k] + len(chunks[k]))) for k in range(pos, end)]
+        cells = [Cell(chunks[k], at=(starts[k], starts[k] + len(chunks[k])), plain=plain[k]) for k in range(pos, end)]
         yield _bar_rows(cells, empty[pos:end], width)
         pos = end
 
@@ -246,7 +251,7 @@ def _bar_tables(lines: list[str], base: int) -> Iterator[list[list[Cell]]]:
 def _bar_rows(cells: list[Cell], empty: list[bool], width: int) -> list[list[Cell]]:
     """Rows of a table written with `|` lines: the chunks between bars are cells, and an empty chunk
     is either an empty cell or the end of a row (see _segment); then columns (see _place_short_rows)."""
-    heads = [bool(_GROUP_NUMBER.fullmatch(_plain(c.lines))) for c in cells]
+    heads = [bool(_GROUP_NUMBER.fullmatch(_cell_plain(c))) for c in cells]
     seg = _segment(empty, width, heads)
     bounds = seg[1] if seg is not None else [(0, len(cells))]
     rows = [cells[a:b] for a, b in bounds]
@@ -326,8 +331,8 @@ def _place_short_rows(rows: list[list[Cell]], width: int) -> None:
             r = 2
     profiles = _column_profiles([row for row in rows[r:] if len(row) == width], width)
     for row in rows[r:]:
-        numbered = bool(_ROW_NUMBER.match(_plain(row[0].lines)))
-        filled = [k for k, c in enumerate(row) if _plain(c.lines)]
+        numbered = bool(_ROW_NUMBER.match(_cell_plain(row[0])))
+        filled = [k for k, c in enumerate(row) if _cell_plain(c)]
         for k, cell in enumerate(row):
             cell.col = k
         if len(row) == width:
@@ -366,7 +371,7 @@ _VALUE = re.compile(r"^[\d\s.,%/<>=≥≤+\-–]+$")
 
 
 def _features(cell: Cell) -> tuple[float, ...]:
-    t = _plain(cell.lines)
+    t = _cell_plain(cell)
     return (float(bool(_ROW_NUMBER.match(t))), min(len(t), 300) / 300, float(bool(_TIME_WORDS.search(t))),
             float(bool(_ORG_HEAD.match(t))), float(bool(_VALUE.match(t))) if t else 0.0, float(not t))
 
