@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, time as time_of_day
 from typing import Iterator, Optional, Sequence
 
-from extractors.base import DocView, NumberRuns, SpanSet, caseless
+from extractors.base import NUMBER_RUN, DocView, NumberRuns, SpanSet, caseless
 from extractors.tables import time_cells
 from extractors.textscan import clause_span, match_text, matches_at, sentence_span
 from pipeline.textutil import is_upper_line
@@ -62,7 +62,6 @@ PATTERNS: dict[str, re.Pattern] = {
 WORD_STARTS: dict[str, re.Pattern] = {w: re.compile(rx) for w, rx in (
     ("ngày", "ngày"), ("tháng", "tháng"), ("năm", "năm"), ("quý", "qu[ýí]"), ("thứ", "thứ"), ("chủ", "chủ"),
     ("định", "định"), ("báo", "báo"), ("hằng", "hằng"), ("hàng", "hàng"), ("mỗi", "mỗi"))}
-NUMBER_RUN = re.compile(r"\d+")
 PATTERN_STARTS: dict[str, tuple[str, ...]] = {
     "full_num": ("short", "ngày"), "full_words": ("day", "ngày"), "dm_words": ("ngày",), "dm_num": ("short", "ngày"),
     "day_monthly": ("ngày",), "month_year": ("tháng",), "month_only": ("tháng",), "quarter": ("quý",),

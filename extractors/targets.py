@@ -163,19 +163,20 @@ def _comparator_of() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def _words_rx(kind: str, anchored: str = "") -> re.Pattern:
-    body = rf"(?<![\w])(?:{_alt(words(kind))})(?![\w])"
-    if anchored == "start":
-        return re.compile(rf"^\s*(?:{body}[\s,]*)+", re.IGNORECASE)
-    if anchored == "end":
-        return re.compile(rf"(?:[\s,]*{body})+[\s,]*$", re.IGNORECASE)
-    return re.compile(body, re.IGNORECASE)
-
-
-@lru_cache(maxsize=None)
 def _words_in(kind: str, before: str = "", after: str = r"(?![\w])") -> re.Pattern:
     """The words of `kind` between `before` and `after`, with IGNORECASE: built once, not per figure."""
     return re.compile(rf"{before}(?:{_alt(words(kind))}){after}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _words_rx(kind: str, anchored: str = "") -> re.Pattern:
+    """The words of `kind` as whole words; anchored `start` / `end`: a run of them opening / closing a text."""
+    whole = _words_in(kind, r"(?<![\w])")
+    if anchored == "start":
+        return re.compile(rf"^\s*(?:{whole.pattern}[\s,]*)+", re.IGNORECASE)
+    if anchored == "end":
+        return re.compile(rf"(?:[\s,]*{whole.pattern})+[\s,]*$", re.IGNORECASE)
+    return whole
 
 
 @lru_cache(maxsize=None)
