@@ -824,6 +824,7 @@ def is_org_line(text: str) -> bool:
 
 # --- casing ---------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)  # words repeat: each is cased once
 def _word_case(word: str, first: bool) -> str:
     if not re.search(r"[aeiouyăâêôơưàáảãạ]", fold(word)) or re.search(r"\d", word):
         return word  # an abbreviation or code (`HBND`, `CNTT`, `5G`)
@@ -936,6 +937,13 @@ def _vocab_case(text: str) -> str:
 _NUMBERED = {"điều", "khoản", "chương", "phần", "mục", "khóa", "khoá", "kỳ", "lần", "đợt"}
 
 
+@lru_cache(maxsize=1 << 16)
+def _type_name_words(keys: tuple[str, ...]) -> int:
+    """How many of the first 3, 2 or 1 keys (longest first) fold to a type name (`quyết định`), 0 if none:
+    keys repeat from title to title, so each run is folded once."""
+    return next((m for m in (3, 2, 1) if m <= len(keys) and fold(" ".join(keys[:m])) in type_by_folded_name()), 0)
+
+
 def title_case(caps: str) -> str:
     """A title set in capitals in sentence case, with what running text capitalises restored: the body after
     `của` and known bodies (`... CỦA THỦ TƯỚNG CHÍNH PHỦ` -> `... của Thủ tướng Chính phủ`), places after a unit
@@ -969,8 +977,8 @@ def title_case(caps: str) -> str:
                            + [_word_case(x.text, True) if x.word else x.text for x in span[u[0]:]])
                 k = end
                 continue
-        n = next((m for m in (3, 2, 1) if ts.keys(k, m) and fold(" ".join(ts.keys(k, m))) in type_by_folded_name()),
-                 1 if t.key in ("điều", "khoản", "chương", "phần", "mục") else 0)
+        keys = ts.keys(k, 3) or ts.keys(k, 2) or ts.keys(k, 1)  # (each shorter one is a prefix of the longest)
+        n = (_type_name_words(keys) if keys else 0) or (1 if t.key in ("điều", "khoản", "chương", "phần", "mục") else 0)
         after = ts[k + n] if n else None
         if t.word and after is not None and (after.key == "số" or after.text.isdigit() or _ROMAN.fullmatch(after.text)):
             span = [ts[j] for j in range(k, k + n)]  # `Quyết định số`, `Nghị quyết 214`, `Điều 1`

@@ -8,7 +8,10 @@ and subject, body (sections), closing (signature, recipients list).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
+from operator import add
 from typing import NamedTuple
 
 from extractors.orgnames import org_line_start, title_at
@@ -23,11 +26,42 @@ class Line(NamedTuple):
     text: str
 
 
+_make_line = tuple.__new__  # Line(...) runs a Python-level __new__; tens of thousands of lines a file
+# The lines of the last text asked for, and where each starts: the splitter, the metadata reader and the
+# segmenter each ask for lines of the same text, and all but the first take a slice of these.
+_last_lines: tuple[str, list[Line], list[int]] | None = None
+
+
 def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     """Lines of text[start:end] with their offsets; blank lines are kept with text ''."""
+    global _last_lines
     end = len(text) if end is None else end
     if start > end:
         return []
+    if start < 0 or end > len(text):
+        return _split_lines(text, start, end)
+    cached = _last_lines
+    if cached is not None and cached[0] is text:  # (held here, so no other string can take its id)
+        whole, starts = cached[1], cached[2]
+    else:
+        parts = text.split("\n")
+        starts = list(accumulate([len(p) + 1 for p in parts], initial=0))
+        starts.pop()
+        whole = [_make_line(Line, t) for t in zip(starts, map(add, starts, map(len, parts)), parts)]
+        _last_lines = (text, whole, starts)
+    i, j = bisect_right(starts, start) - 1, bisect_right(starts, end) - 1
+    out = whole[i:j + 1]
+    first = out[0]
+    if start > first.start or end < first.end:  # the range starts or ends inside its first line
+        stop = min(first.end, end)
+        out[0] = _make_line(Line, (start, stop, text[start:stop]))
+    if j > i and end < out[-1].end:  # it ends inside its last line
+        out[-1] = _make_line(Line, (out[-1].start, end, text[out[-1].start:end]))
+    return out
+
+
+def _split_lines(text: str, start: int, end: int) -> list[Line]:
+    """lines_of by splitting text[start:end] itself (also for a range outside the text)."""
     out, pos = [], start
     for part in text[start:end].split("\n"):
         out.append(Line(pos, pos + len(part), part))

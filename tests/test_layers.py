@@ -303,6 +303,17 @@ def test_lines_of_a_part_are_those_the_scan_finds(text, a, b):
     assert _segment.lines_of(text, a) == _lines_of_def(text, a)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\n", max_size=14))
+def test_lines_of_every_part_of_one_text_are_those_the_scan_finds(text):
+    """After the first call, lines_of takes the lines of a part from those of the whole text it keeps: every
+    range, starting or ending inside a line, on a line break or past the text, gives the scan's lines."""
+    _segment.lines_of(text)
+    for a in range(len(text) + 3):
+        for b in range(len(text) + 3):
+            assert _segment.lines_of(text, a, b) == _lines_of_def(text, a, b), (a, b)
+
+
 def _heading_of_def(text):
     if text.startswith(("Điều", "ĐIỀU")) and _segment.CITED_ARTICLE.match(text):
         return None
