@@ -267,6 +267,9 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
     region the paragraph is in, else found for the paragraph)."""
     starts = starts or FigureStarts(work, ps, pe)
     numbers = starts.within(starts.numbers, ps, pe)
+    ranks, bounds = starts.within(starts.ranks, ps, pe), starts.within(starts.bounds, ps, pe)
+    if not numbers and not ranks and not bounds:
+        return []  # every figure opens with a digit or a rank word, or is a number word after a bound (below)
     found: list[Candidate] = []
     taken: list[tuple[int, int]] = []
 
@@ -296,7 +299,7 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
         text, ustart, uend, noun = unit
         found.append(Candidate(m.start(), uend, a, text, denominator=d, ustart=ustart, noun_unit=noun))
         taken.append((m.start(), uend))
-    for m in matches_at(RANK, starts.within(starts.ranks, ps, pe), work, ps, pe):
+    for m in matches_at(RANK, ranks, work, ps, pe):
         if free(*m.span("a")):
             # `thuộc nhóm 4 nước dẫn đầu ASEAN`: a rank within the top N, whatever N counts
             found.append(Candidate(m.start("a"), m.end("u"), float(m["a"]), m["u"], ustart=m.start("u"), noun_unit=True,
@@ -325,7 +328,7 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
                                strive=bool(STRIVE_TO_HAVE.search(lead)), item=bool(item)))
         taken.append((m.start(), uend))
     # a number word counts only after a bound (below): a paragraph without one has none
-    for m in WORD_COUNT.finditer(work, ps, pe) if starts.within(starts.bounds, ps, pe) else ():
+    for m in WORD_COUNT.finditer(work, ps, pe) if bounds else ():
         lead = _chain_rx().search(work, max(ps, m.start() - 40), m.start())
         if not free(*m.span()) or not lead or not WORD_BOUND.search(lead.group(0)):
             continue  # `ít nhất một cơ sở`: a number word counts only after a bound (`là một chỉ tiêu`, `dựa trên ba`)
