@@ -8,8 +8,10 @@ they fill (pdf_fields). Scanned pages go through the `tesseract` CLI.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
+import gc
 import hashlib
 import io
 import math
@@ -28,6 +30,7 @@ from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExcee
 from pipeline.readers import pdf_layout as lay
 from pipeline.readers.pdf_layout import Glyph, Row
 from pipeline.readers.pdf_tables import Cell as GridCell, Grid, aligned_tables, find_tables, page_lines, rows_by_alignment
+from pipeline.readers.pdf_tables import untyped as _untyped
 from pipeline.readers.structure import Cell, Lines, write_table
 from schemas import RawBlock, RawText
 
@@ -73,12 +76,29 @@ def read_pdf(path: Path) -> RawText:
     except pdfium.PdfiumError as exc:
         raise _load_error(exc) from None
     try:
-        raw = _read(path, doc)
+        with _collector_paused():
+            raw = _read(path, doc)
     finally:
         doc.close()
     if note:
         raw.warnings.append(note)
     return raw
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """The cyclic garbage collector off while a PDF is read: the reader makes an object or two per
+    character (glyphs, runs, rows), none in a reference cycle, and the collector's passes over them and
+    over all else alive in the process cost ~8% of the reader. Cycles made meanwhile (pdfminer's
+    document and parser) are collected once it is back on."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 _PDF_SYNTAX = re.compile(rb"\d+\s+\d+\s+obj\b|\bendobj\b|\bendstream\b|\bxref\b|\btrailer\b|\bstartxref\b")
@@ -313,21 +333,11 @@ def _glyphs(tp, page):
             prev = g
     fonts: set[str] = set()
     name = ctypes.create_string_buffer(128)
+    font_info, size = _untyped(c.FPDFText_GetFontInfo), ctypes.c_ulong(128)  # its length is an unsigned long
     for i in range(0, n, max(1, n // 40)):  # a sample is enough to see a legacy font family
-        if c.FPDFText_GetFontInfo(tp, i, name, 128, None):
+        if font_info(tp, i, name, size, None):
             fonts.add(name.value.decode("latin-1"))
     return glyphs, ink, fonts, to_display
-
-
-def _untyped(func):
-    """The pdfium function a pypdfium2.raw binding calls, without the binding's argument types: for
-    FPDFText_GetLooseCharBox, called per glyph, ctypes' conversion of the arguments to them costs twice
-    pdfium's own work (0.8 against 0.3 microseconds a call). Its arguments must then be given as what
-    the C function takes: ints, and ctypes pointers or byref() of the right objects; the result keeps
-    its type."""
-    plain = type(func)(ctypes.cast(func, ctypes.c_void_p).value)
-    plain.restype = func.restype
-    return plain
 
 
 class _Origins:
@@ -370,8 +380,9 @@ def _dominant_angle(tp, n: int) -> int:
     import pypdfium2.raw as c
 
     votes = [0, 0, 0, 0]
+    char_angle = _untyped(c.FPDFText_GetCharAngle)
     for i in range(0, n, max(1, n // 200)):
-        a = c.FPDFText_GetCharAngle(tp, i)
+        a = char_angle(tp, i)
         if a >= 0:
             votes[int(round(math.degrees(a) / 90)) % 4] += 1
     return 90 * votes.index(max(votes))

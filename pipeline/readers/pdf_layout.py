@@ -74,32 +74,55 @@ class Row:
         return self._memo[key]
 
 
+    # The properties below are read tens of thousands of times a document: each looks in the memo
+    # first, without building a closure for memo() per read.
     def glyphs(self) -> list[Glyph]:
-        return self.memo("glyphs", lambda: [g for run in self.runs for g in run if g.ink])
+        found = self._memo.get("glyphs")
+        if found is None:
+            found = self._memo["glyphs"] = [g for run in self.runs for g in run if g.ink]
+        return found
 
     @property
     def bottom(self) -> float:
-        return self.memo("bottom", lambda: _run_bottom(max(self.runs, key=lambda r: len(_ink(r)))))
+        found = self._memo.get("bottom")
+        if found is None:
+            found = self._memo["bottom"] = _run_bottom(max(self.runs, key=lambda r: len(_ink(r))))
+        return found
 
     @property
     def top(self) -> float:
-        return self.memo("top", lambda: min([g.top for g in self.glyphs()]))
+        found = self._memo.get("top")
+        if found is None:
+            found = self._memo["top"] = min([g.top for g in self.glyphs()])
+        return found
 
     @property
     def x0(self) -> float:
-        return self.memo("x0", lambda: min([g.x0 for g in self.glyphs()]))
+        found = self._memo.get("x0")
+        if found is None:
+            found = self._memo["x0"] = min([g.x0 for g in self.glyphs()])
+        return found
 
     @property
     def x1(self) -> float:
-        return self.memo("x1", lambda: max([g.x1 for g in self.glyphs()]))
+        found = self._memo.get("x1")
+        if found is None:
+            found = self._memo["x1"] = max([g.x1 for g in self.glyphs()])
+        return found
 
     @property
     def size(self) -> float:
-        return self.memo("size", lambda: _median([g.size for g in self.glyphs()]))
+        found = self._memo.get("size")
+        if found is None:
+            found = self._memo["size"] = _median([g.size for g in self.glyphs()])
+        return found
 
     @property
     def text(self) -> str:
-        return self.memo("text", lambda: render(self.runs))
+        found = self._memo.get("text")
+        if found is None:
+            found = self._memo["text"] = render(self.runs)
+        return found
 
 
 def _median(values: list[float]) -> float:
@@ -173,6 +196,8 @@ def rows_from_runs(runs: list[Run]) -> list[Row]:
         if len(row.runs) > 1:
             row.runs.sort(key=_run_x0)
             row.runs = _splice_into_gaps(row.runs)
+        else:  # the row is its run as it stands: its baseline and height are known
+            row._memo["bottom"], row._memo["size"] = group[2], _median(group[3])
         rows.append(row)
     return rows
 
