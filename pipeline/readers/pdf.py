@@ -307,6 +307,8 @@ def _glyphs(tp, page):
     box = struct.Struct("4f").unpack_from  # FS_RECTF's left, top, right, bottom in one call, not four fields
     origin = _Origins(tp, n, to_display)
     glyphs: list[Glyph] = []
+    append = glyphs.append
+    inks = lay.INK  # ink_text of each character, as Glyph keeps it
     ink = 0
     prev = None  # the last glyph with ink
     skip = "\r\n\x00\ufffe\uffff"
@@ -314,6 +316,13 @@ def _glyphs(tp, page):
     left, _, _, top = page.get_cropbox()
     for i, ch in enumerate(text):
         if ch in skip:
+            continue
+        has_ink = inks.get(ch)
+        if has_ink is None:
+            has_ink = inks[ch] = lay.ink_text(ch)
+        if not has_ink:
+            # a space or a mark has no position of its own (it follows its neighbour): no box asked for
+            append(Glyph(ch, 0.0, 0.0, 0.0, 0.0))
             continue
         loose_box(tp, i, rect_p)
         r_left, r_top, r_right, r_bottom = box(rect)
@@ -327,10 +336,9 @@ def _glyphs(tp, page):
         # only a box shorter than the one before can be a mark's fragment: one call per mark, not per glyph
         if prev is None or g.size < 0.6 * prev.size:
             g = origin.mend(i, g)
-        glyphs.append(g)
-        if g.ink:
-            ink += 1
-            prev = g
+        append(g)
+        ink += 1
+        prev = g
     fonts: set[str] = set()
     name = ctypes.create_string_buffer(128)
     font_info, size = _untyped(c.FPDFText_GetFontInfo), ctypes.c_ulong(128)  # its length is an unsigned long

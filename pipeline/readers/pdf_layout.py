@@ -27,11 +27,11 @@ class Glyph:
         if word:
             self.ink = True
         else:
-            ink = _INK.get(text)
+            ink = INK.get(text)
             if ink is None:
                 ink = ink_text(text)
                 if len(text) == 1:
-                    _INK[text] = ink
+                    INK[text] = ink
             self.ink = ink
         height = bottom - top
         self.size = 1.0 if height < 1.0 else height  # max(height, 1.0), a call less per glyph
@@ -42,11 +42,12 @@ class Glyph:
 
 def ink_text(text: str) -> bool:
     """Spaces and combining marks carry no usable position (pdfium places generated spaces anywhere,
-    and a mark's box may sit left of its base letter): they follow their neighbour."""
+    and a mark's box may sit left of its base letter): they follow their neighbour, and the PDF reader
+    gives them no box (0, 0, 0, 0) at all."""
     return not (text.isspace() or unicodedata.combining(text[:1]) > 0)
 
 
-_INK: dict[str, bool] = {}  # ink_text of each character seen: a page has a few dozen distinct ones
+INK: dict[str, bool] = {}  # ink_text of each character seen: a page has a few dozen distinct ones
 
 Run = list  # list[Glyph] in content order, all on one baseline
 
@@ -149,6 +150,7 @@ def runs_from_stream(glyphs: list[Glyph]) -> list[Run]:
     runs: list[Run] = []
     cur: Run = []
     last: Glyph | None = None
+    last_size = last_bottom = last_x0 = back = 0.0  # the last ink glyph's, read once
     for g in glyphs:
         if g.text in "\r\n":
             continue  # pdfium's own line breaks: geometry decides instead
@@ -156,15 +158,17 @@ def runs_from_stream(glyphs: list[Glyph]) -> list[Run]:
             if cur:
                 cur.append(g)
             continue
+        g_size, g_bottom, g_x0 = g.size, g.bottom, g.x0
         if last is not None:
             # a change of baseline, or a jump back left further than 0.6 of a glyph (2 pt at least)
-            size = g.size if g.size < last.size else last.size
-            reach = 0.6 * last.size
-            if abs(g.bottom - last.bottom) > 0.5 * size or g.x0 < last.x0 - (2.0 if 2.0 > reach else reach):
+            size = g_size if g_size < last_size else last_size
+            if abs(g_bottom - last_bottom) > 0.5 * size or g_x0 < last_x0 - back:
                 runs.append(cur)
                 cur = []
         cur.append(g)
-        last = g
+        last, last_size, last_bottom, last_x0 = g, g_size, g_bottom, g_x0
+        reach = 0.6 * g_size
+        back = 2.0 if 2.0 > reach else reach
     if cur:
         runs.append(cur)
     return [r for r in runs if any(g.ink for g in r)]
@@ -262,10 +266,12 @@ def render(runs: list[Run]) -> str:
     """Text of runs in x order; a space where glyphs stand apart and the text has none."""
     out: list[str] = []
     prev: Glyph | None = None
+    ends_space = False  # the text so far ends in a space (kept as glyphs go, not looked up in out)
     for run in (sorted(runs, key=_run_x0) if len(runs) > 1 else runs):
         for g in run:
+            text = g.text
             if g.ink:
-                if prev is not None and out and not out[-1][-1:].isspace():
+                if prev is not None and not ends_space:
                     # _needs_space written out for the common case of two characters: a call less per glyph
                     if prev.fill or g.fill or prev.word or g.word:
                         space = _needs_space(prev, g)
@@ -275,7 +281,11 @@ def render(runs: list[Run]) -> str:
                     if space:
                         out.append(" ")
                 prev = g
-            out.append(g.text)
+                # a character with ink is no space; a word (OCR, a field's value) may end in one
+                ends_space = (len(text) != 1 or g.word) and text[-1:].isspace()
+            else:
+                ends_space = text[-1:].isspace()
+            out.append(text)
     return _SPACES.sub(" ", "".join(out)).strip()
 
 
