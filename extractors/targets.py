@@ -509,10 +509,24 @@ def _year_in(text: str, last: bool = False) -> Optional[int]:
 def _heading_year(view: DocView, offset: int) -> Optional[int]:
     """The horizon of the nearest heading that names one: a section title, else the title of the annex
     the figure sits in (`PHÂN CÔNG THỰC HIỆN CÁC CHỈ TIÊU ... ĐẾN NĂM 2030`)."""
+    # the answer depends on offset only through its sections and what of its annex's opening lines lie before it
+    annex = next(((a, min(b, offset, a + 600)) for _, (a, b) in view.annexes if a <= offset < b), None)
+    memo = view.memo.setdefault("targets.heading_year", {})
+    key = (view.section_key(offset), annex)
+    if key in memo:
+        return memo[key]
+    year = memo[key] = _heading_year_at(view, offset)
+    return year
+
+
+HEADING_HORIZON = re.compile(rf"\bnăm\s+{YEAR}|{YEAR}\s*[-–]\s*{YEAR}|đến\s+{YEAR}", re.IGNORECASE)
+
+
+def _heading_year_at(view: DocView, offset: int) -> Optional[int]:
     titles = [sec.title or "" for sec in reversed(view.ancestors_at(offset))]
     titles.append(_annex_title(view, offset))
     for title in titles:
-        if re.search(r"\bnăm\s+" + YEAR + r"|" + YEAR + r"\s*[-–]\s*" + YEAR + r"|đến\s+" + YEAR, title, re.IGNORECASE):
+        if HEADING_HORIZON.search(title):
             years = [int(m["y"]) for m in HEADING_YEAR.finditer(title)]
             if years:
                 return max(years)
@@ -549,6 +563,14 @@ def _intro_year(work: str, view: DocView, ps: int) -> Optional[int]:
 
 def _intro_line(work: str, view: DocView, ps: int) -> Optional[str]:
     """The line ending in `:` that opens the list of items a paragraph belongs to, within its section."""
+    memo = view.memo.setdefault("targets.intro_line", {})  # asked per figure: once per paragraph
+    if ps in memo:
+        return memo[ps]
+    line = memo[ps] = _intro_line_at(work, view, ps)
+    return line
+
+
+def _intro_line_at(work: str, view: DocView, ps: int) -> Optional[str]:
     sec = view.section_at(ps)
     lo = sec.span[0] if sec else view.body[0]
     pos = ps - 1
@@ -585,6 +607,15 @@ def _list_leads(work: str, view: DocView, ps: int) -> list[str]:
 def _section_kind(view: DocView, offset: int) -> Optional[str]:
     """A situation, objectives or funding section anywhere above decides; else the outermost kind that says something
     (deep titles such as `Chi thực hiện các chương trình mục tiêu, nhiệm vụ` name no part of a plan)."""
+    memo = view.memo.setdefault("targets.section_kind", {})  # asked several times per figure: once per section
+    key = view.section_key(offset)
+    if key in memo:
+        return memo[key]
+    kind = memo[key] = _section_kind_at(view, offset)
+    return kind
+
+
+def _section_kind_at(view: DocView, offset: int) -> Optional[str]:
     kinds = [sec.kind for sec in view.ancestors_at(offset)]
     for kind in ("situation", "objectives", "funding"):
         if kind in kinds:
