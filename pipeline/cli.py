@@ -45,8 +45,8 @@ def _print_version(ctx: click.Context, param, value: bool) -> None:
         return
     from importlib.metadata import PackageNotFoundError, version
 
-    from pipeline.store import PIPELINE_VERSION
-    from schemas.models import EXPORT_VERSION
+    from pipeline.version import PIPELINE_VERSION
+    from schemas import EXPORT_VERSION
     try:
         package = version("vanban")
     except PackageNotFoundError:

@@ -62,29 +62,10 @@ from extractors.orgnames import issuer_key
 from pipeline.errors import StoreError
 from pipeline.files import printable
 from pipeline.textutil import fold, nfc
+from pipeline.version import PIPELINE_VERSION
 import schemas
 from schemas import Block, Document, FileError, ParseResult, Section
 
-# Modules that run or measure the pipeline without shaping what it stores.
-_NOT_OUTPUT = {"cli.py", "bench.py", "evaluate.py", "ingest.py", "worker.py", "warm.py", "limits.py", "export.py",
-               "review.py", "serve.py", "spans.py", "dictionary.py", "files.py", "forkguard.py", "proc.py"}
-
-
-def _code_version() -> str:
-    """Digest of the code and vocabulary that make the output: a stored file whose digest differs is
-    parsed again, so an improved extractor reaches existing databases without --force."""
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha1()
-    for package in ("pipeline", "extractors", "schemas"):
-        for path in sorted((root / package).rglob("*")):
-            if (path.suffix in (".py", ".csv", ".json", ".jsonl", ".tsv") and "__pycache__" not in path.parts
-                    and path.name not in _NOT_OUTPUT):
-                h.update(path.relative_to(root).as_posix().encode())
-                h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-PIPELINE_VERSION = _code_version()
 FACT_TABLES = {"targets": "Target", "deadlines": "Deadline", "assignments": "Assignment", "references": "Reference"}
 _BLOCKS = TypeAdapter(list[Block])  # a file's layout blocks dumped in one call
 _DOC_FIELDS = ("doc_type", "number", "issuer", "parent_issuer", "issued_date", "place", "subject", "recipients",

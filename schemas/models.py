@@ -12,7 +12,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-EXPORT_VERSION = "1.0"
+from schemas import EXPORT_VERSION
 
 Format = Literal["txt", "md", "pdf", "docx", "doc"]
 Role = Literal["lead", "support", "implement"]

@@ -483,8 +483,16 @@ def test_tools_are_killed_with_their_worker_and_their_temp_folders_removed(hangi
 
 @bound(90)
 def test_ctrl_c_in_the_first_second_exits_130(tmp_path):
+    # A batch long enough that it is still running when the signal comes, on any machine: the two seeds
+    # alone were ingested in under 0.9 s (exit 0, nothing interrupted). Each copy differs, so none is skipped.
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for seed in sorted((CORPUS / "seeds").glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        for i in range(100):
+            (batch / f"{seed.stem}_{i}.txt").write_text(f"{text}\n{i}\n", encoding="utf-8")
     for delay in (0.5, 0.9):
-        proc = vanban("ingest", CORPUS / "seeds", "--db", tmp_path / f"{delay}.db", "-q")
+        proc = vanban("ingest", batch, "--db", tmp_path / f"{delay}.db", "-q")
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGINT)
         code, out, err = finish(proc)
