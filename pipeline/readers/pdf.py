@@ -8,8 +8,10 @@ they fill (pdf_fields). Scanned pages go through the `tesseract` CLI.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
+import gc
 import hashlib
 import io
 import math
@@ -28,6 +30,7 @@ from pipeline.errors import EmptyDocument, EncryptedFile, InputError, LimitExcee
 from pipeline.readers import pdf_layout as lay
 from pipeline.readers.pdf_layout import Glyph, Row
 from pipeline.readers.pdf_tables import Cell as GridCell, Grid, aligned_tables, find_tables, page_lines, rows_by_alignment
+from pipeline.readers.pdf_tables import untyped as _untyped
 from pipeline.readers.structure import Cell, Lines, write_table
 from schemas import RawBlock, RawText
 
@@ -73,12 +76,29 @@ def read_pdf(path: Path) -> RawText:
     except pdfium.PdfiumError as exc:
         raise _load_error(exc) from None
     try:
-        raw = _read(path, doc)
+        with _collector_paused():
+            raw = _read(path, doc)
     finally:
         doc.close()
     if note:
         raw.warnings.append(note)
     return raw
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """The cyclic garbage collector off while a PDF is read: the reader makes an object or two per
+    character (glyphs, runs, rows), none in a reference cycle, and the collector's passes over them and
+    over all else alive in the process cost ~8% of the reader. Cycles made meanwhile (pdfminer's
+    document and parser) are collected once it is back on."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 _PDF_SYNTAX = re.compile(rb"\d+\s+\d+\s+obj\b|\bendobj\b|\bendstream\b|\bxref\b|\btrailer\b|\bstartxref\b")
@@ -287,6 +307,8 @@ def _glyphs(tp, page):
     box = struct.Struct("4f").unpack_from  # FS_RECTF's left, top, right, bottom in one call, not four fields
     origin = _Origins(tp, n, to_display)
     glyphs: list[Glyph] = []
+    append = glyphs.append
+    inks = lay.INK  # ink_text of each character, as Glyph keeps it
     ink = 0
     prev = None  # the last glyph with ink
     skip = "\r\n\x00\ufffe\uffff"
@@ -294,6 +316,13 @@ def _glyphs(tp, page):
     left, _, _, top = page.get_cropbox()
     for i, ch in enumerate(text):
         if ch in skip:
+            continue
+        has_ink = inks.get(ch)
+        if has_ink is None:
+            has_ink = inks[ch] = lay.ink_text(ch)
+        if not has_ink:
+            # a space or a mark has no position of its own (it follows its neighbour): no box asked for
+            append(Glyph(ch, 0.0, 0.0, 0.0, 0.0))
             continue
         loose_box(tp, i, rect_p)
         r_left, r_top, r_right, r_bottom = box(rect)
@@ -307,27 +336,16 @@ def _glyphs(tp, page):
         # only a box shorter than the one before can be a mark's fragment: one call per mark, not per glyph
         if prev is None or g.size < 0.6 * prev.size:
             g = origin.mend(i, g)
-        glyphs.append(g)
-        if g.ink:
-            ink += 1
-            prev = g
+        append(g)
+        ink += 1
+        prev = g
     fonts: set[str] = set()
     name = ctypes.create_string_buffer(128)
+    font_info, size = _untyped(c.FPDFText_GetFontInfo), ctypes.c_ulong(128)  # its length is an unsigned long
     for i in range(0, n, max(1, n // 40)):  # a sample is enough to see a legacy font family
-        if c.FPDFText_GetFontInfo(tp, i, name, 128, None):
+        if font_info(tp, i, name, size, None):
             fonts.add(name.value.decode("latin-1"))
     return glyphs, ink, fonts, to_display
-
-
-def _untyped(func):
-    """The pdfium function a pypdfium2.raw binding calls, without the binding's argument types: for
-    FPDFText_GetLooseCharBox, called per glyph, ctypes' conversion of the arguments to them costs twice
-    pdfium's own work (0.8 against 0.3 microseconds a call). Its arguments must then be given as what
-    the C function takes: ints, and ctypes pointers or byref() of the right objects; the result keeps
-    its type."""
-    plain = type(func)(ctypes.cast(func, ctypes.c_void_p).value)
-    plain.restype = func.restype
-    return plain
 
 
 class _Origins:
@@ -370,8 +388,9 @@ def _dominant_angle(tp, n: int) -> int:
     import pypdfium2.raw as c
 
     votes = [0, 0, 0, 0]
+    char_angle = _untyped(c.FPDFText_GetCharAngle)
     for i in range(0, n, max(1, n // 200)):
-        a = c.FPDFText_GetCharAngle(tp, i)
+        a = char_angle(tp, i)
         if a >= 0:
             votes[int(round(math.degrees(a) / 90)) % 4] += 1
     return 90 * votes.index(max(votes))

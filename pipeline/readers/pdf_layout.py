@@ -27,11 +27,11 @@ class Glyph:
         if word:
             self.ink = True
         else:
-            ink = _INK.get(text)
+            ink = INK.get(text)
             if ink is None:
                 ink = ink_text(text)
                 if len(text) == 1:
-                    _INK[text] = ink
+                    INK[text] = ink
             self.ink = ink
         height = bottom - top
         self.size = 1.0 if height < 1.0 else height  # max(height, 1.0), a call less per glyph
@@ -42,11 +42,12 @@ class Glyph:
 
 def ink_text(text: str) -> bool:
     """Spaces and combining marks carry no usable position (pdfium places generated spaces anywhere,
-    and a mark's box may sit left of its base letter): they follow their neighbour."""
+    and a mark's box may sit left of its base letter): they follow their neighbour, and the PDF reader
+    gives them no box (0, 0, 0, 0) at all."""
     return not (text.isspace() or unicodedata.combining(text[:1]) > 0)
 
 
-_INK: dict[str, bool] = {}  # ink_text of each character seen: a page has a few dozen distinct ones
+INK: dict[str, bool] = {}  # ink_text of each character seen: a page has a few dozen distinct ones
 
 Run = list  # list[Glyph] in content order, all on one baseline
 
@@ -74,32 +75,55 @@ class Row:
         return self._memo[key]
 
 
+    # The properties below are read tens of thousands of times a document: each looks in the memo
+    # first, without building a closure for memo() per read.
     def glyphs(self) -> list[Glyph]:
-        return self.memo("glyphs", lambda: [g for run in self.runs for g in run if g.ink])
+        found = self._memo.get("glyphs")
+        if found is None:
+            found = self._memo["glyphs"] = [g for run in self.runs for g in run if g.ink]
+        return found
 
     @property
     def bottom(self) -> float:
-        return self.memo("bottom", lambda: _run_bottom(max(self.runs, key=lambda r: len(_ink(r)))))
+        found = self._memo.get("bottom")
+        if found is None:
+            found = self._memo["bottom"] = _run_bottom(max(self.runs, key=lambda r: len(_ink(r))))
+        return found
 
     @property
     def top(self) -> float:
-        return self.memo("top", lambda: min([g.top for g in self.glyphs()]))
+        found = self._memo.get("top")
+        if found is None:
+            found = self._memo["top"] = min([g.top for g in self.glyphs()])
+        return found
 
     @property
     def x0(self) -> float:
-        return self.memo("x0", lambda: min([g.x0 for g in self.glyphs()]))
+        found = self._memo.get("x0")
+        if found is None:
+            found = self._memo["x0"] = min([g.x0 for g in self.glyphs()])
+        return found
 
     @property
     def x1(self) -> float:
-        return self.memo("x1", lambda: max([g.x1 for g in self.glyphs()]))
+        found = self._memo.get("x1")
+        if found is None:
+            found = self._memo["x1"] = max([g.x1 for g in self.glyphs()])
+        return found
 
     @property
     def size(self) -> float:
-        return self.memo("size", lambda: _median([g.size for g in self.glyphs()]))
+        found = self._memo.get("size")
+        if found is None:
+            found = self._memo["size"] = _median([g.size for g in self.glyphs()])
+        return found
 
     @property
     def text(self) -> str:
-        return self.memo("text", lambda: render(self.runs))
+        found = self._memo.get("text")
+        if found is None:
+            found = self._memo["text"] = render(self.runs)
+        return found
 
 
 def _median(values: list[float]) -> float:
@@ -126,6 +150,7 @@ def runs_from_stream(glyphs: list[Glyph]) -> list[Run]:
     runs: list[Run] = []
     cur: Run = []
     last: Glyph | None = None
+    last_size = last_bottom = last_x0 = back = 0.0  # the last ink glyph's, read once
     for g in glyphs:
         if g.text in "\r\n":
             continue  # pdfium's own line breaks: geometry decides instead
@@ -133,15 +158,17 @@ def runs_from_stream(glyphs: list[Glyph]) -> list[Run]:
             if cur:
                 cur.append(g)
             continue
+        g_size, g_bottom, g_x0 = g.size, g.bottom, g.x0
         if last is not None:
             # a change of baseline, or a jump back left further than 0.6 of a glyph (2 pt at least)
-            size = g.size if g.size < last.size else last.size
-            reach = 0.6 * last.size
-            if abs(g.bottom - last.bottom) > 0.5 * size or g.x0 < last.x0 - (2.0 if 2.0 > reach else reach):
+            size = g_size if g_size < last_size else last_size
+            if abs(g_bottom - last_bottom) > 0.5 * size or g_x0 < last_x0 - back:
                 runs.append(cur)
                 cur = []
         cur.append(g)
-        last = g
+        last, last_size, last_bottom, last_x0 = g, g_size, g_bottom, g_x0
+        reach = 0.6 * g_size
+        back = 2.0 if 2.0 > reach else reach
     if cur:
         runs.append(cur)
     return [r for r in runs if any(g.ink for g in r)]
@@ -173,6 +200,8 @@ def rows_from_runs(runs: list[Run]) -> list[Row]:
         if len(row.runs) > 1:
             row.runs.sort(key=_run_x0)
             row.runs = _splice_into_gaps(row.runs)
+        else:  # the row is its run as it stands: its baseline and height are known
+            row._memo["bottom"], row._memo["size"] = group[2], _median(group[3])
         rows.append(row)
     return rows
 
@@ -237,10 +266,12 @@ def render(runs: list[Run]) -> str:
     """Text of runs in x order; a space where glyphs stand apart and the text has none."""
     out: list[str] = []
     prev: Glyph | None = None
+    ends_space = False  # the text so far ends in a space (kept as glyphs go, not looked up in out)
     for run in (sorted(runs, key=_run_x0) if len(runs) > 1 else runs):
         for g in run:
+            text = g.text
             if g.ink:
-                if prev is not None and out and not out[-1][-1:].isspace():
+                if prev is not None and not ends_space:
                     # _needs_space written out for the common case of two characters: a call less per glyph
                     if prev.fill or g.fill or prev.word or g.word:
                         space = _needs_space(prev, g)
@@ -250,7 +281,11 @@ def render(runs: list[Run]) -> str:
                     if space:
                         out.append(" ")
                 prev = g
-            out.append(g.text)
+                # a character with ink is no space; a word (OCR, a field's value) may end in one
+                ends_space = (len(text) != 1 or g.word) and text[-1:].isspace()
+            else:
+                ends_space = text[-1:].isspace()
+            out.append(text)
     return _SPACES.sub(" ", "".join(out)).strip()
 
 

@@ -83,6 +83,25 @@ class Grid:
         return at
 
 
+_UNTYPED: dict[str, object] = {}
+
+
+def untyped(func):
+    """The pdfium function a pypdfium2.raw binding calls, without the binding's argument types: for the
+    calls made per glyph or per path segment, ctypes' conversion of the arguments to them costs twice
+    pdfium's own work (0.8 against 0.3 microseconds a call). Its arguments must then be given as what
+    the C function takes: ints, and ctypes pointers (as pdfium's calls return them) or byref() of the
+    right objects; the result keeps its type. Made once per function."""
+    import ctypes
+
+    plain = _UNTYPED.get(func.__name__)
+    if plain is None:
+        plain = type(func)(ctypes.cast(func, ctypes.c_void_p).value)
+        plain.restype = func.restype
+        _UNTYPED[func.__name__] = plain
+    return plain
+
+
 def page_lines(page, to_display) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Horizontal (y, x0, x1) and vertical (x, top, bottom) lines drawn on the page. A path may hold
     many shapes (one path for all of a row's borders): each closed shape that is a thin box is a line,
@@ -119,13 +138,13 @@ def page_lines(page, to_display) -> tuple[list[tuple[float, float, float]], list
             elif abs(ax - bx) <= THIN and abs(ay - by) >= MIN_LENGTH:
                 vertical.append(((ax + bx) / 2, min(ay, by), max(ay, by)))
 
-    # pdfium's calls and constants bound once: a page of table borders has thousands of segments
+    # pdfium's calls (untyped: a page of table borders has thousands of segments) and constants bound once
     x_p, y_p = ctypes.byref(x), ctypes.byref(y)
     m = c.FS_MATRIX()
     m_p = ctypes.byref(m)
-    get_matrix, count_segments = c.FPDFPageObj_GetMatrix, c.FPDFPath_CountSegments
-    get_segment, get_type, get_point, get_close = (c.FPDFPath_GetPathSegment, c.FPDFPathSegment_GetType,
-                                                   c.FPDFPathSegment_GetPoint, c.FPDFPathSegment_GetClose)
+    get_matrix, count_segments = untyped(c.FPDFPageObj_GetMatrix), untyped(c.FPDFPath_CountSegments)
+    get_segment, get_type, get_point, get_close = (untyped(c.FPDFPath_GetPathSegment), untyped(c.FPDFPathSegment_GetType),
+                                                   untyped(c.FPDFPathSegment_GetPoint), untyped(c.FPDFPathSegment_GetClose))
     moveto, bezierto = c.FPDF_SEGMENT_MOVETO, c.FPDF_SEGMENT_BEZIERTO
     for raw in _path_objects(page.raw, max_depth=4):
         if not get_matrix(raw, m_p):
@@ -166,7 +185,8 @@ def _path_objects(parent, max_depth: int, form: bool = False, level: int = 0):
 
     count, get = (c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject) if form else (c.FPDFPage_CountObjects,
                                                                                        c.FPDFPage_GetObject)
-    get_type, path, xobject, unknown = c.FPDFPageObj_GetType, c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM, c.FPDF_PAGEOBJ_UNKNOWN
+    get, get_type = untyped(get), untyped(c.FPDFPageObj_GetType)
+    path, xobject, unknown = c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM, c.FPDF_PAGEOBJ_UNKNOWN
     n = count(parent)
     if n < 0:
         raise PdfiumError("Failed to get number of pageobjects.")
