@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Optional
 
 from extractors.orgnames import alias_key, group_words, read_org, vocabulary  # noqa: F401 (vocabulary API)
@@ -32,7 +33,7 @@ class Agency:
     successor: Optional[str] = None
     generic: bool = False
 
-    @property
+    @cached_property  # asked for each row and each comparison of an assignment's agencies
     def key(self) -> str:
         return fold(self.name)
 

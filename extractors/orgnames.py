@@ -145,33 +145,41 @@ class Lexicon:
     """Phrases (as token keys) -> value; `match` gives the longest phrase at a token."""
 
     def __init__(self) -> None:
-        self.table: dict[tuple[str, ...], object] = {}
-        self.longest: dict[str, int] = {}
+        # the phrases as a trie, key -> [value or _NONE, {next key: node}]: a match reads only as far as some
+        # phrase goes on, and looks each key up once
+        self.trie: dict[str, list] = {}
 
     def add(self, phrase: str, value: object) -> tuple[str, ...]:
         keys = phrase_keys(phrase)
         if keys:
-            self.table[keys] = value
-            self.longest[keys[0]] = max(self.longest.get(keys[0], 0), len(keys))
+            level = self.trie
+            for key in keys[:-1]:
+                level = level.setdefault(key, [_NONE, {}])[1]
+            level.setdefault(keys[-1], [_NONE, {}])[0] = value
         return keys
 
     def match(self, ts: Tokens, i: int) -> tuple[int, object] | None:
         t = ts[i]
         if t is None:
             return None
-        longest = self.longest.get(t.key)
-        if longest is None:
+        node = self.trie.get(t.key)
+        if node is None:
             return None
-        table = self.table
-        if longest == 1:  # the one phrase this key starts is the key itself
-            return 1, table[(t.key,)]
-        ts[i + longest - 1]  # read as far as the longest phrase could go; the keys once, then their prefixes
-        keys = tuple(tok.key for tok in ts.items[i:i + longest])
-        for n in range(len(keys), 0, -1):
-            value = table.get(keys[:n], _NONE)
+        value, nxt = node
+        found = None if value is _NONE else (1, value)
+        n = 1
+        while nxt:
+            t = ts[i + n]
+            if t is None:
+                break
+            node = nxt.get(t.key)
+            if node is None:
+                break
+            n += 1
+            value, nxt = node
             if value is not _NONE:
-                return n, value
-        return None
+                found = n, value
+        return found
 
 
 # --- vocabulary -----------------------------------------------------------------------------------
@@ -262,12 +270,16 @@ def _lexicons() -> dict[str, Lexicon]:
 
 
 def _type_word_at(ts: Tokens, i: int) -> bool:
-    names = type_by_folded_name()
     for n in (3, 2, 1):
         keys = ts.keys(i, n)
-        if keys and all(ts[i + k].word for k in range(n)) and fold(" ".join(keys)) in names:
+        if keys and all(ts[i + k].word for k in range(n)) and _is_type_name(keys):
             return True
     return False
+
+
+@lru_cache(maxsize=1 << 14)  # the same few words are asked about in every name
+def _is_type_name(keys: tuple[str, ...]) -> bool:
+    return fold(" ".join(keys)) in type_by_folded_name()
 
 
 # --- the grammar ----------------------------------------------------------------------------------
@@ -743,6 +755,7 @@ def _replace(org: OrgName, **changes) -> OrgName:
     return OrgName(**{**org.__dict__, **changes})
 
 
+@lru_cache(maxsize=1 << 14)  # names repeat: each is tidied once
 def _tidy(name: str) -> str:
     """One space between words, none before marks (word-segmented texts write `sở , ngành`)."""
     name = re.sub(r"\s+([,;/)])", r"\1", " ".join(name.replace("_", " ").split()))
@@ -787,7 +800,7 @@ def _first_keys() -> frozenset[str]:
     """The keys a name can start with: a title, a known body, a head word, a group word or a plural word
     (`read` tries nothing else at a name's first token)."""
     lex = _lexicons()
-    return frozenset(key for name in ("titles", "known", "heads", "groups") for key in lex[name].longest) \
+    return frozenset(key for name in ("titles", "known", "heads", "groups") for key in lex[name].trie) \
         | _cac_first_keys()
 
 

@@ -542,17 +542,21 @@ def delete_source(db: sqlite_utils.Database, path: str) -> None:
 
 
 def insert_rows(db: sqlite_utils.Database, table: str, rows, alter: bool = False) -> None:
-    """What `db[table].insert_all(rows, alter=alter)` does, in multi-row INSERTs when every row has the same
-    keys and the table has those columns (values converted as sqlite_utils converts them); other rows go
-    through insert_all. insert_all's per-value work was most of the time a file took to store.
+    """What `db[table].insert_all(rows, alter=alter)` does, with one prepared INSERT run for every row
+    (executemany) when every row has the same keys and the table has those columns (values converted as
+    sqlite_utils converts them); other rows go through insert_all. insert_all's per-value work was most of
+    the time a file took to store, and a multi-row INSERT of a document's rows was parsed and compiled anew
+    for each document (a seventh of storing a text file).
 
-    As few statements as SQLite's limit on parameters allows, not one per row: a table with a trigger
-    (blocks, into its FTS5 index) opens a statement savepoint per statement, and FTS5 writes its pending
-    terms to disk at each, so row by row it wrote and merged one index segment per block (half the CPU
-    of storing a text file). The index holds the same terms either way; only its segments differ."""
+    A table with a full-text index (blocks) is indexed here by one INSERT ... SELECT of the new rows, not by
+    an insert trigger: a row with a trigger opens a statement savepoint, and FTS5 writes its pending terms to
+    disk at each, so row by row it wrote and merged one index segment per block. The index holds the same
+    terms either way; only its segments differ."""
     rows = list(rows)
     if not rows:
         return
+    fts = _INDEXED.get(table)
+    last = db.conn.execute(f"select max(rowid) from [{table}]").fetchone()[0] if fts else None
     keys = list(rows[0])
     if any(list(r) != keys for r in rows):  # a key some rows lack is null there, as insert_all stores it
         keys = list(dict.fromkeys(k for r in rows for k in r))
@@ -560,23 +564,20 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows, alter: bool = False
     columns = {c[1] for c in db.conn.execute(f"pragma table_info([{table}])")}
     if not keys or not columns.issuperset(keys):
         db[table].insert_all(rows, alter=alter)
-        return
-    values = [tuple(r.values()) for r in rows]
-    if not _PLAIN.issuperset(map(type, itertools.chain.from_iterable(values))):
-        values = [tuple(v if type(v) in _PLAIN else jsonify_if_needed(v) for v in row) for row in values]
-    head = f"INSERT INTO [{table}] ({', '.join(f'[{k}]' for k in keys)}) VALUES "
-    one = f"({', '.join('?' for _ in keys)})"
-    per = max(1, _max_parameters(db.conn) // len(keys))
-    for i in range(0, len(values), per):
-        chunk = values[i:i + per]
-        db.conn.execute(head + ", ".join([one] * len(chunk)), list(itertools.chain.from_iterable(chunk)))
+    else:
+        values = [tuple(r.values()) for r in rows]
+        if not _PLAIN.issuperset(map(type, itertools.chain.from_iterable(values))):
+            values = [tuple(v if type(v) in _PLAIN else jsonify_if_needed(v) for v in row) for row in values]
+        db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{k}]' for k in keys)}) "
+                            f"VALUES ({', '.join('?' for _ in keys)})", values)
+    if fts:
+        cols = ", ".join(f"[{c}]" for c in fts)
+        db.conn.execute(f"INSERT INTO [{table}_fts] (rowid, {cols}) SELECT rowid, {cols} FROM [{table}] "
+                        "WHERE rowid > ?", [last or 0])
 
 
-def _max_parameters(conn: sqlite3.Connection) -> int:
-    """How many ? one statement may hold (SQLITE_LIMIT_VARIABLE_NUMBER; 999 in SQLite before 3.32, and
-    where Python cannot ask, before 3.11)."""
-    getlimit = getattr(conn, "getlimit", None)
-    return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit else 999
+# Tables whose FTS5 index (<table>_fts) insert_rows fills (their insert trigger is dropped), with its columns.
+_INDEXED = {"blocks": ("text", "text_folded")}
 
 
 _PLAIN = frozenset((str, int, float, type(None)))  # stored as they are; sqlite_utils converts the rest
@@ -1007,7 +1008,7 @@ def _fold_char(c: str) -> str:
 def _ensure_blocks(db: sqlite_utils.Database) -> None:
     """Table `blocks` (one row per paragraph) and its FTS5 index `blocks_fts` over the text as written and
     folded. The tokenizer keeps diacritics (remove_diacritics 0), so `kế hoạch` matches that spelling only
-    and the folded column gives every spelling to `ke hoach`. Named <table>_fts with triggers, datasette's
+    and the folded column gives every spelling to `ke hoach`. Named <table>_fts, datasette's
     `?_search=` and `sqlite-utils search` use it as it is."""
     if "sections_fts" in db.table_names():  # databases of the section-only index
         db["sections"].disable_fts()
@@ -1025,8 +1026,11 @@ def _ensure_blocks(db: sqlite_utils.Database) -> None:
             db["blocks"].add_column(col, kind)
     db["blocks"].create_index(["document_id"], if_not_exists=True)
     if "blocks_fts" not in db.table_names():
-        db["blocks"].enable_fts(["text", "text_folded"], create_triggers=True,
+        db["blocks"].enable_fts(list(_INDEXED["blocks"]), create_triggers=True,
                                 tokenize="unicode61 remove_diacritics 0")
+    # insert_rows indexes new blocks in one statement a document (see there); the update and delete
+    # triggers stay.
+    db.execute("DROP TRIGGER IF EXISTS [blocks_ai]")
 
 
 def _flat_sections(sections: list[Section]) -> Iterator[Section]:
