@@ -267,6 +267,9 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
     region the paragraph is in, else found for the paragraph)."""
     starts = starts or FigureStarts(work, ps, pe)
     numbers = starts.within(starts.numbers, ps, pe)
+    ranks, bounds = starts.within(starts.ranks, ps, pe), starts.within(starts.bounds, ps, pe)
+    if not numbers and not ranks and not bounds:
+        return []  # every figure opens with a digit or a rank word, or is a number word after a bound (below)
     found: list[Candidate] = []
     taken: list[tuple[int, int]] = []
 
@@ -296,7 +299,7 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
         text, ustart, uend, noun = unit
         found.append(Candidate(m.start(), uend, a, text, denominator=d, ustart=ustart, noun_unit=noun))
         taken.append((m.start(), uend))
-    for m in matches_at(RANK, starts.within(starts.ranks, ps, pe), work, ps, pe):
+    for m in matches_at(RANK, ranks, work, ps, pe):
         if free(*m.span("a")):
             # `thuộc nhóm 4 nước dẫn đầu ASEAN`: a rank within the top N, whatever N counts
             found.append(Candidate(m.start("a"), m.end("u"), float(m["a"]), m["u"], ustart=m.start("u"), noun_unit=True,
@@ -325,7 +328,7 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
                                strive=bool(STRIVE_TO_HAVE.search(lead)), item=bool(item)))
         taken.append((m.start(), uend))
     # a number word counts only after a bound (below): a paragraph without one has none
-    for m in WORD_COUNT.finditer(work, ps, pe) if starts.within(starts.bounds, ps, pe) else ():
+    for m in WORD_COUNT.finditer(work, ps, pe) if bounds else ():
         lead = _chain_rx().search(work, max(ps, m.start() - 40), m.start())
         if not free(*m.span()) or not lead or not WORD_BOUND.search(lead.group(0)):
             continue  # `ít nhất một cơ sở`: a number word counts only after a bound (`là một chỉ tiêu`, `dựa trên ba`)
@@ -506,10 +509,24 @@ def _year_in(text: str, last: bool = False) -> Optional[int]:
 def _heading_year(view: DocView, offset: int) -> Optional[int]:
     """The horizon of the nearest heading that names one: a section title, else the title of the annex
     the figure sits in (`PHÂN CÔNG THỰC HIỆN CÁC CHỈ TIÊU ... ĐẾN NĂM 2030`)."""
+    # the answer depends on offset only through its sections and what of its annex's opening lines lie before it
+    annex = next(((a, min(b, offset, a + 600)) for _, (a, b) in view.annexes if a <= offset < b), None)
+    memo = view.memo.setdefault("targets.heading_year", {})
+    key = (view.section_key(offset), annex)
+    if key in memo:
+        return memo[key]
+    year = memo[key] = _heading_year_at(view, offset)
+    return year
+
+
+HEADING_HORIZON = re.compile(rf"\bnăm\s+{YEAR}|{YEAR}\s*[-–]\s*{YEAR}|đến\s+{YEAR}", re.IGNORECASE)
+
+
+def _heading_year_at(view: DocView, offset: int) -> Optional[int]:
     titles = [sec.title or "" for sec in reversed(view.ancestors_at(offset))]
     titles.append(_annex_title(view, offset))
     for title in titles:
-        if re.search(r"\bnăm\s+" + YEAR + r"|" + YEAR + r"\s*[-–]\s*" + YEAR + r"|đến\s+" + YEAR, title, re.IGNORECASE):
+        if HEADING_HORIZON.search(title):
             years = [int(m["y"]) for m in HEADING_YEAR.finditer(title)]
             if years:
                 return max(years)
@@ -546,6 +563,14 @@ def _intro_year(work: str, view: DocView, ps: int) -> Optional[int]:
 
 def _intro_line(work: str, view: DocView, ps: int) -> Optional[str]:
     """The line ending in `:` that opens the list of items a paragraph belongs to, within its section."""
+    memo = view.memo.setdefault("targets.intro_line", {})  # asked per figure: once per paragraph
+    if ps in memo:
+        return memo[ps]
+    line = memo[ps] = _intro_line_at(work, view, ps)
+    return line
+
+
+def _intro_line_at(work: str, view: DocView, ps: int) -> Optional[str]:
     sec = view.section_at(ps)
     lo = sec.span[0] if sec else view.body[0]
     pos = ps - 1
@@ -582,6 +607,15 @@ def _list_leads(work: str, view: DocView, ps: int) -> list[str]:
 def _section_kind(view: DocView, offset: int) -> Optional[str]:
     """A situation, objectives or funding section anywhere above decides; else the outermost kind that says something
     (deep titles such as `Chi thực hiện các chương trình mục tiêu, nhiệm vụ` name no part of a plan)."""
+    memo = view.memo.setdefault("targets.section_kind", {})  # asked several times per figure: once per section
+    key = view.section_key(offset)
+    if key in memo:
+        return memo[key]
+    kind = memo[key] = _section_kind_at(view, offset)
+    return kind
+
+
+def _section_kind_at(view: DocView, offset: int) -> Optional[str]:
     kinds = [sec.kind for sec in view.ancestors_at(offset)]
     for kind in ("situation", "objectives", "funding"):
         if kind in kinds:

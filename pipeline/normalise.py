@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from pipeline.headerfields import SignatureStamp, SitePrefix, header_fields, is_candidate
@@ -195,14 +196,21 @@ def _one_body_a_line(cur: str, nxt: str) -> bool:
     leaves a connector or a scope word at it)."""
     if len(cur) > 90 or not nxt[:1].isupper() or _NAME_GOES_ON.search(cur):
         return False
+    # (the next line first: it fails more often than the line does, and costs one name read)
+    second = _name_at_start(nxt)
+    return second is not None and second[0] == 0 and _names_only(cur)
+
+
+@lru_cache(maxsize=None)
+def _name_at_start(text: str) -> tuple[int, int] | None:
+    """(start, end) of the body named at the start of text (orgnames.read_org), or None: a line read as the
+    next line is read again as the line before the one after it (kept for one file: normalise clears it)."""
     from extractors.orgnames import read_org
-    if not _names_only(cur, read_org):
-        return False
-    second = read_org(nxt, 0)
-    return second is not None and second.start == 0
+    name = read_org(text, 0)
+    return None if name is None else (name.start, name.end)
 
 
-def _names_only(line: str, read_org) -> bool:
+def _names_only(line: str) -> bool:
     """The line is names and nothing else: each piece between commas a body (`Sở Tài chính`, `UBND xã`) or
     the words a group goes on with (`Các sở, ngành, UBND xã, phường, đặc khu`)."""
     pieces = [p.strip() for p in re.split(r"[,;]|\s+và\s+", line.rstrip(" .;,"))]
@@ -211,8 +219,8 @@ def _names_only(line: str, read_org) -> bool:
     for i, piece in enumerate(pieces):
         if i and re.fullmatch(r"[a-zđà-ỹ]+(?: [a-zđà-ỹ]+)?", piece):
             continue  # `ngành`, `đặc khu`: the group before goes on
-        name = read_org(piece, 0)
-        if name is None or name.end < len(piece):
+        name = _name_at_start(piece)
+        if name is None or name[1] < len(piece):
             return False
     return True
 
@@ -305,6 +313,7 @@ def normalise(raw: RawText) -> Normalised:
     """Normalise the reader's pages into one text; reader blocks keep their place in it (a block
     boundary is a paragraph boundary: nothing is joined across it) and the paragraphs outside them
     become paragraph, heading or footnote blocks."""
+    _name_at_start.cache_clear()
     lines: list[_Line] = []
     fields = _Fields()
     events = _line_events(raw)

@@ -42,22 +42,23 @@ def fold(text: str | None) -> str:
     """ASCII key without diacritics (đ -> d), lowercase, words separated by single spaces."""
     if not text:
         return ""
-    if not text.isascii():
-        table = _FOLD_TABLE
-        for c in set(text).difference(_FOLD_SEEN):
-            _FOLD_SEEN.add(c)
-            folded = _fold_one(c)
-            if folded != c:
-                table[ord(c)] = folded
-        text = text.translate(table)
-    return " ".join(_WORD.findall(text.lower()))
+    # one translate: each character to its folded, lowercased letters and digits, anything else to a space
+    return " ".join(text.translate(_FOLD_TABLE).split())
 
 
-# fold, a character at a time (decomposition, marks and case are all per character): each character's
-# folded form, found once per process.
-_FOLD_TABLE: dict[int, str] = {}
-_FOLD_SEEN: set[str] = set()
-_WORD = re.compile(r"[a-z0-9]+")
+class _FoldTable(dict):
+    """code point -> what the character gives a fold key (`Ế` -> `e`, `,` -> a space), found the first time
+    translate meets it. Per character, as fold was defined (decomposition, marks and case are per character;
+    the one lowercasing that looks at neighbours, a final sigma, gives no ASCII letter either way)."""
+
+    def __missing__(self, cp: int) -> str:
+        c = chr(cp)
+        folded = "".join(x if "a" <= x <= "z" or "0" <= x <= "9" else " " for x in _fold_one(c).lower())
+        self[cp] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def _fold_one(c: str) -> str:
