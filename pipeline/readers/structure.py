@@ -9,7 +9,9 @@ each followed by a blank line: the text reads as it did before blocks existed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Iterator
 
 from schemas import RawBlock
@@ -128,15 +130,19 @@ def markdown_tables(text: str, first_table: int = 0) -> tuple[str, list[RawBlock
     legal web sites export, where a line holding only `|` closes each cell and a row ends with a
     second `|` (so the cells of a row and the rows themselves have to be told apart: see
     _bar_region). A blank line ends a table in both."""
+    if "|" not in text:  # (every table line holds a bar)
+        return text, []
     lines = text.split("\n")
+    bars = [k for k, line in enumerate(lines) if "|" in line]
     out = Lines()
     table = first_table
     i = 0
     while i < len(lines):
         line = lines[i]
-        if "|" not in line:  # (every table line holds a bar)
-            out.lines.append(line)
-            i += 1
+        if "|" not in line:  # up to the next line with a bar, in one piece
+            j = bars[bisect_left(bars, i)] if bars[-1] > i else len(lines)
+            out.lines.extend(lines[i:j])
+            i = j
             continue
         if line.strip() == "|":
             j = i
@@ -277,6 +283,8 @@ def _segment(empty: list[bool], width: int, heads: list[bool] | None = None):
     it opens one."""
     heads = heads or [False] * len(empty)
     n = len(empty)
+    blank_sums = list(accumulate(empty, initial=0))  # sum(empty[i:j]) is blank_sums[j] - blank_sums[i]
+    head_sums = list(accumulate(heads, initial=0))
     INF = float("inf")
     cost = [INF] * (n + 2)
     choice = [0] * (n + 2)
@@ -288,9 +296,9 @@ def _segment(empty: list[bool], width: int, heads: list[bool] | None = None):
             after = n + 1 if j == n else j + 1
             if after > n and j != n:
                 continue
-            blanks = sum(empty[i:j])
+            blanks = blank_sums[j] - blank_sums[i]
             c = (cost[after] + (0 if j - i == width else 1) + 0.6 * blanks + 0.05 * empty[i]
-                 + (2 if blanks == j - i else 0) + 2 * sum(heads[i + 1:j]))
+                 + (2 if blanks == j - i else 0) + 2 * (head_sums[j] - head_sums[i + 1]))
             if c < cost[i]:
                 cost[i], choice[i] = c, j
     if cost[0] == INF:
