@@ -146,6 +146,31 @@ def _chain_rx() -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
+def _chain_last_rx() -> re.Pattern:
+    """The last word of a `before` comparator and the white space after it, to the end (see _chain_at)."""
+    last = {p.split()[-1] for p, _, pos in comparators() if pos == "before"}
+    return re.compile(rf"(?:{_alt(sorted(last, key=len, reverse=True))})\s+", re.IGNORECASE)
+
+
+def _chain_at(text: str, lo: int, hi: int) -> Optional[re.Match]:
+    """_chain_rx().search(text, lo, hi), tried only where it can match: a chain ends in white space after a
+    comparator word, whose last word is the run of word characters before that space (the words of
+    comparators.csv are letters; a non-word character or a space comes before each), so most texts are
+    turned down without the pattern being tried at each of their characters."""
+    end = hi
+    while end > lo and text[end - 1].isspace():  # (str.isspace is the pattern's `\s`)
+        end -= 1
+    if end == hi:
+        return None
+    start = end
+    while start > lo and (text[start - 1].isalnum() or text[start - 1] == "_"):  # (`\w`)
+        start -= 1
+    if start == end or _chain_last_rx().fullmatch(text, start, hi) is None:
+        return None
+    return _chain_rx().search(text, lo, hi)
+
+
+@lru_cache(maxsize=None)
 def _cue_rx() -> re.Pattern:
     before = [p for p, _, pos in comparators() if pos == "before"]
     return re.compile(rf"(?<![\w])({_alt(before)})(?![\w])", re.IGNORECASE)
@@ -204,10 +229,9 @@ def _paragraphs(work: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     to the next: converted files still break some sentences (`khoảng` / `14.800ha`)."""
     lines = []
     pos = start
-    while pos < end:
-        nl = work.find("\n", pos, end)
-        stop = end if nl < 0 else nl
-        if work[pos:stop].strip():
+    for line in work[start:end].split("\n"):  # (one split of the region, not a find and a slice a line)
+        stop = pos + len(line)
+        if line and not line.isspace():
             lines.append((pos, stop))
         pos = stop + 1
     i = 0
@@ -311,7 +335,7 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
         lead = work[max(ps, m.start() - 40):m.start()]
         label = bool(LABEL_END.search(lead))
         item = ITEM_LEAD.match(work, max(ps, work.rfind("\n", ps, m.start()) + 1), m.start())
-        if not (label or _chain_rx().search(lead) or re.search(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$", lead)
+        if not (label or _chain_at(lead, 0, len(lead)) or re.search(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$", lead)
                 or STRIVE_TO_HAVE.search(lead) or item):
             continue  # a count is a figure only when words open it: skip the costly unit reading
         a = parse_number(m["a"])
@@ -329,7 +353,7 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
         taken.append((m.start(), uend))
     # a number word counts only after a bound (below): a paragraph without one has none
     for m in WORD_COUNT.finditer(work, ps, pe) if bounds else ():
-        lead = _chain_rx().search(work, max(ps, m.start() - 40), m.start())
+        lead = _chain_at(work, max(ps, m.start() - 40), m.start())
         if not free(*m.span()) or not lead or not WORD_BOUND.search(lead.group(0)):
             continue  # `ít nhất một cơ sở`: a number word counts only after a bound (`là một chỉ tiêu`, `dựa trên ba`)
         unit = _count_unit(work, m.end(), pe)
@@ -419,7 +443,7 @@ def _first_word(text: str) -> str:
 # --- comparator, indicator, year ----------------------------------------------------------------
 
 def _read_chain(work: str, cand: Candidate, lo: int) -> None:
-    m = _chain_rx().search(work, lo, cand.vstart)
+    m = _chain_at(work, lo, cand.vstart)
     cand.chain_start = m.start() if m else cand.vstart
     cmp_of = _comparator_of()
     if m:
