@@ -389,10 +389,14 @@ def _dominant_angle(tp, n: int) -> int:
 
     votes = [0, 0, 0, 0]
     char_angle = _untyped(c.FPDFText_GetCharAngle)
-    for i in range(0, n, max(1, n // 200)):
+    samples = range(0, n, max(1, n // 200))
+    for i in samples:
         a = char_angle(tp, i)
         if a >= 0:
-            votes[int(round(math.degrees(a) / 90)) % 4] += 1
+            k = int(round(math.degrees(a) / 90)) % 4
+            votes[k] += 1
+            if 2 * votes[k] > len(samples):
+                break  # most of all the samples: no other direction can have more
     return 90 * votes.index(max(votes))
 
 

@@ -65,20 +65,22 @@ class Grid:
         xs = sorted({v for c in cells for v in (c.x0, c.x1)})
         ys = sorted({v for c in cells for v in (c.top, c.bottom)})
         nx, ny = len(xs), len(ys)
-        slots: dict[tuple[int, int], Cell | None] = {}
+        slots: dict[int, Cell | None] = {}  # by i * ny + j
+        unknown = object()
 
         def at(x: float, y: float) -> Cell | None:
             i, j = bisect_left(xs, x), bisect_left(ys, y)
+            if 0 < i < nx and 0 < j < ny and xs[i] != x and ys[j] != y:  # between edges (not a number: i or j is 0)
+                key = i * ny + j
+                found = slots.get(key, unknown)
+                if found is unknown:
+                    lo, hi, top, bottom = xs[i - 1], xs[i], ys[j - 1], ys[j]
+                    found = slots[key] = next((c for c in cells if c.x0 <= lo and hi <= c.x1 and c.top <= top
+                                               and bottom <= c.bottom), None)
+                return found
             if i == nx or j == ny:
                 return None if x == x and y == y else self.cell_at(x, y)  # beyond every cell
-            if i == 0 or j == 0 or xs[i] == x or ys[j] == y or x != x or y != y:
-                return self.cell_at(x, y)
-            key = (i, j)
-            if key not in slots:
-                lo, hi, top, bottom = xs[i - 1], xs[i], ys[j - 1], ys[j]
-                slots[key] = next((c for c in cells if c.x0 <= lo and hi <= c.x1 and c.top <= top and bottom <= c.bottom),
-                                  None)
-            return slots[key]
+            return self.cell_at(x, y)  # on an edge, before the first one, or not a number
 
         return at
 
