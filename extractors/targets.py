@@ -475,9 +475,13 @@ def _clean_before(text: str) -> str:
             break
     for _ in range(3):
         was = text
-        text = YEAR_TAIL.sub("", text)
-        text = _words_rx("leadin", "end").sub("", text)
-        text = BOUND_TAIL.sub("", text)
+        # (each tail pattern is tried only on a text whose last characters it can end with)
+        if _last_char(text, "") in _YEAR_TAIL_LAST or _last_char(text, "").isdigit():
+            text = YEAR_TAIL.sub("", text)
+        if _ends_in_leadin(text):
+            text = _words_rx("leadin", "end").sub("", text)
+        if _last_char(text[:-1] if text.endswith("\n") else text, None) in _BOUND_TAIL_LAST:
+            text = BOUND_TAIL.sub("", text)
         if text == was:
             break
     text = CITED_BY.sub("", text)
@@ -485,6 +489,38 @@ def _clean_before(text: str) -> str:
     if head:
         text = text[head.start():]
     return _tidy(text)
+
+
+def _last_char(text: str, strip: str | None) -> str:
+    """The last character of text, before its trailing white space when `strip` is "" (as is, when None)."""
+    if strip is not None:
+        text = text.rstrip()
+    return text[-1:]
+
+
+# What YEAR_TAIL (a year, or `trở đi`, then `\s*$`) and BOUND_TAIL (its words at `$`) can end with, in any case.
+_YEAR_TAIL_LAST = set("iIİı")
+_BOUND_TAIL_LAST = set("tTuUnN")
+
+
+def _ends_in_leadin(text: str) -> bool:
+    """Whether _words_rx("leadin", "end") can match text: the run of word characters before its trailing
+    white space and commas must be the last word of a leadin phrase (their words are letters)."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] == ","):  # `[\s,]*$`
+        end -= 1
+    start = end
+    while start and (text[start - 1].isalnum() or text[start - 1] == "_"):  # (`\w`)
+        start -= 1
+    return start < end and _leadin_last_rx().fullmatch(text, start, end) is not None
+
+
+@lru_cache(maxsize=None)
+def _leadin_last_rx() -> re.Pattern:
+    last = {w.split()[-1] for w in words("leadin")}
+    if not all(w.isalpha() for w in last):
+        return re.compile(r"(?s).*")  # a phrase ending in something else: no shortcut, every text is tried
+    return re.compile(rf"(?:{_alt(sorted(last, key=len, reverse=True))})", re.IGNORECASE)
 
 
 LEAD_JUNK = re.compile(r"^[\s,;:.\-–+*•(]*(?:(?:và|hoặc|nhưng)\s+)?", re.IGNORECASE)
