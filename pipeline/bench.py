@@ -9,7 +9,7 @@ On the same files, in one run (so that the load of a shared machine weighs on ev
   no layout), bare pdfplumber `extract_text`, vanban's reader alone, vanban end to end (parse and
   store); interleaved, so that a change of load hits all four, and each as a ratio of the floor;
 - whole processes: `vanban ingest --workers 1` started as a command on the text-layer PDFs and on the
-  text files (start-up, fork server, worker, writer: what a user waits for), against bare pdfplumber;
+  text files (start-up, writer, workers: what a user waits for), against bare pdfplumber;
 - growth: a synthetic document 1x, 4x and 16x the body of the largest document given, parsed, and
   the exponent of time over size (1.0 is linear);
 - the batch runner (pipeline.ingest) with N workers into a scratch database: wall clock, the rate
@@ -352,7 +352,7 @@ def measure_command(cmd: list[str], cwd: str | None = None) -> tuple[int, float,
 
 def whole_process(label: str, files: list[Path], pages: int, documents: int) -> Process:
     """`vanban ingest --workers 1` on files, as a command of its own: wall clock and the CPU seconds of
-    the process and everything it starts (fork server, worker)."""
+    the process and everything it starts (workers, a fork server where there is one)."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = _command("ingest", "--workers", "1", "--quiet", "--db", str(Path(tmp) / "bench.db"),
                        *map(str, files))

@@ -206,6 +206,7 @@ def ingest(paths: tuple[Path, ...], db_path: str, force: bool, workers: int | No
             bar = _NoBar()
         else:
             from tqdm import tqdm
+            tqdm.monitor_interval = 0  # no monitor thread: the writer forks its workers (ingest._context)
             bar = tqdm(total=count_files(paths, selection, follow_links), unit="file", file=sys.stderr)
 
         def progress(summary, path) -> None:

@@ -111,9 +111,9 @@ _ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THR
 
 @contextmanager
 def _worker_environment() -> Iterator[None]:
-    """While the fork server starts: one thread per library, the writer's pid (pipeline.forkguard), and
-    Ctrl-C kept from it (a Ctrl-C while it imports the pipeline would kill it with a traceback; the writer
-    handles Ctrl-C)."""
+    """While the workers' pipeline loads (the fork server starting, or the warm-up here): one thread per
+    library, the writer's pid (pipeline.forkguard), and Ctrl-C kept from it (a Ctrl-C while a fork server
+    imports the pipeline would kill it with a traceback; the writer handles Ctrl-C, once it is loaded)."""
     saved = {k: os.environ.get(k) for k in [*_ONE_THREAD, tools.WRITER_PID_ENV]}
     for k, v in _ONE_THREAD.items():
         os.environ.setdefault(k, v)
@@ -136,9 +136,19 @@ def _worker_environment() -> Iterator[None]:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    # Not fork: a forked child would share this process's open SQLite connection. The fork server
-    # imports the pipeline and loads its models once (pipeline.warm): workers are forked warm, share
-    # those pages, and one started again after a timeout is ready in milliseconds.
+    """How workers start. Workers are forked warm: the pipeline is imported and its models loaded once
+    (pipeline.warm), the workers share those pages, and one started again after a timeout is ready in
+    milliseconds. On Linux, in a process with no other thread, they are forked from this process, warmed
+    here: a fork server would be a second interpreter importing pydantic, the schemas and the extractors
+    again (and a resource tracker), about a third of the CPU of a small batch. A forked worker holds this
+    process's SQLite connection without touching it, and ends with os._exit (as multiprocessing's forked
+    children do), so SQLite never closes it there. Elsewhere, or beside a caller's threads (a fork copies
+    their locks, held or not), a fork server (which never opens the database) forks them."""
+    import threading
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        with _worker_environment():
+            import pipeline.warm  # noqa: F401 (importing it warms the pipeline)
+        return multiprocessing.get_context("fork")
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["pipeline.forkguard", "pipeline.warm", "pipeline.worker"])
@@ -148,6 +158,22 @@ def _context() -> multiprocessing.context.BaseContext:
             forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and `kill` held back while a worker starts: a forked worker has this process's handlers until
+    its loop ignores Ctrl-C and installs its own SIGTERM handler (worker._serve, which releases them); one
+    arriving meanwhile would end it with a traceback. Held back here, they reach this process afterwards."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    mask = hasattr(signal, "pthread_sigmask")
+    if mask:
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        if mask:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 @contextmanager
@@ -186,7 +212,7 @@ class _Worker:
         self.temp_dir = self.temp_root / f"worker-{self.number}-{self.generation}"
         self.conn, child = self.ctx.Pipe()
         self.process = self.ctx.Process(target=_serve, args=(child, self.limits, self.temp_dir), daemon=True)
-        with _main_module_hidden():
+        with _main_module_hidden(), _signals_held():
             self.process.start()
         child.close()
 

@@ -1,8 +1,9 @@
 """Importing this module runs the stages once on a small sample, so that the libraries and models
 they load on first use (underthesea's tokenizer, vocabulary files) are in memory.
 
-`vanban ingest` has its fork server import it: every worker is forked already warm, shares those
-pages with the others, and a worker started again after a timeout is ready in milliseconds.
+`vanban ingest` imports it before it forks its workers (in the writer on Linux, else in a fork server):
+every worker is forked already warm, shares those pages with the others, and a worker started again after
+a timeout is ready in milliseconds.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def warm() -> None:
         raw = RawText(format="txt", pages=[SAMPLE])
         text, page_starts, blocks = normalise(raw)
         build_documents(text, page_starts, raw, blocks=blocks)
-    except Exception:  # a cold worker is slower, not wrong: never stop the fork server for this
+    except Exception:  # a cold worker is slower, not wrong: never stop a batch for this
         pass
 
 

@@ -1,9 +1,10 @@
 """The worker side of `vanban ingest`: the loop each worker process runs (receive a path, parse it, send the
 result back) and parse_safe, the parse that never raises.
 
-Its own module so that a worker loads no more than parsing needs: a worker is forked from the fork server,
-which preloads this module beside the warmed pipeline; pipeline.ingest (the writer: the database, sqlite_utils
-and numpy under it) is never imported in a worker.
+Its own module so that a fork server loads no more than parsing needs: where workers are forked from one
+(ingest._context), it preloads this module beside the warmed pipeline, and pipeline.ingest (the writer: the
+database, sqlite_utils and numpy under it) is never imported there. On Linux the writer forks the workers
+itself, once it has warmed the pipeline.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def parse_safe(path: Path) -> ParseResult | FileError:
     def error(stage: str, error_type: str, message: str) -> FileError:
         return FileError(path=name, stage=stage, error_type=error_type, message=printable(message))
 
-    from pipeline.run import parse  # loaded in the fork server (pipeline.warm); the writer never parses
+    from pipeline.run import parse  # loaded by pipeline.warm before the workers fork; the writer never parses
 
     try:
         return parse(path)
@@ -114,6 +115,8 @@ def _serve(conn, limits: Limits, temp_dir: Path) -> None:
     `retire` asks for a fresh worker: this one hit its memory limit or still holds half of it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     _die_with_parent(temp_dir)
+    if hasattr(signal, "pthread_sigmask"):  # held back while the writer started this worker (ingest._signals_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     tools.enter_worker(temp_dir)
     if limits.max_memory_mb:
         limits_mod.apply_memory_cap(limits.max_memory_mb)

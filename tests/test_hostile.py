@@ -405,10 +405,14 @@ def test_workers_die_with_a_killed_writer(tmp_path):
     slow = slow_text(tmp_path / "slow.txt")
     proc = vanban("ingest", slow, "--db", tmp_path / "out.db", "-q", "-j", "1")
 
-    def busy_worker() -> bool:  # a process of the batch that is neither the writer nor the fork server
-        members = [p for p in group_members(proc.pid) if p != proc.pid]
-        return any(Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[1] != str(proc.pid)
-                   for p in members if alive(p))
+    def helper(pid: int) -> bool:  # multiprocessing's fork server or resource tracker, where there is one
+        try:
+            return b"forkserver" in (cmd := Path(f"/proc/{pid}/cmdline").read_bytes()) or b"resource_tracker" in cmd
+        except OSError:
+            return True
+
+    def busy_worker() -> bool:  # a process of the batch that is neither the writer nor a helper
+        return any(alive(p) and not helper(p) for p in group_members(proc.pid) if p != proc.pid)
 
     wait_for(busy_worker, 60, "a worker to start")
     time.sleep(1.5)  # it is parsing now

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -229,3 +230,23 @@ def test_fact_columns_are_typed_whatever_file_comes_first(tmp_path):
     store.save_result(db, result("b.txt", 2030))
     assert {(r["t"], r["year"]) for r in db.query("select typeof(year) as t, year from targets")} == {
         ("null", None), ("integer", 2030)}
+
+
+def test_beside_a_callers_thread_the_workers_come_from_a_fork_server(tmp_path):
+    """A fork copies every thread's locks, held or not: beside a caller's thread the workers are forked by a
+    fork server, which never opens the database; alone (Linux), the writer forks them warm itself."""
+    import threading
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the writer forks its workers on Linux only")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert _context().get_start_method() == "forkserver"
+        summary = ingest([SEEDS[0]], tmp_path / "v.db", workers=1)
+    finally:
+        stop.set()
+        thread.join()
+    assert summary.stored == 1 and summary.failed == 0
+    if threading.active_count() == 1:
+        assert _context().get_start_method() == "fork"

@@ -1,5 +1,6 @@
-"""Start-up of `vanban ingest`: the writer loads neither the parsing pipeline nor numpy, a worker loads
-neither the database layer nor the writer; each is loaded where it is used."""
+"""Start-up of `vanban ingest`: importing the writer loads neither the parsing pipeline nor numpy (it loads
+the pipeline only when a file needs a worker, to fork warm workers), a fork server loads neither the database
+layer nor the writer; each is loaded where it is used."""
 from __future__ import annotations
 
 import subprocess
@@ -44,8 +45,9 @@ def test_numpy_still_imports_after_the_store():
 
 
 def test_worker_loads_no_database_layer():
-    """A worker is forked from the fork server, which preloads pipeline.warm and pipeline.worker; the loop it
-    runs (_serve) lives in pipeline.worker, so unpickling it imports nothing more."""
+    """Where workers are forked from a fork server (ingest._context), it preloads pipeline.warm and
+    pipeline.worker; the loop a worker runs (_serve) lives in pipeline.worker, so unpickling it imports nothing
+    more."""
     loaded = _modules_after("import pipeline.forkguard, pipeline.warm, pipeline.worker")
     assert not {"sqlite_utils", "pipeline.store", "pipeline.ingest", "tqdm", "click"} & loaded
     assert not {m for m in loaded if m.split(".")[0] in HEAVY}
