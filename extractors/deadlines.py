@@ -271,6 +271,17 @@ _SO_WORD = re.compile(r"số", I)
 _PAST_WORD = re.compile(r"đã|vừa|trước")
 
 
+# The last words of START_CUE and of CUE (before their `\s*$`): a window that ends in none of them is no match.
+_START_LAST = re.compile(r"(?:từ|đầu|lực|ngày|cuối|giữa)\Z", I)
+_CUE_LAST = re.compile(r"(?:cuối|trước|nhất|là|trong|vòng|đến|hết|hạn|chót|quá|vào|xong|thành)\Z", I)
+
+
+def _ends_with(text: str, last: re.Pattern) -> bool:
+    """Whether text, less its trailing white space, ends with a word of `last` (words of at most five letters)."""
+    end = len(text.rstrip())
+    return last.search(text, max(0, end - 5), end) is not None
+
+
 def _cites_before(before: str) -> bool:
     """REF_NUMBER or REF_SO ends the window before a date: the date of a cited document."""
     tail = before.rstrip()
@@ -291,7 +302,7 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     sent_lo, sent_hi = sentence_span(mtext, c.start, lo, hi)
     before = mtext[max(sent_lo, c.start - 80):c.start]
     after = mtext[c.end:min(sent_hi + 1, c.end + 60)]
-    if START_CUE.search(before) or re.search(r"tính\s+từ", mtext[sent_lo:c.start], I):
+    if _ends_with(before, _START_LAST) and START_CUE.search(before) or re.search(r"tính\s+từ", mtext[sent_lo:c.start], I):
         return None  # `từ ngày 01/7/2025`: when something starts (a range's end is its own candidate)
     if _cites_before(before):
         return None
@@ -305,8 +316,8 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
         return None  # `Đúng 14 tháng trước, ngày 31/3/2020, ... đã bật Thông báo này`: a past event
     if AS_OF.search(mtext[sent_lo:c.start]) and re.match(r"\s*,", after) and not DUTY.search(mtext, c.end, sent_hi):
         return None  # `Đến 12h00 ngày 21/11/2025, toàn tỉnh ghi nhận ...`: the date the figures are told as of
-    cue = CUE.search(before)
-    label = LABEL.search(before) or labelled
+    cue = CUE.search(before) if _ends_with(before, _CUE_LAST) else None
+    label = (":" in before and LABEL.search(before)) or labelled
     cell = _alone_in_paragraph(mtext, c.start if c.range_start is None else c.range_start, c.end) and (
         in_annex or view.section_at(c.start) is not None)  # a table cell, not a stray header line
     if c.range_start is not None and not cue:
