@@ -148,7 +148,17 @@ def page_lines(page, to_display) -> tuple[list[tuple[float, float, float]], list
     get_segment, get_type, get_point, get_close = (untyped(c.FPDFPath_GetPathSegment), untyped(c.FPDFPathSegment_GetType),
                                                    untyped(c.FPDFPathSegment_GetPoint), untyped(c.FPDFPathSegment_GetClose))
     moveto, bezierto = c.FPDF_SEGMENT_MOVETO, c.FPDF_SEGMENT_BEZIERTO
-    for raw in _path_objects(page.raw, max_depth=4):
+    get_bounds = untyped(c.FPDFPageObj_GetBounds)
+    edges = [ctypes.c_float() for _ in range(4)]
+    edges_p = [ctypes.byref(v) for v in edges]
+    for raw, level in _paths(page.raw, max_depth=4):
+        # A path on the page whose bounds (the hull of its points, widened by its stroke) are shorter than
+        # a line both ways, with a point to spare for pdfium's float arithmetic, draws no line: a dot, the
+        # square Word draws where borders meet (a third of the paths of a ruled page). Its segments are not
+        # read. (In a form XObject, bounds and points may not be in one space: read them all.)
+        if level == 0 and get_bounds(raw, *edges_p) and (edges[2].value - edges[0].value < MIN_LENGTH - 1.0
+                                                         and edges[3].value - edges[1].value < MIN_LENGTH - 1.0):
+            continue
         if not get_matrix(raw, m_p):
             continue  # a path we cannot place draws nothing we can use
         ma, mb, mc, md, me, mf = m.a, m.b, m.c, m.d, m.e, m.f
@@ -178,10 +188,15 @@ def page_lines(page, to_display) -> tuple[list[tuple[float, float, float]], list
     return _merge(horizontal), _merge(vertical)
 
 
-def _path_objects(parent, max_depth: int, form: bool = False, level: int = 0):
+def _path_objects(parent, max_depth: int):
     """Raw handles of the path objects of a page, descending into form XObjects, in the order of
     pypdfium2's PdfPage.get_objects (whose Python object per page object, text ones too, cost more
     than the paths' own reading)."""
+    return (obj for obj, _ in _paths(parent, max_depth))
+
+
+def _paths(parent, max_depth: int, form: bool = False, level: int = 0):
+    """_path_objects with the depth of each (0: on the page itself, 1: in a form XObject on it...)."""
     import pypdfium2.raw as c
     from pypdfium2 import PdfiumError
 
@@ -198,9 +213,9 @@ def _path_objects(parent, max_depth: int, form: bool = False, level: int = 0):
             raise PdfiumError("Failed to get pageobject.")
         kind = get_type(obj)
         if kind == path:
-            yield obj
+            yield obj, level
         elif kind == xobject and level < max_depth - 1:
-            yield from _path_objects(obj, max_depth, True, level + 1)
+            yield from _paths(obj, max_depth, True, level + 1)
         elif kind == unknown:
             raise PdfiumError("Failed to determine pageobject type.")
 
