@@ -333,10 +333,13 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
         if not free(*m.span()):
             continue
         lead = work[max(ps, m.start() - 40):m.start()]
-        label = bool(LABEL_END.search(lead))
+        # (each $-anchored test only where the end of the lead allows it: a colon, a joining word, `có`)
+        tail = lead.rstrip()
+        label = ":" in lead and bool(LABEL_END.search(lead))
+        strive = len(tail) < len(lead) and tail[-2:].lower() == "có" and bool(STRIVE_TO_HAVE.search(lead))
         item = ITEM_LEAD.match(work, max(ps, work.rfind("\n", ps, m.start()) + 1), m.start())
-        if not (label or _chain_at(lead, 0, len(lead)) or re.search(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$", lead)
-                or STRIVE_TO_HAVE.search(lead) or item):
+        if not (label or _chain_at(lead, 0, len(lead)) or (tail.endswith(_JOINS_COUNT) and _JOINED_COUNT.search(lead))
+                or strive or item):
             continue  # a count is a figure only when words open it: skip the costly unit reading
         a = parse_number(m["a"])
         if a is None or (item and a.is_integer() and 1900 <= a <= 2100):
@@ -349,7 +352,7 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
             continue  # `label: N unit` is the whole item, not the start of a sentence
         b = parse_number(m["b"]) if m["b"] else None
         found.append(Candidate(m.start(), uend, a, text, value_max=b, ustart=ustart, noun_unit=noun, label=label,
-                               strive=bool(STRIVE_TO_HAVE.search(lead)), item=bool(item)))
+                               strive=strive, item=bool(item)))
         taken.append((m.start(), uend))
     # a number word counts only after a bound (below): a paragraph without one has none
     for m in WORD_COUNT.finditer(work, ps, pe) if bounds else ():
@@ -377,6 +380,9 @@ COMPARED_YEAR = re.compile(r"so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:năm\s+)?(
 ITEM_LEAD = re.compile(r"\s*(?:[-+•]|[a-zđ]\)|\d{1,2}[.)])\s+(?:[^\W\d_]+\s+){0,4}$", re.IGNORECASE)
 # `Phấn đấu đến năm 2030 có 2 triệu doanh nghiệp`: what the plan strives to have is counted.
 STRIVE_TO_HAVE = re.compile(r"phấn\s+đấu\b[^.;:!?]*\bcó\s+$", re.IGNORECASE)
+# `..., 20 mô hình`, `và 05 ...`: a count coordinated with what comes before it (the words its end can be).
+_JOINED_COUNT = re.compile(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$")
+_JOINS_COUNT = (",", "và", "hoặc", "từ", "khoảng")
 # `Lắp đặt mới trạm 3G/4G: 58 trạm`: a label names the count written after its colon.
 LABEL_END = re.compile(r"[^\W\d_]\s*:\s*$")
 RANK = re.compile(r"(?<![\w])(?:nhóm|top|tốp)\s+(?P<a>\d{1,3})\s+(?P<u>[^\W\d_]+(?:\s[^\W\d_]+)?)(?=\s+(?:(?:dẫn|đứng|hàng)\s+đầu|cao\s+nhất|tốt\s+nhất))",
