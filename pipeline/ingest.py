@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -316,13 +317,17 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
     temp_root = _batch_temp_root()
     todo = batch.files_to_parse(list(paths), force, limits, selection, follow_links)
     try:
-        ctx = _context()
-        pool = [_Worker(ctx, limits, temp_root, n) for n in range(workers)]
+        # Workers start with the first file that needs one: a batch of stored files loads no pipeline.
+        first = next(todo, None)
+        if first is not None:
+            ctx = _context()
+            pool = [_Worker(ctx, limits, temp_root, n) for n in range(workers)]
+        queue = itertools.chain([first] if first is not None else [], todo)
         idle, busy = list(pool), []
         more = True
         while True:
             while idle and more:
-                path = next(todo, None)
+                path = next(queue, None)
                 if path is None:
                     more = False
                 else:

@@ -576,6 +576,7 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows, alter: bool = False
                         "WHERE rowid > ?", [last or 0])
 
 
+_FTS_AUTOMERGE = 16
 # Tables whose FTS5 index (<table>_fts) insert_rows fills (their insert trigger is dropped), with its columns.
 _INDEXED = {"blocks": ("text", "text_folded")}
 
@@ -1041,6 +1042,11 @@ def _ensure_blocks(db: sqlite_utils.Database) -> None:
     # insert_rows indexes new blocks in one statement a document (see there); the update and delete
     # triggers stay.
     db.execute("DROP TRIGGER IF EXISTS [blocks_ai]")
+    # Each document's blocks are written as one index segment; FTS5 merges segments by fours by default,
+    # by sixteens here: each term is rewritten half as often (storing the bench text files: 4.5% fewer
+    # instructions), a query reads at most 15 segments a level instead of 3.
+    if next(db.conn.execute("select v from blocks_fts_config where k = 'automerge'"), (None,))[0] != _FTS_AUTOMERGE:
+        db.execute("INSERT INTO blocks_fts (blocks_fts, rank) VALUES ('automerge', ?)", [_FTS_AUTOMERGE])
 
 
 def _flat_sections(sections: list[Section]) -> Iterator[Section]:
