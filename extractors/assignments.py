@@ -23,9 +23,9 @@ from typing import Iterator, Optional, Sequence
 
 from extractors.agencies import Mention, match_list, may_lead
 from extractors.orgnames import is_unspecified, may_start, title_at
-from extractors.base import DocView
+from extractors.base import DocView, caseless
 from extractors.tables import task_rows
-from extractors.textscan import LOW_WORD, content_start, match_text, own_end, sentence_span, trim
+from extractors.textscan import LOW_WORD, content_start, match_text, matches_at, own_end, sentence_span, trim
 from pipeline.textutil import fold
 from schemas import Assignment, Deadline, Section
 
@@ -54,8 +54,8 @@ TASK_LABEL = re.compile(r"(?:Nhiệm\s+vụ|Nội\s+dung(?:\s+thực\s+hiện)?)
 LABEL_ROLE = {"chủ trì": "lead", "đầu mối": "lead", "phối hợp": "support", "thực hiện": "implement"}
 # `đầu mối` is a role only when the agency is it (`làm đầu mối`, `là cơ quan đầu mối`): `cử đầu mối cấp xã` names people.
 LEAD = re.compile(r"(?<!cơ quan )(?<!đơn vị )\bchủ\s+trì\b|(?:\b(?:làm|là|giữ\s+vai\s+trò|đóng\s+vai\s+trò)\s+(?:cơ\s+quan\s+)?|^\W*)đầu\s+mối\b", I)
-# a word every LEAD match holds (same flags, so the same letters match): where neither is, LEAD is not looked for
-LEAD_WORD = re.compile(r"trì|mối", I)
+# a word every LEAD match holds, on the lowercase copy (base.caseless): where neither is, LEAD is not looked for
+LEAD_WORD = re.compile("trì|mối")
 SUPPORT_START = re.compile(r"\W*(?:(?:[a-zđ]\)|\d+(?:\.\d+)*\.?)\s*)?(?:(?:tham\s+gia|chủ\s+động|tích\s+cực|có\s+trách\s+nhiệm|"
                            r"thường\s+xuyên|tiếp\s+tục|kịp\s+thời)\s+)*phối\s+hợp\b", I)
 COAGENCY = re.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng))?\s+(?=\S)", I)
@@ -81,6 +81,22 @@ OPENER = re.compile(r"(?:Trên\s+cơ\s+sở|Căn\s+cứ|Sau\s+khi|Đồng\s+th�
 PRE_VERB = re.compile(r"(?:\W|chủ\s+trì|chủ\s+động|tích\s+cực|tăng\s+cường|thường\s+xuyên|tiếp\s+tục|có\s+trách\s+nhiệm|"
                       r"trực\s+tiếp|cùng|đồng\s+thời|và|tham\s+gia|kịp\s+thời|chặt\s+chẽ|\s)*$", I)
 SENTENCE_START = re.compile(r"(?:^|(?<=[.;!?:])|(?<=\n))[ \t]*(?:[-+•]\s*|[a-zđ]\)\s*|\d+(?:\.\d+)*\.?\s+)?(?=\S)", re.MULTILINE)
+# Where the matches of the patterns scanned over a whole body or duty can begin: tried there only
+# (textscan.matches_at), the engine does not try them at every character (an IGNORECASE word, a lookbehind or an
+# alternation that opens a pattern admits no fast scan). Words are found on the lowercase copy (base.caseless).
+CUE_WORD = re.compile("giao|đề|yêu")
+LABEL_AT = re.compile(r"\n|[-–]")  # LABEL opens at a line start or at a dash
+SENTENCE_STOP = re.compile(r"[.;!?:\n]")  # SENTENCE_START opens after one, or at the text's start
+COAGENCY_WORD = re.compile("phối")
+
+
+def _sentence_starts(mtext: str, lo: int, hi: int) -> list[int]:
+    return ([0] if lo == 0 else []) + [m.end() for m in SENTENCE_STOP.finditer(mtext, max(lo - 1, 0), hi)]
+
+
+def _label_starts(mtext: str, lo: int, hi: int) -> list[int]:
+    return ([0] if lo == 0 else []) + [m.end() if m.group() == "\n" else m.start()
+                                       for m in LABEL_AT.finditer(mtext, max(lo - 1, 0), hi)]
 
 
 @dataclass
@@ -263,7 +279,7 @@ def item_units(view: DocView, mtext: str) -> Iterator[Unit]:
 def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
     """`Giao X ...`, `đề nghị X ...`, `Yêu cầu X ...` inside a sentence: the rest of the sentence."""
     lo, hi = view.body
-    for cue in CUE.finditer(mtext, lo, hi):
+    for cue in matches_at(CUE, [m.start() for m in CUE_WORD.finditer(caseless(mtext), lo, hi)], mtext, lo, hi):
         if not _allowed(view, cue.start()) or NOT_CUE_BEFORE.search(mtext[max(lo, cue.start() - 12):cue.start()]):
             continue
         subjects, end = _agencies(view, mtext, cue.end(), subject=True)
@@ -309,7 +325,7 @@ def _to_item_end(view: DocView, s_lo: int, s_hi: int) -> tuple[int, int]:
 def label_units(view: DocView, mtext: str) -> Iterator[Unit]:
     """`Cơ quan chủ trì: Sở Tư pháp.` / `Đơn vị phối hợp: ...`: roles of the item's task."""
     lo, hi = view.body
-    for m in LABEL.finditer(mtext, lo, hi):
+    for m in matches_at(LABEL, _label_starts(mtext, lo, hi), mtext, lo, hi):
         if not _allowed(view, m.start()):
             continue
         sec = _labelled_item(view, mtext, m.start())
@@ -365,7 +381,8 @@ def _item_task(mtext: str, sec: Section, label_at: int) -> tuple[int, int]:
 def subject_units(view: DocView, mtext: str) -> Iterator[Unit]:
     """Sentences whose subject is an agency, in implementation sections and sectionless documents."""
     lo, hi = view.body
-    for m in SENTENCE_START.finditer(mtext, lo, hi):
+    # the matches at distinct offsets are finditer's, the empty ones too (one at an offset is its only match there)
+    for m in matches_at(SENTENCE_START, _sentence_starts(mtext, lo, hi), mtext, lo, hi):
         pos = m.end()
         if pos >= hi:
             continue
@@ -437,7 +454,7 @@ def rows_of(view: DocView, unit: Unit, mtext: str) -> Iterator[tuple[Mention, st
     t0, t1 = unit.duty or unit.task
     co_spans: list[tuple[int, int]] = []
     co_rows = []
-    for co in COAGENCY.finditer(mtext, t0, t1):
+    for co in matches_at(COAGENCY, [m.start() for m in COAGENCY_WORD.finditer(caseless(mtext), t0, t1)], mtext, t0, t1):
         clause_start = max(t0, max(mtext.rfind(c, t0, co.start()) for c in ",;:.\n") + 1)
         if not PRE_VERB.match(mtext[clause_start:co.start()]):
             named, named_end = _agencies(view, mtext, clause_start + len(mtext[clause_start:co.start()]) -
@@ -510,7 +527,7 @@ def _explicit_role(mtext: str, t0: int, t1: int) -> Optional[str]:
 
 
 def _role(mtext: str, t0: int, t1: int, co_spans: list[tuple[int, int]]) -> str:
-    if LEAD_WORD.search(mtext, t0, t1):  # LEAD's look-behinds at every offset cost; most duties have neither word
+    if LEAD_WORD.search(caseless(mtext), t0, t1):  # LEAD's look-behinds at every offset cost; most duties have neither word
         for m in LEAD.finditer(mtext, t0, t1):
             if not any(s <= m.start() < e for s, e in co_spans):
                 return "lead"
