@@ -204,9 +204,13 @@ def _allowed_in(view: DocView, offset: int, kinds: frozenset | None) -> bool:
 
 # A decision setting up a steering committee or working group lists its members by office (`Trưởng ban: Phó Chủ tịch
 # ...`, `- Bộ trưởng Bộ Y tế;`, `Ông X, Giám đốc Sở Y tế - Thành viên`): a member is named, no duty is given.
-MEMBERS_INTRO = re.compile(
-    r"\bgồm\s+(?:có\s+)?(?:các\s+)?(?:thành\s+viên|ông\s*(?:,|/)\s*bà|đồng\s+chí)\b|\bthành\s+phần\s+(?:gồm|như\s+sau)\b"
-    r"|^[^\w\n]*(?:\d+\.\s*)?(?:(?:Phó\s+)?Trưởng\s+ban|Tổ\s+(?:trưởng|phó)|(?:Các\s+)?(?:Ủy|Uỷ)\s+viên|(?:Các\s+)?Thành\s+viên)"
+# The sentence forms open with `gồm` or `thành` (looked for on the lowercase copy: see CUE_WORD), the line form at a line
+# start; each is looked for apart.
+MEMBERS_SAID = re.compile(
+    r"\bgồm\s+(?:có\s+)?(?:các\s+)?(?:thành\s+viên|ông\s*(?:,|/)\s*bà|đồng\s+chí)\b|\bthành\s+phần\s+(?:gồm|như\s+sau)\b", I)
+MEMBERS_WORD = re.compile("gồm|thành")
+MEMBERS_LINE = re.compile(
+    r"^[^\w\n]*(?:\d+\.\s*)?(?:(?:Phó\s+)?Trưởng\s+ban|Tổ\s+(?:trưởng|phó)|(?:Các\s+)?(?:Ủy|Uỷ)\s+viên|(?:Các\s+)?Thành\s+viên)"
     r"\b[^:\n]{0,100}:", I | re.MULTILINE)
 MEMBER_ROLE = re.compile(r"[-–,]\s*(?:Phó\s+)?(?:Trưởng\s+ban|Tổ\s+trưởng|Tổ\s+phó|Thành\s+viên|Ủy\s+viên|Uỷ\s+viên|Thư\s+ký)"
                          r"(?:\s+(?:thường\s+trực|Ban\s+Chỉ\s+đạo|Tổ\s+công\s+tác))?\s*[;.]?\s*$", I)
@@ -215,7 +219,11 @@ MEMBER_ROLE = re.compile(r"[-–,]\s*(?:Phó\s+)?(?:Trưởng\s+ban|Tổ\s+trư�
 # An offset is in a list of members when a section above it (or its own) introduces members, or its item ends
 # with the member's role in the body (`- Thành viên`).
 def _introduces_members(text: str, sec: Section) -> bool:
-    return bool(MEMBERS_INTRO.search(text, sec.span[0], own_end(sec)))
+    lo, hi = sec.span[0], own_end(sec)
+    if MEMBERS_LINE.search(text, lo, hi):
+        return True
+    starts = [m.start() for m in MEMBERS_WORD.finditer(caseless(text), lo, hi)]
+    return next(matches_at(MEMBERS_SAID, starts, text, lo, hi), None) is not None
 
 
 def _ends_with_member_role(text: str, item: Section) -> bool:

@@ -699,7 +699,7 @@ class _Reader:
             t = ts[k]
             if t is None or not t.word:
                 break
-            if ts.keys(k, 3) == ("có", "liên", "quan") or ts.keys(k, 2) == ("liên", "quan"):
+            if t.key == "có" and ts.keys(k, 3) == ("có", "liên", "quan") or t.key == "liên" and ts.keys(k, 2) == ("liên", "quan"):
                 k += 3 if t.key == "có" else 2
                 related = True
                 send, slevel = self.scope(k, generic=True)  # only a scope may follow: `có liên quan của tỉnh`

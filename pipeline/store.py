@@ -1083,7 +1083,10 @@ def _units(doc: Document, text: str, layout: list) -> list[tuple[int, int, objec
     starts = [u[0] for u in kept]
     pos = start
     for line in text[start:end].split("\n"):
-        s, e = _trimmed(text, pos, pos + len(line))
+        # _trimmed's bounds, from str.strip (the same whitespace as isspace) rather than a step per character
+        body = line.lstrip()
+        s = pos + len(line) - len(body)
+        e = s + len(body.rstrip())
         pos += len(line) + 1
         if s >= e:
             continue

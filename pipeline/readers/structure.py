@@ -143,8 +143,7 @@ def markdown_tables(text: str, first_table: int = 0) -> tuple[str, list[RawBlock
             while j < len(lines) and lines[j].strip():
                 j += 1
             base = len(out.lines)
-            for k in range(i, j):
-                out.add(lines[k])
+            out.lines.extend(lines[i:j])  # (the cells stay on their lines)
             for rows in _bar_tables(lines[i:j], base):
                 out.blocks.extend(_blocks_in_place(rows, table))
                 table += 1
@@ -329,7 +328,8 @@ def _place_short_rows(rows: list[list[Cell]], width: int) -> None:
                     cell.row_span = 2
             place_cells([upper, lower])
             r = 2
-    profiles = _column_profiles([row for row in rows[r:] if len(row) == width], width)
+    full = [row for row in rows[r:] if len(row) == width]
+    profiles = None  # of the full rows, made for the first short row that needs them (most tables have none)
     for row in rows[r:]:
         numbered = bool(_ROW_NUMBER.match(_cell_plain(row[0])))
         filled = [k for k, c in enumerate(row) if _cell_plain(c)]
@@ -339,7 +339,8 @@ def _place_short_rows(rows: list[list[Cell]], width: int) -> None:
             continue
         if len(row) == 1 or (numbered and filled and filled[-1] <= 1):  # a group heading: `I | Hoàn thiện thể chế`
             row[-1].col_span = width - len(row) + 1
-        elif profiles:  # under cells spanning down: each cell where cells like it stand
+        elif full:  # under cells spanning down: each cell where cells like it stand
+            profiles = profiles or _column_profiles(full, width)
             for cell, col in zip(row, _align(row, profiles)):
                 cell.col = col
         elif not numbered:
