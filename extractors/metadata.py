@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Iterator
 
 from extractors.vocab import type_by_name
@@ -104,6 +105,7 @@ def _with_parent_place(issuer: str, parent: str | None) -> str:
     return f"{issuer} {loc[0]} {loc[1]}"
 
 
+@lru_cache(maxsize=None)  # (asked for every name-like line of every closing)
 def _surnames() -> frozenset[str]:
     from extractors.vocab import load_csv
     return frozenset(tone_key(r["surname"]).casefold() for r in load_csv("surnames.csv", ("surname",)))
