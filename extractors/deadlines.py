@@ -262,6 +262,38 @@ def _links(gap: str) -> bool:
     return bool(m) and m.end() == len(gap)
 
 
+# What REF_NUMBER and REF_SO need, cheap to look for (most windows before a date have neither): a code in
+# capitals closing the window (REF_NUMBER's end, `[A-ZĐ][\w.&/\-]*\s*,?\s*$`), and the word `số`.
+_CODE_TAIL = re.compile(r"[\w.&/\-]*[A-ZĐ][\w.&/\-]*\s*,?\s*$")
+_SO_WORD = re.compile(r"số", I)
+# PAST_BEFORE's words, on the window lowercased (no character of them has a case form str.lower and the
+# pattern's IGNORECASE take apart)
+_PAST_WORD = re.compile(r"đã|vừa|trước")
+
+
+# The last words of START_CUE and of CUE (before their `\s*$`): a window that ends in none of them is no match.
+_START_LAST = re.compile(r"(?:từ|đầu|lực|ngày|cuối|giữa)\Z", I)
+_CUE_LAST = re.compile(r"(?:cuối|trước|nhất|là|trong|vòng|đến|hết|hạn|chót|quá|vào|xong|thành)\Z", I)
+
+
+def _ends_with(text: str, last: re.Pattern) -> bool:
+    """Whether text, less its trailing white space, ends with a word of `last` (words of at most five letters)."""
+    end = len(text.rstrip())
+    return last.search(text, max(0, end - 5), end) is not None
+
+
+def _cites_before(before: str) -> bool:
+    """REF_NUMBER or REF_SO ends the window before a date: the date of a cited document."""
+    tail = before.rstrip()
+    tail = tail[:-1].rstrip() if tail.endswith(",") else tail
+    end = len(tail)
+    start = end
+    while start and (tail[start - 1].isalnum() or tail[start - 1] in "_.&/-"):  # the code: `[\w.&/\-]` run
+        start -= 1
+    code = start < end and _CODE_TAIL.match(tail, start) is not None
+    return bool((code and REF_NUMBER.search(before)) or (_SO_WORD.search(before) and REF_SO.search(before)))
+
+
 def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | None,
                    region: tuple[int, int] | None = None, labelled: bool = False) -> Optional[tuple[int, int, dict]]:
     """labelled: the expression stands in a cell of a time column, which labels it as a `Thời gian:` does."""
@@ -270,9 +302,9 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     sent_lo, sent_hi = sentence_span(mtext, c.start, lo, hi)
     before = mtext[max(sent_lo, c.start - 80):c.start]
     after = mtext[c.end:min(sent_hi + 1, c.end + 60)]
-    if START_CUE.search(before) or re.search(r"tính\s+từ", mtext[sent_lo:c.start], I):
+    if _ends_with(before, _START_LAST) and START_CUE.search(before) or re.search(r"tính\s+từ", mtext[sent_lo:c.start], I):
         return None  # `từ ngày 01/7/2025`: when something starts (a range's end is its own candidate)
-    if REF_NUMBER.search(before) or REF_SO.search(before):
+    if _cites_before(before):
         return None
     line_start = mtext.rfind("\n", 0, c.start) + 1
     if PREAMBLE.match(mtext, line_start) and view.section_at(c.start) is None:
@@ -280,12 +312,12 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     range_before = mtext[max(sent_lo, c.range_start - 80):c.range_start] if c.range_start is not None else ""
     if DATA_CUTOFF.search(before) or (c.range_start is not None and DATA_CUTOFF.search(range_before)):
         return None  # `Tính đến 12h00 ngày 21/11/2025`: the cut-off of the data a report covers
-    if PAST.match(after) or PAST_BEFORE.search(before):
+    if PAST.match(after) or (_PAST_WORD.search(before.lower()) and PAST_BEFORE.search(before)):
         return None  # `Đúng 14 tháng trước, ngày 31/3/2020, ... đã bật Thông báo này`: a past event
     if AS_OF.search(mtext[sent_lo:c.start]) and re.match(r"\s*,", after) and not DUTY.search(mtext, c.end, sent_hi):
         return None  # `Đến 12h00 ngày 21/11/2025, toàn tỉnh ghi nhận ...`: the date the figures are told as of
-    cue = CUE.search(before)
-    label = LABEL.search(before) or labelled
+    cue = CUE.search(before) if _ends_with(before, _CUE_LAST) else None
+    label = (":" in before and LABEL.search(before)) or labelled
     cell = _alone_in_paragraph(mtext, c.start if c.range_start is None else c.range_start, c.end) and (
         in_annex or view.section_at(c.start) is not None)  # a table cell, not a stray header line
     if c.range_start is not None and not cue:

@@ -146,6 +146,31 @@ def _chain_rx() -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
+def _chain_last_rx() -> re.Pattern:
+    """The last word of a `before` comparator and the white space after it, to the end (see _chain_at)."""
+    last = {p.split()[-1] for p, _, pos in comparators() if pos == "before"}
+    return re.compile(rf"(?:{_alt(sorted(last, key=len, reverse=True))})\s+", re.IGNORECASE)
+
+
+def _chain_at(text: str, lo: int, hi: int) -> Optional[re.Match]:
+    """_chain_rx().search(text, lo, hi), tried only where it can match: a chain ends in white space after a
+    comparator word, whose last word is the run of word characters before that space (the words of
+    comparators.csv are letters; a non-word character or a space comes before each), so most texts are
+    turned down without the pattern being tried at each of their characters."""
+    end = hi
+    while end > lo and text[end - 1].isspace():  # (str.isspace is the pattern's `\s`)
+        end -= 1
+    if end == hi:
+        return None
+    start = end
+    while start > lo and (text[start - 1].isalnum() or text[start - 1] == "_"):  # (`\w`)
+        start -= 1
+    if start == end or _chain_last_rx().fullmatch(text, start, hi) is None:
+        return None
+    return _chain_rx().search(text, lo, hi)
+
+
+@lru_cache(maxsize=None)
 def _cue_rx() -> re.Pattern:
     before = [p for p, _, pos in comparators() if pos == "before"]
     return re.compile(rf"(?<![\w])({_alt(before)})(?![\w])", re.IGNORECASE)
@@ -204,10 +229,9 @@ def _paragraphs(work: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     to the next: converted files still break some sentences (`khoảng` / `14.800ha`)."""
     lines = []
     pos = start
-    while pos < end:
-        nl = work.find("\n", pos, end)
-        stop = end if nl < 0 else nl
-        if work[pos:stop].strip():
+    for line in work[start:end].split("\n"):  # (one split of the region, not a find and a slice a line)
+        stop = pos + len(line)
+        if line and not line.isspace():
             lines.append((pos, stop))
         pos = stop + 1
     i = 0
@@ -309,10 +333,13 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
         if not free(*m.span()):
             continue
         lead = work[max(ps, m.start() - 40):m.start()]
-        label = bool(LABEL_END.search(lead))
+        # (each $-anchored test only where the end of the lead allows it: a colon, a joining word, `có`)
+        tail = lead.rstrip()
+        label = ":" in lead and bool(LABEL_END.search(lead))
+        strive = len(tail) < len(lead) and tail[-2:].lower() == "có" and bool(STRIVE_TO_HAVE.search(lead))
         item = ITEM_LEAD.match(work, max(ps, work.rfind("\n", ps, m.start()) + 1), m.start())
-        if not (label or _chain_rx().search(lead) or re.search(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$", lead)
-                or STRIVE_TO_HAVE.search(lead) or item):
+        if not (label or _chain_at(lead, 0, len(lead)) or (tail.endswith(_JOINS_COUNT) and _JOINED_COUNT.search(lead))
+                or strive or item):
             continue  # a count is a figure only when words open it: skip the costly unit reading
         a = parse_number(m["a"])
         if a is None or (item and a.is_integer() and 1900 <= a <= 2100):
@@ -325,11 +352,11 @@ def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) ->
             continue  # `label: N unit` is the whole item, not the start of a sentence
         b = parse_number(m["b"]) if m["b"] else None
         found.append(Candidate(m.start(), uend, a, text, value_max=b, ustart=ustart, noun_unit=noun, label=label,
-                               strive=bool(STRIVE_TO_HAVE.search(lead)), item=bool(item)))
+                               strive=strive, item=bool(item)))
         taken.append((m.start(), uend))
     # a number word counts only after a bound (below): a paragraph without one has none
     for m in WORD_COUNT.finditer(work, ps, pe) if bounds else ():
-        lead = _chain_rx().search(work, max(ps, m.start() - 40), m.start())
+        lead = _chain_at(work, max(ps, m.start() - 40), m.start())
         if not free(*m.span()) or not lead or not WORD_BOUND.search(lead.group(0)):
             continue  # `ít nhất một cơ sở`: a number word counts only after a bound (`là một chỉ tiêu`, `dựa trên ba`)
         unit = _count_unit(work, m.end(), pe)
@@ -353,6 +380,9 @@ COMPARED_YEAR = re.compile(r"so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:năm\s+)?(
 ITEM_LEAD = re.compile(r"\s*(?:[-+•]|[a-zđ]\)|\d{1,2}[.)])\s+(?:[^\W\d_]+\s+){0,4}$", re.IGNORECASE)
 # `Phấn đấu đến năm 2030 có 2 triệu doanh nghiệp`: what the plan strives to have is counted.
 STRIVE_TO_HAVE = re.compile(r"phấn\s+đấu\b[^.;:!?]*\bcó\s+$", re.IGNORECASE)
+# `..., 20 mô hình`, `và 05 ...`: a count coordinated with what comes before it (the words its end can be).
+_JOINED_COUNT = re.compile(r"(?:,|\bvà|\bhoặc|\btừ|\bkhoảng)\s*$")
+_JOINS_COUNT = (",", "và", "hoặc", "từ", "khoảng")
 # `Lắp đặt mới trạm 3G/4G: 58 trạm`: a label names the count written after its colon.
 LABEL_END = re.compile(r"[^\W\d_]\s*:\s*$")
 RANK = re.compile(r"(?<![\w])(?:nhóm|top|tốp)\s+(?P<a>\d{1,3})\s+(?P<u>[^\W\d_]+(?:\s[^\W\d_]+)?)(?=\s+(?:(?:dẫn|đứng|hàng)\s+đầu|cao\s+nhất|tốt\s+nhất))",
@@ -419,7 +449,7 @@ def _first_word(text: str) -> str:
 # --- comparator, indicator, year ----------------------------------------------------------------
 
 def _read_chain(work: str, cand: Candidate, lo: int) -> None:
-    m = _chain_rx().search(work, lo, cand.vstart)
+    m = _chain_at(work, lo, cand.vstart)
     cand.chain_start = m.start() if m else cand.vstart
     cmp_of = _comparator_of()
     if m:
@@ -451,9 +481,13 @@ def _clean_before(text: str) -> str:
             break
     for _ in range(3):
         was = text
-        text = YEAR_TAIL.sub("", text)
-        text = _words_rx("leadin", "end").sub("", text)
-        text = BOUND_TAIL.sub("", text)
+        # (each tail pattern is tried only on a text whose last characters it can end with)
+        if _last_char(text, "") in _YEAR_TAIL_LAST or _last_char(text, "").isdigit():
+            text = YEAR_TAIL.sub("", text)
+        if _ends_in_leadin(text):
+            text = _words_rx("leadin", "end").sub("", text)
+        if _last_char(text[:-1] if text.endswith("\n") else text, None) in _BOUND_TAIL_LAST:
+            text = BOUND_TAIL.sub("", text)
         if text == was:
             break
     text = CITED_BY.sub("", text)
@@ -461,6 +495,38 @@ def _clean_before(text: str) -> str:
     if head:
         text = text[head.start():]
     return _tidy(text)
+
+
+def _last_char(text: str, strip: str | None) -> str:
+    """The last character of text, before its trailing white space when `strip` is "" (as is, when None)."""
+    if strip is not None:
+        text = text.rstrip()
+    return text[-1:]
+
+
+# What YEAR_TAIL (a year, or `trở đi`, then `\s*$`) and BOUND_TAIL (its words at `$`) can end with, in any case.
+_YEAR_TAIL_LAST = set("iIİı")
+_BOUND_TAIL_LAST = set("tTuUnN")
+
+
+def _ends_in_leadin(text: str) -> bool:
+    """Whether _words_rx("leadin", "end") can match text: the run of word characters before its trailing
+    white space and commas must be the last word of a leadin phrase (their words are letters)."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] == ","):  # `[\s,]*$`
+        end -= 1
+    start = end
+    while start and (text[start - 1].isalnum() or text[start - 1] == "_"):  # (`\w`)
+        start -= 1
+    return start < end and _leadin_last_rx().fullmatch(text, start, end) is not None
+
+
+@lru_cache(maxsize=None)
+def _leadin_last_rx() -> re.Pattern:
+    last = {w.split()[-1] for w in words("leadin")}
+    if not all(w.isalpha() for w in last):
+        return re.compile(r"(?s).*")  # a phrase ending in something else: no shortcut, every text is tried
+    return re.compile(rf"(?:{_alt(sorted(last, key=len, reverse=True))})", re.IGNORECASE)
 
 
 LEAD_JUNK = re.compile(r"^[\s,;:.\-–+*•(]*(?:(?:và|hoặc|nhưng)\s+)?", re.IGNORECASE)
