@@ -405,6 +405,8 @@ def _count_unit(work: str, pos: int, pe: int) -> Optional[tuple[str, int, int, b
     first = re.match(r"\s+([^\W\d_][\w]*)", rest)
     if not first or first.group(1).lower() in NOT_UNIT_WORDS:
         return None
+    if first.group(1).lower() in words("not_unit") and (first.end() == len(rest) or rest[first.end()].isspace()):
+        return None  # a whole syllable the tokenizer's first word would start with (`tháng`): no need to ask it
     word = _first_word(rest)
     if not word or word.lower() in NOT_UNIT_WORDS or word.lower() in words("not_unit") \
             or word.split()[0].lower() in words("not_unit"):

@@ -268,6 +268,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["documents"].create_index(["number_key"], if_not_exists=True)
     db["sections"].create_index(["document_id"], if_not_exists=True)
     _ensure_blocks(db)
+    db.__dict__.pop(_COLUMNS_ATTR, None)  # the columns insert_rows knew: some added, renamed or dropped here
 
 
 def _model_columns(model: type[BaseModel], prefix: str = "") -> dict[str, type]:
@@ -541,7 +542,8 @@ def delete_source(db: sqlite_utils.Database, path: str) -> None:
     conn.execute("delete from sources where path = ?", [path])
 
 
-def insert_rows(db: sqlite_utils.Database, table: str, rows, alter: bool = False) -> None:
+def insert_rows(db: sqlite_utils.Database, table: str, rows, alter: bool = False,
+                columns: tuple[str, ...] | None = None) -> None:
     """What `db[table].insert_all(rows, alter=alter)` does, with one prepared INSERT run for every row
     (executemany) when every row has the same keys and the table has those columns (values converted as
     sqlite_utils converts them); other rows go through insert_all. insert_all's per-value work was most of
@@ -551,29 +553,52 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows, alter: bool = False
     A table with a full-text index (blocks) is indexed here by one INSERT ... SELECT of the new rows, not by
     an insert trigger: a row with a trigger opens a statement savepoint, and FTS5 writes its pending terms to
     disk at each, so row by row it wrote and merged one index segment per block. The index holds the same
-    terms either way; only its segments differ."""
+    terms either way; only its segments differ.
+
+    `columns`: each row is a tuple of the values of these columns, each a str, int, float or None (stored as
+    it is), rather than a dict: no keys to compare and no values to check for a row of many (blocks)."""
     rows = list(rows)
     if not rows:
         return
     fts = _INDEXED.get(table)
     last = db.conn.execute(f"select max(rowid) from [{table}]").fetchone()[0] if fts else None
-    keys = list(rows[0])
-    if any(list(r) != keys for r in rows):  # a key some rows lack is null there, as insert_all stores it
-        keys = list(dict.fromkeys(k for r in rows for k in r))
-        rows = [{k: r.get(k) for k in keys} for r in rows]
-    columns = {c[1] for c in db.conn.execute(f"pragma table_info([{table}])")}
-    if not keys or not columns.issuperset(keys):
-        db[table].insert_all(rows, alter=alter)
+    if columns is not None:
+        keys, values = list(columns), rows
     else:
-        values = [tuple(r.values()) for r in rows]
-        if not _PLAIN.issuperset(map(type, itertools.chain.from_iterable(values))):
-            values = [tuple(v if type(v) in _PLAIN else jsonify_if_needed(v) for v in row) for row in values]
+        keys = list(rows[0])
+        if any(list(r) != keys for r in rows):  # a key some rows lack is null there, as insert_all stores it
+            keys = list(dict.fromkeys(k for r in rows for k in r))
+            rows = [{k: r.get(k) for k in keys} for r in rows]
+        values = None
+    if not keys or not _table_columns(db, table).issuperset(keys):
+        if values is not None:
+            rows = [dict(zip(keys, v)) for v in values]
+        db[table].insert_all(rows, alter=alter)
+        db.__dict__.get(_COLUMNS_ATTR, {}).pop(table, None)  # insert_all may have added columns
+    else:
+        if values is None:
+            values = [tuple(r.values()) for r in rows]
+            if not _PLAIN.issuperset(map(type, itertools.chain.from_iterable(values))):
+                values = [tuple(v if type(v) in _PLAIN else jsonify_if_needed(v) for v in row) for row in values]
         db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{k}]' for k in keys)}) "
                             f"VALUES ({', '.join('?' for _ in keys)})", values)
     if fts:
         cols = ", ".join(f"[{c}]" for c in fts)
         db.conn.execute(f"INSERT INTO [{table}_fts] (rowid, {cols}) SELECT rowid, {cols} FROM [{table}] "
                         "WHERE rowid > ?", [last or 0])
+
+
+# The columns of each table, kept on the Database (attribute below): `pragma table_info` on every insert_rows
+# call was a fifteenth of its time. Columns are only dropped or renamed by ensure_schema, which forgets
+# them; one missing here (added since) only sends the rows through insert_all, which forgets the table's.
+_COLUMNS_ATTR = "_vanban_columns"
+
+
+def _table_columns(db: sqlite_utils.Database, table: str) -> frozenset[str]:
+    cache = db.__dict__.setdefault(_COLUMNS_ATTR, {})
+    if table not in cache:
+        cache[table] = frozenset(c[1] for c in db.conn.execute(f"pragma table_info([{table}])"))
+    return cache[table]
 
 
 _FTS_AUTOMERGE = 16
@@ -642,7 +667,8 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                 "signer_authority": signer.get("authority"), "span_start": doc.span[0], "span_end": doc.span[1],
             }])
             insert_rows(db, "sections", _section_rows(doc_id, doc.sections, result.text))
-            insert_rows(db, "blocks", _block_rows(doc_id, doc, result.text, result.page_starts, result.blocks))
+            insert_rows(db, "blocks", _block_rows(doc_id, doc, result.text, result.page_starts, result.blocks),
+                        columns=_BLOCK_COLUMNS)
             for table in FACT_TABLES:
                 rows = []
                 for j, (fact, data) in enumerate(zip(getattr(doc, table), dumped[table], strict=True)):
@@ -1098,9 +1124,14 @@ def _units(doc: Document, text: str, layout: list) -> list[tuple[int, int, objec
     return kept
 
 
-def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int], layout: list = ()) -> Iterator[dict]:
-    """The search rows of a document: each layout block, else each non-empty line (normalisation joined
-    wrapped lines, so a line is a paragraph), with the innermost section around it."""
+# The columns of a row of _block_rows, in its order.
+_BLOCK_COLUMNS = ("document_id", "section_id", "kind", "section", "page", "layout", "table_no", "row", "col",
+                  "span_start", "span_end", "text", "text_folded")
+
+
+def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int], layout: list = ()) -> Iterator[tuple]:
+    """The search rows of a document (values of _BLOCK_COLUMNS): each layout block, else each non-empty line
+    (normalisation joined wrapped lines, so a line is a paragraph), with the innermost section around it."""
     flat = list(_flat_sections(doc.sections))  # preorder: by start, a parent before its children
     first = min((s.span[0] for s in flat), default=None)
     # Folded once for the document, not per block: fold_chars maps each character alone, so a slice of the
@@ -1126,10 +1157,8 @@ def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int], l
         else:
             kind = "front" if s < first else "back"
         cell = block is not None and block.kind == "table_cell"
-        yield {"document_id": doc_id, "section_id": f"{doc_id}:{inner.path}" if inner else None, "kind": kind,
-               "section": inner.path if inner else None,
-               "page": bisect.bisect_right(page_starts, s) if page_starts else None,
-               "layout": block.kind if block is not None else None,
-               "table_no": block.table if cell else None, "row": block.row if cell else None,
-               "col": block.col if cell else None,
-               "span_start": s, "span_end": e, "text": text[s:e], "text_folded": folded[s - base:e - base]}
+        yield (doc_id, f"{doc_id}:{inner.path}" if inner else None, kind, inner.path if inner else None,
+               bisect.bisect_right(page_starts, s) if page_starts else None,
+               block.kind if block is not None else None,
+               block.table if cell else None, block.row if cell else None, block.col if cell else None,
+               s, e, text[s:e], folded[s - base:e - base])

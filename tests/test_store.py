@@ -152,7 +152,8 @@ def test_rows_of_a_document_dumped_at_once_equal_rows_of_each_fact(name):
             for fact, data in zip(getattr(doc, table), dumped[table], strict=True):
                 assert store._fact_row(table, fact, data) == store._fact_row(table, fact)
                 checked += 1
-        blocks = list(store._block_rows(f"d-{i}", doc, result.text, result.page_starts, result.blocks))
+        blocks = [dict(zip(store._BLOCK_COLUMNS, b))
+                  for b in store._block_rows(f"d-{i}", doc, result.text, result.page_starts, result.blocks)]
         assert blocks and all(b["text_folded"] == store.fold_chars(b["text"]) for b in blocks)
     assert checked > 10
     layout = [b.model_dump(exclude_defaults=True) for b in result.blocks]
