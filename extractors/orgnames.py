@@ -46,9 +46,9 @@ def key_of(word: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _shape(word: str) -> tuple[bool, bool, bool, bool]:
-    """(word, cap, lower, upper) of a token's text: words repeat, so each is looked at once."""
-    return word[0].isalnum(), word[0].isupper(), word[0].islower(), word.isupper()
+def _shape(word: str) -> tuple[str, bool, bool, bool, bool]:
+    """(key, word, cap, lower, upper) of a token's text: words repeat, so each is looked at once."""
+    return key_of(word), word[0].isalnum(), word[0].isupper(), word[0].islower(), word.isupper()
 
 
 class Tok:
@@ -56,9 +56,11 @@ class Tok:
     first letter's case) and `upper` (all capitals) are set when it is made, the grammar asks them often."""
     __slots__ = ("start", "end", "text", "key", "word", "cap", "lower", "upper")
 
-    def __init__(self, start: int, end: int, text: str, key: str) -> None:
-        self.start, self.end, self.text, self.key = start, end, text, key
-        self.word, self.cap, self.lower, self.upper = _shape(text)
+    def __init__(self, start: int, end: int, text: str, key: str | None = None) -> None:
+        self.start, self.end, self.text = start, end, text
+        shape = _shape(text)
+        self.key = shape[0] if key is None else key
+        self.word, self.cap, self.lower, self.upper = shape[1:]
 
     def __repr__(self) -> str:
         return f"Tok({self.start}, {self.end}, {self.text!r}, {self.key!r})"
@@ -95,7 +97,7 @@ class Tokens:
                 return
         word = m.group()
         self.pos = end = m.end()
-        self.items.append(Tok(start, end, word, key_of(word)))
+        self.items.append(Tok(start, end, word))
 
     def _unfinished(self) -> bool:
         """Whether what was read so far cannot end a name, so a line break goes on with it: a connector
@@ -159,7 +161,8 @@ class Lexicon:
         return keys
 
     def match(self, ts: Tokens, i: int) -> tuple[int, object] | None:
-        t = ts[i]
+        items = ts.items  # the tokens read so far, looked at without a call
+        t = items[i] if i < len(items) else ts[i]
         if t is None:
             return None
         node = self.trie.get(t.key)
@@ -169,7 +172,8 @@ class Lexicon:
         found = None if value is _NONE else (1, value)
         n = 1
         while nxt:
-            t = ts[i + n]
+            j = i + n
+            t = items[j] if j < len(items) else ts[j]
             if t is None:
                 break
             node = nxt.get(t.key)
@@ -718,9 +722,9 @@ class _Reader:
             if send > k:
                 k, level = send, slevel or level
                 continue
-            if self.stop(k) or self._body_word(k) or self.starts_body(k) or t.key == "và" or words >= 6 \
-                    or not t.lower or _type_word_at(ts, k):
-                break
+            if not t.lower or t.key == "và" or words >= 6 or self.stop(k) or self._body_word(k) \
+                    or self.starts_body(k) or _type_word_at(ts, k):
+                break  # (the token's own tests first: a capitalised word ends it without a look-up)
             k, words = k + 1, words + 1
         return k, level, related
 
