@@ -1019,20 +1019,22 @@ def fold_chars(text: str) -> str:
     a match in the folded column is at the same offsets as in the text."""
     if text.isascii():
         return text
-    table, seen = _FOLD_TABLE, _FOLD_SEEN
-    for c in set(text).difference(seen):  # each character's fold found once per process
-        seen.add(c)
-        if not c.isascii():
-            table[ord(c)] = _fold_char(c)
-    return text.translate(table)
+    return text.translate(_FOLD_TABLE)
+
+
+class _FoldTable(dict):
+    """code point -> its fold, found the first time translate meets the character (rather than looking
+    for new characters in a set of each text first: a seventh of fold_chars)."""
+
+    def __missing__(self, cp: int) -> str:
+        folded = self[cp] = _fold_char(chr(cp))
+        return folded
 
 
 # ASCII maps to itself: a character translate finds no entry for costs it a KeyError, and most are ASCII.
-_FOLD_TABLE: dict[int, str | int] = {i: i for i in range(128)}
-_FOLD_SEEN: set[str] = set()
+_FOLD_TABLE = _FoldTable({i: i for i in range(128)})
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
     if c in "đĐ":
         return "d" if c == "đ" else "D"
