@@ -475,8 +475,10 @@ def is_current(db: sqlite_utils.Database, path: str, sha256: str) -> bool:
 def _flatten(data: dict, prefix: str = "") -> dict:
     row = {}
     for key, value in data.items():
-        name = f"{prefix}{key}"
-        if key == "span" and isinstance(value, (list, tuple)) and len(value) == 2:
+        name = prefix + key if prefix else key
+        if type(value) in _PLAIN:  # most values: stored as they are (a bool is not one)
+            row[name] = value
+        elif key == "span" and isinstance(value, (list, tuple)) and len(value) == 2:
             row[f"{prefix}span_start"], row[f"{prefix}span_end"] = value
         elif isinstance(value, dict):
             row.update(_flatten(value, f"{name}__"))
