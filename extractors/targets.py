@@ -734,7 +734,12 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
     sentence = work[ss:se]
     if kind in ("basis", "funding") or _words_rx("condition", "start").match(clause):
         return None  # a funding section's shares (`bố trí tối thiểu 03% ngân sách`) are budget rules
-    if SCORE.search(sentence):
+    # (what the sentence says, asked once per sentence: several figures share one)
+    said = view.memo.setdefault("targets.sentence", {}).get(cand.sentence)
+    if said is None:
+        said = view.memo["targets.sentence"][cand.sentence] = _sentence_says(sentence)
+    score, result, target = said
+    if score:
         return None  # `Từ 88 - 90% cộng 02 điểm`: the figure earns points in a rubric, it is no objective
     if CONDITION_BEFORE.search(work, cs, cand.vstart):
         return None  # `được thông qua khi có trên 50% tổng số đại biểu tán thành`: a quorum, a condition
@@ -742,7 +747,7 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
         return None  # `Mức thu bằng 50%`, `diện tích hỗ trợ tối thiểu 0,5 ha`: a fee, a benefit or its threshold
     if cand.goal:
         return "target"  # the goal stated beside a present value, in a report or a situation section
-    if _words_rx("result").search(sentence) or re.search(r"(?<![\w])(?:ước|đã)\s+(?:\S+\s+){0,2}$", work[cs:cand.vstart]):
+    if result or re.search(r"(?<![\w])(?:ước|đã)\s+(?:\S+\s+){0,2}$", work[cs:cand.vstart]):
         return "baseline"
     if kind == "situation":
         return "baseline"
@@ -752,11 +757,25 @@ def _role(view: DocView, work: str, cand: Candidate) -> Optional[str]:
         return "target"
     if cand.label:
         pass  # a label's count is a target only where the section or the list says so (a fee schedule is none)
-    elif _words_rx("target").search(sentence) or (cand.explicit and cand.year):
+    elif target or (cand.explicit and cand.year):
         return "target"
-    if any(_words_rx("target").search(lead) for lead in _list_leads(work, view, ss)):
+    if _leads_to_targets(work, view, ss):
         return "target"  # an item of a list its opening paragraph calls targets (`phấn đấu ..., cụ thể như sau:`)
     return None
+
+
+def _sentence_says(sentence: str) -> tuple[bool, bool, bool]:
+    """Whether a sentence scores points (SCORE), reports a result, names a target."""
+    return (SCORE.search(sentence) is not None, _words_rx("result").search(sentence) is not None,
+            _words_rx("target").search(sentence) is not None)
+
+
+def _leads_to_targets(work: str, view: DocView, ss: int) -> bool:
+    """Whether a paragraph that opens a list the sentence at ss sits in names targets (once per sentence start)."""
+    memo = view.memo.setdefault("targets.leads_to_targets", {})
+    if ss not in memo:
+        memo[ss] = any(_words_rx("target").search(lead) for lead in _list_leads(work, view, ss))
+    return memo[ss]
 
 
 # --- the extractor ------------------------------------------------------------------------------
