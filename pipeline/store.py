@@ -475,8 +475,10 @@ def is_current(db: sqlite_utils.Database, path: str, sha256: str) -> bool:
 def _flatten(data: dict, prefix: str = "") -> dict:
     row = {}
     for key, value in data.items():
-        name = f"{prefix}{key}"
-        if key == "span" and isinstance(value, (list, tuple)) and len(value) == 2:
+        name = prefix + key if prefix else key
+        if type(value) in _PLAIN:  # most values: stored as they are (a bool is not one)
+            row[name] = value
+        elif key == "span" and isinstance(value, (list, tuple)) and len(value) == 2:
             row[f"{prefix}span_start"], row[f"{prefix}span_end"] = value
         elif isinstance(value, dict):
             row.update(_flatten(value, f"{name}__"))
@@ -517,14 +519,17 @@ def _unflatten(row: dict, model) -> dict:
     return out
 
 
-def _section_rows(doc_id: str, sections: list[Section], text: str, parent: str | None = None) -> Iterator[dict]:
+# The columns of a row of _section_rows, in its order.
+_SECTION_COLUMNS = ("id", "document_id", "parent_id", "ord", "number", "title", "kind", "level", "marker", "path",
+                    "span_start", "span_end", "page")
+
+
+def _section_rows(doc_id: str, sections: list[Section], text: str, parent: str | None = None) -> Iterator[tuple]:
+    """The rows of a document's sections (values of _SECTION_COLUMNS), each before its children."""
     for i, sec in enumerate(sections):
         sid = f"{doc_id}:{sec.path}"
-        yield {
-            "id": sid, "document_id": doc_id, "parent_id": parent, "ord": i, "number": sec.number,
-            "title": sec.title, "kind": sec.kind, "level": sec.level, "marker": sec.marker, "path": sec.path,
-            "span_start": sec.span[0], "span_end": sec.span[1], "page": sec.page,
-        }
+        yield (sid, doc_id, parent, i, sec.number, sec.title, sec.kind, sec.level, sec.marker, sec.path,
+               sec.span[0], sec.span[1], sec.page)
         yield from _section_rows(doc_id, sec.children, text, sid)
 
 
@@ -666,7 +671,7 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                 "signer_name": signer.get("name"), "signer_title": signer.get("title"),
                 "signer_authority": signer.get("authority"), "span_start": doc.span[0], "span_end": doc.span[1],
             }])
-            insert_rows(db, "sections", _section_rows(doc_id, doc.sections, result.text))
+            insert_rows(db, "sections", _section_rows(doc_id, doc.sections, result.text), columns=_SECTION_COLUMNS)
             insert_rows(db, "blocks", _block_rows(doc_id, doc, result.text, result.page_starts, result.blocks),
                         columns=_BLOCK_COLUMNS)
             for table in FACT_TABLES:
