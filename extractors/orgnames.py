@@ -592,7 +592,7 @@ class _Reader:
             if parent is None or parent[1].kind != "party":
                 return None  # `Ban Tuyên giáo Tỉnh ủy`; `Văn phòng Chủ tịch nước` is not the Party's
             end, org = parent
-            return end, OrgName(0, 0, f"{self._known_text(i, k, entry)} {org.name}", entry.kind,
+            return end, _org(f"{self._known_text(i, k, entry)} {org.name}", entry.kind,
                                 entry.level or org.level, successor=entry.successor, known=True)
         head = self.head(i)
         end, level = self.scope(k)
@@ -601,7 +601,7 @@ class _Reader:
         if end == k and entry.scope in ("optional", "none") and not self.caps:
             end = self.place(k) if entry.scope == "optional" or entry.kind == "party" else k  # `... Cần Thơ`
         name = self._known_text(i, k, entry) + self._text(k, end)
-        org = OrgName(0, 0, name, entry.kind, level or entry.level, successor=entry.successor, known=True)
+        org = _org(name, entry.kind, level or entry.level, successor=entry.successor, known=True)
         # a known body may extend to a longer name with capitals (`Ban Quản lý Khu kinh tế Đông Nam`)
         if head and head[1].parent and end == k:
             parent = self._parent(k)
@@ -628,10 +628,10 @@ class _Reader:
         if parent:
             pend, porg = parent
             name = self._name_text(i, n, head, end) + " " + porg.name
-            return pend, OrgName(0, 0, name, head.kind, head.level or porg.level)
+            return pend, _org(name, head.kind, head.level or porg.level)
         send, level = self.scope(end)
         name = self._name_text(i, n, head, end) + self._text(end, send)
-        return send, OrgName(0, 0, name, head.kind, level or head.level)
+        return send, _org(name, head.kind, level or head.level)
 
     def _prefixed(self, i: int) -> tuple[int, OrgName] | None:
         m = self.head(i)
@@ -643,7 +643,7 @@ class _Reader:
             return None
         end, org = inner
         prefix = head.text if self.caps else _tidy(self.ts.text[self.ts[i].start:self.ts[i + n - 1].end])
-        return end, OrgName(0, 0, f"{prefix} {org.name}", "party", org.level)
+        return end, _org(f"{prefix} {org.name}", "party", org.level)
 
     def _parent(self, k: int) -> tuple[int, OrgName] | None:
         """A parent body at k (`Ủy ban nhân dân tỉnh`, `Tỉnh ủy`, `(trực) thuộc Sở X` is not one)."""
@@ -692,7 +692,7 @@ class _Reader:
         k += n
         end, level, related = self.qualifier(k)
         name = _tidy(ts.text[ts[i].start:ts[end - 1].end])
-        return end, OrgName(0, 0, name, group.kind, level or group.level, generic=group.generic, group=group.name,
+        return end, _org(name, group.kind, level or group.level, generic=group.generic, group=group.name,
                             related=related)
 
     def qualifier(self, k: int) -> tuple[int, Optional[str], bool]:
@@ -753,6 +753,21 @@ class _Reader:
         if rest:
             parts.append(_case_part(rest))
         return " ".join(parts)
+
+
+_ORG_DEFAULTS = {f: getattr(OrgName, f, None) if f != "end" and f != "start" else 0
+                 for f in OrgName.__dataclass_fields__}  # in field order, as __init__ sets them
+
+
+def _org(name: str, kind: Optional[str] = None, level: Optional[str] = None, **more) -> OrgName:
+    """OrgName(0, 0, name, kind, level, **more) without the frozen dataclass's __init__: the grammar makes one
+    for each reading it tries."""
+    new = object.__new__(OrgName)
+    d = new.__dict__
+    d.update(_ORG_DEFAULTS)
+    d.update(name=name, kind=kind, level=level)
+    d.update(more)
+    return new
 
 
 def _replace(org: OrgName, **changes) -> OrgName:
