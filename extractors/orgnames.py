@@ -756,7 +756,11 @@ class _Reader:
 
 
 def _replace(org: OrgName, **changes) -> OrgName:
-    return OrgName(**{**org.__dict__, **changes})
+    # a copy of the fields, without the frozen dataclass's __init__ (one object.__setattr__ a field)
+    new = object.__new__(OrgName)
+    new.__dict__.update(org.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 @lru_cache(maxsize=1 << 14)  # names repeat: each is tidied once
