@@ -1156,7 +1156,11 @@ def _block_rows(doc_id: str, doc: Document, text: str, page_starts: list[int], l
         while open_ and open_[-1].span[1] <= s:
             open_.pop()
         # the innermost section holding the line: the last begun that has not ended (nested spans)
-        inner = next((sec for sec in reversed(open_) if sec.span[0] <= s < sec.span[1]), None)
+        inner = None
+        for sec in reversed(open_):
+            if sec.span[0] <= s < sec.span[1]:
+                inner = sec
+                break
         if inner is not None:
             kind = "section"
         elif first is None:
