@@ -130,3 +130,18 @@ def test_the_look_up_before_reading_changes_no_reading_on_a_real_document():
             skipped += 1
         found += unchecked is not None
     assert found > 100 and skipped > len(starts) // 2
+
+
+def test_readings_made_without_init_equal_the_constructors():
+    """_org and _replace skip the frozen dataclass's __init__ for speed: what they make must be what
+    OrgName(...) and dataclasses.replace make, field for field and in field order (equality and hash)."""
+    import dataclasses
+    from extractors.orgnames import OrgName, _org, _replace
+    fields = {f.name for f in dataclasses.fields(OrgName)}
+    made = _org("Sở Tài chính", "so", "tinh", known=True, successor="Sở Tài chính mới")
+    built = OrgName(0, 0, "Sở Tài chính", "so", "tinh", known=True, successor="Sở Tài chính mới")
+    assert made == built and hash(made) == hash(built)
+    assert list(made.__dict__) == [f.name for f in dataclasses.fields(OrgName)]
+    changed = _replace(made, start=3, end=9, title="Giám đốc")
+    assert changed == dataclasses.replace(built, start=3, end=9, title="Giám đốc")
+    assert set(changed.__dict__) == fields
