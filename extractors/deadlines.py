@@ -23,7 +23,7 @@ from typing import Iterator, Optional, Sequence
 
 from extractors.base import NUMBER_RUN, DocView, NumberRuns, SpanSet, caseless
 from extractors.tables import time_cells
-from extractors.textscan import clause_span, match_text, matches_at, sentence_span
+from extractors.textscan import clause_span, match_text, matches_at, sentence_span, word_start
 from pipeline.textutil import is_upper_line
 from schemas import Deadline, Reference
 
@@ -287,9 +287,7 @@ def _cites_before(before: str) -> bool:
     tail = before.rstrip()
     tail = tail[:-1].rstrip() if tail.endswith(",") else tail
     end = len(tail)
-    start = end
-    while start and (tail[start - 1].isalnum() or tail[start - 1] in "_.&/-"):  # the code: `[\w.&/\-]` run
-        start -= 1
+    start = word_start(tail, end, more=".&/-")  # the code: a `[\w.&/\-]` run
     code = start < end and _CODE_TAIL.match(tail, start) is not None
     return bool((code and REF_NUMBER.search(before)) or (_SO_WORD.search(before) and REF_SO.search(before)))
 

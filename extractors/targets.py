@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from extractors.base import DocView, NumberRuns, caseless
-from extractors.textscan import matches_at
+from extractors.textscan import matches_at, word_start
 from extractors.vocab import load_csv
 from pipeline.errors import ConfigError
 from pipeline.textutil import fold, is_upper_line, parse_number
@@ -162,9 +162,7 @@ def _chain_at(text: str, lo: int, hi: int) -> Optional[re.Match]:
         end -= 1
     if end == hi:
         return None
-    start = end
-    while start > lo and (text[start - 1].isalnum() or text[start - 1] == "_"):  # (`\w`)
-        start -= 1
+    start = word_start(text, end, lo)
     if start == end or _chain_last_rx().fullmatch(text, start, hi) is None:
         return None
     return _chain_rx().search(text, lo, hi)
@@ -486,12 +484,10 @@ def _clean_before(text: str) -> str:
     for _ in range(3):
         was = text
         # (each tail pattern is tried only on a text whose last characters it can end with)
-        if _last_char(text, "") in _YEAR_TAIL_LAST or _last_char(text, "").isdigit():
-            text = YEAR_TAIL.sub("", text)
-        if _ends_in_leadin(text):
+        text = YEAR_TAIL.sub("", text)
+        if _ends_in_leadin(text):  # (a vocabulary pattern: tried only after a last word of its phrases)
             text = _words_rx("leadin", "end").sub("", text)
-        if _last_char(text[:-1] if text.endswith("\n") else text, None) in _BOUND_TAIL_LAST:
-            text = BOUND_TAIL.sub("", text)
+        text = BOUND_TAIL.sub("", text)
         if text == was:
             break
     text = CITED_BY.sub("", text)
@@ -501,27 +497,13 @@ def _clean_before(text: str) -> str:
     return _tidy(text)
 
 
-def _last_char(text: str, strip: str | None) -> str:
-    """The last character of text, before its trailing white space when `strip` is "" (as is, when None)."""
-    if strip is not None:
-        text = text.rstrip()
-    return text[-1:]
-
-
-# What YEAR_TAIL (a year, or `trở đi`, then `\s*$`) and BOUND_TAIL (its words at `$`) can end with, in any case.
-_YEAR_TAIL_LAST = set("iIİı")
-_BOUND_TAIL_LAST = set("tTuUnN")
-
-
 def _ends_in_leadin(text: str) -> bool:
     """Whether _words_rx("leadin", "end") can match text: the run of word characters before its trailing
     white space and commas must be the last word of a leadin phrase (their words are letters)."""
     end = len(text)
     while end and (text[end - 1].isspace() or text[end - 1] == ","):  # `[\s,]*$`
         end -= 1
-    start = end
-    while start and (text[start - 1].isalnum() or text[start - 1] == "_"):  # (`\w`)
-        start -= 1
+    start = word_start(text, end)
     return start < end and _leadin_last_rx().fullmatch(text, start, end) is not None
 
 

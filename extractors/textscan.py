@@ -55,6 +55,15 @@ def clause_span(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tupl
     return sentence_index(text).clause_span(pos, lo, hi)
 
 
+def word_start(text: str, end: int, lo: int = 0, more: str = "") -> int:
+    """Where the run of word characters (`\\w`, and those of `more`) that ends at `end` begins, not before lo:
+    the last word before a pattern's `$`, looked at first so that a pattern is tried only where it can match."""
+    start = end
+    while start > lo and (text[start - 1].isalnum() or text[start - 1] == "_" or text[start - 1] in more):
+        start -= 1
+    return start
+
+
 def matches_at(rx: re.Pattern, offsets: list[int], text: str, lo: int, hi: int) -> Iterator[re.Match]:
     """rx.finditer(text, lo, hi) for a pattern whose matches can begin only at `offsets` (sorted; a superset of
     where they begin) and that matches no empty string: the pattern is tried there only, not at every character
