@@ -61,7 +61,7 @@ from extractors.numbers import number_key
 from extractors.orgnames import issuer_key
 from pipeline.errors import StoreError
 from pipeline.files import printable
-from pipeline.textutil import fold, nfc
+from pipeline.textutil import CharTable, fold, nfc
 from pipeline.version import PIPELINE_VERSION
 import schemas
 from schemas import Block, Document, FileError, ParseResult, Section
@@ -1027,19 +1027,6 @@ def fold_chars(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-class _FoldTable(dict):
-    """code point -> its fold, found the first time translate meets the character (rather than looking
-    for new characters in a set of each text first: a seventh of fold_chars)."""
-
-    def __missing__(self, cp: int) -> str:
-        folded = self[cp] = _fold_char(chr(cp))
-        return folded
-
-
-# ASCII maps to itself: a character translate finds no entry for costs it a KeyError, and most are ASCII.
-_FOLD_TABLE = _FoldTable({i: i for i in range(128)})
-
-
 def _fold_char(c: str) -> str:
     if c in "đĐ":
         return "d" if c == "đ" else "D"
@@ -1047,6 +1034,10 @@ def _fold_char(c: str) -> str:
         return c
     base = "".join(x for x in unicodedata.normalize("NFD", c) if unicodedata.category(x) != "Mn")
     return base if len(base) == 1 else c
+
+
+# ASCII maps to itself: a character translate finds no entry for costs it a KeyError, and most are ASCII.
+_FOLD_TABLE = CharTable(_fold_char, {i: i for i in range(128)})
 
 
 def _ensure_blocks(db: sqlite_utils.Database) -> None:

@@ -46,19 +46,27 @@ def fold(text: str | None) -> str:
     return " ".join(text.translate(_FOLD_TABLE).split())
 
 
-class _FoldTable(dict):
-    """code point -> what the character gives a fold key (`Ế` -> `e`, `,` -> a space), found the first time
-    translate meets it. Per character, as fold was defined (decomposition, marks and case are per character;
-    the one lowercasing that looks at neighbours, a final sigma, gives no ASCII letter either way)."""
+class CharTable(dict):
+    """A str.translate table that maps each character by `per_char`, worked out the first time translate meets
+    it (rather than looking for new characters in a set of each text first)."""
+
+    def __init__(self, per_char, known=()) -> None:
+        super().__init__(known)
+        self.per_char = per_char
 
     def __missing__(self, cp: int) -> str:
-        c = chr(cp)
-        folded = "".join(x if "a" <= x <= "z" or "0" <= x <= "9" else " " for x in _fold_one(c).lower())
-        self[cp] = folded
-        return folded
+        mapped = self[cp] = self.per_char(chr(cp))
+        return mapped
 
 
-_FOLD_TABLE = _FoldTable()
+def _fold_key_char(c: str) -> str:
+    """What a character gives a fold key (`Ế` -> `e`, `,` -> a space). Per character, as fold was defined
+    (decomposition, marks and case are per character; the one lowercasing that looks at neighbours, a final
+    sigma, gives no ASCII letter either way)."""
+    return "".join(x if "a" <= x <= "z" or "0" <= x <= "9" else " " for x in _fold_one(c).lower())
+
+
+_FOLD_TABLE = CharTable(_fold_key_char)
 
 
 def _fold_one(c: str) -> str:
