@@ -926,7 +926,19 @@ def _page_text(page: _Page, first_table: int = 0) -> Lines:
 
 def _cell_lines(rows: list[Row], grid: Grid):
     """Each grid cell's lines (rows of table, a cell at a time in reading order), and the text of the
-    table's rows that falls in no cell. A glyph goes to the cell holding its centre."""
+    table's rows that falls in no cell. A glyph goes to the cell holding its centre. Kept with the grid
+    for the same rows and cells: a table broken by a page end is read on both pages before its text is
+    written (rows do not change in the layout, a grid's cells may: _open_edge)."""
+    key = (tuple(map(id, rows)), tuple((id(c), c.row, c.col, c.row_span, c.col_span, c.x0, c.x1, c.top, c.bottom)
+                                       for c in grid.cells))
+    kept = grid.memo.get(key)
+    if kept is None:
+        kept = grid.memo[key] = (*_read_cells(rows, grid), rows)  # the rows held: their ids stay theirs
+    by_row, outside, _ = kept
+    return [list(row) for row in by_row], list(outside)  # callers edit the lists, not the cells' lines
+
+
+def _read_cells(rows: list[Row], grid: Grid):
     texts: dict[int, list[str]] = {id(c): [] for c in grid.cells}
     outside: list[str] = []
     cell_at = grid.locator()
