@@ -309,8 +309,11 @@ def _glyphs(tp, page):
     glyphs: list[Glyph] = []
     append = glyphs.append
     inks = lay.INK  # ink_text of each character, as Glyph keeps it
+    # Glyphs are made without Glyph.__init__: object.__new__ and its slots set here cost half of what a
+    # call of the class does, on every character of the page. The values are those __init__ would set.
+    new = object.__new__
     ink = 0
-    prev = None  # the last glyph with ink
+    reach = math.inf  # 0.6 of the last ink glyph's size (none yet: the first glyph is looked at)
     skip = "\r\n\x00\ufffe\uffff"
     upright = angle == 0  # nearly every page: to_display's arithmetic inline, no call per corner
     left, _, _, top = page.get_cropbox()
@@ -320,25 +323,39 @@ def _glyphs(tp, page):
         has_ink = inks.get(ch)
         if has_ink is None:
             has_ink = inks[ch] = lay.ink_text(ch)
+        g = new(Glyph)
+        g.text, g.word, g.fill = ch, False, False
         if not has_ink:
             # a space or a mark has no position of its own (it follows its neighbour): no box asked for
-            append(Glyph(ch, 0.0, 0.0, 0.0, 0.0))
+            g.x0 = g.x1 = g.top = g.bottom = 0.0
+            g.size, g.ink = 1.0, False
+            append(g)
             continue
         loose_box(tp, i, rect_p)
         r_left, r_top, r_right, r_bottom = box(rect)
         if upright:
             u0, u1, v0, v1 = r_left - left, r_right - left, top - r_top, top - r_bottom
-            g = Glyph(ch, u0 if u0 < u1 else u1, u1 if u1 > u0 else u0, v0 if v0 < v1 else v1, v1 if v1 > v0 else v0)
         else:
             u0, v0 = to_display(r_left, r_top)
             u1, v1 = to_display(r_right, r_bottom)
-            g = Glyph(ch, min(u0, u1), max(u0, u1), min(v0, v1), max(v0, v1))
+        if u0 <= u1:
+            g.x0, g.x1 = u0, u1
+        else:
+            g.x0, g.x1 = u1, u0
+        if v0 <= v1:
+            g.top, g.bottom = v0, v1
+        else:
+            g.top, g.bottom = v1, v0
+        height = g.bottom - g.top
+        g.size = size = 1.0 if height < 1.0 else height
+        g.ink = True
         # only a box shorter than the one before can be a mark's fragment: one call per mark, not per glyph
-        if prev is None or g.size < 0.6 * prev.size:
+        if size < reach:
             g = origin.mend(i, g)
+            size = g.size
         append(g)
         ink += 1
-        prev = g
+        reach = 0.6 * size
     fonts: set[str] = set()
     name = ctypes.create_string_buffer(128)
     font_info, size = _untyped(c.FPDFText_GetFontInfo), ctypes.c_ulong(128)  # its length is an unsigned long
@@ -909,7 +926,19 @@ def _page_text(page: _Page, first_table: int = 0) -> Lines:
 
 def _cell_lines(rows: list[Row], grid: Grid):
     """Each grid cell's lines (rows of table, a cell at a time in reading order), and the text of the
-    table's rows that falls in no cell. A glyph goes to the cell holding its centre."""
+    table's rows that falls in no cell. A glyph goes to the cell holding its centre. Kept with the grid
+    for the same rows and cells: a table broken by a page end is read on both pages before its text is
+    written (rows do not change in the layout, a grid's cells may: _open_edge)."""
+    key = (tuple(map(id, rows)), tuple((id(c), c.row, c.col, c.row_span, c.col_span, c.x0, c.x1, c.top, c.bottom)
+                                       for c in grid.cells))
+    kept = grid.memo.get(key)
+    if kept is None:
+        kept = grid.memo[key] = (*_read_cells(rows, grid), rows)  # the rows held: their ids stay theirs
+    by_row, outside, _ = kept
+    return [list(row) for row in by_row], list(outside)  # callers edit the lists, not the cells' lines
+
+
+def _read_cells(rows: list[Row], grid: Grid):
     texts: dict[int, list[str]] = {id(c): [] for c in grid.cells}
     outside: list[str] = []
     cell_at = grid.locator()

@@ -40,6 +40,7 @@ class Grid:
     # (`tail`: that row's lines by column), and is left out of the table it stands in (`drop_row`).
     tail: dict[int, list[str]] | None = None
     drop_row: int | None = None
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # pdf._cell_lines's results
 
     @property
     def top(self) -> float:
