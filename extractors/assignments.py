@@ -25,7 +25,8 @@ from extractors.agencies import Mention, match_list, may_lead
 from extractors.orgnames import is_unspecified, may_start, title_at
 from extractors.base import DocView, caseless
 from extractors.tables import task_rows
-from extractors.textscan import LOW_WORD, content_start, match_text, matches_at, own_end, sentence_span, trim
+from extractors.textscan import (LOW_WORD, alternatives, content_start, first_words, match_text, matches_at, own_end,
+                                 sentence_span, trim)
 from pipeline.textutil import fold
 from schemas import Assignment, Deadline, Section
 
@@ -33,7 +34,9 @@ I = re.IGNORECASE
 SKIP_KINDS = {"basis", "situation", "objectives", "purpose"}
 SUBJECT_KINDS = frozenset({"implementation", "reporting", "funding", "other", None})
 
-CUE = re.compile(r"(?P<cue>\b(?:Giao|Đề\s+nghị|Yêu\s+cầu))(?:\s*:)?(?:\s+(?:cho|nhiệm\s+vụ(?:\s+cho)?))?\s+(?=\S)", I)
+# The verbs that give the body after them a duty (the prefilter CUE_WORD is made from them)
+CUE_VERBS = ("Giao", "Đề nghị", "Yêu cầu")
+CUE = re.compile(rf"(?P<cue>\b(?:{alternatives(CUE_VERBS)}))(?:\s*:)?(?:\s+(?:cho|nhiệm\s+vụ(?:\s+cho)?))?\s+(?=\S)", I)
 # `bàn giao`, `được giao`, `chuyển giao`: giao not as a command
 NOT_CUE_BEFORE = re.compile(r"(?:bàn|được|chuyển|phân|đã|nhận|bố|thu|tiếp|theo)\s+$", I)
 # `hiệp y và đề nghị Ủy ban nhân dân cùng cấp quyết định`, `theo dõi, hỗ trợ và đề nghị các cơ quan Trung ương`: a cue
@@ -43,8 +46,9 @@ JOINED_CUE = re.compile(r"\b(?:và|hoặc)\s+$", I)
 # `Cơ quan chủ trì: X`, `Đơn vị phối hợp: Y`, `Chủ trì: Z`, and any duty a label names (`Đơn vị thu: Chi cục ...`,
 # `Cơ quan thẩm định: ...`: implement), at a line start or after a dash the line was joined at; not the labels that
 # name no duty (`Đơn vị tính:`, `Cơ quan chủ quản:`).
+_LABEL_DASHES = "-–"  # the dashes a label may open after (LABEL_AT is made from them)
 LABEL = re.compile(
-    r"(?:^[ \t]*(?:[-+•]\s*)?(?:[a-zđ]\)\s*)?|(?<=\s)[-–]\s+)"
+    rf"(?:^[ \t]*(?:[-+•]\s*)?(?:[a-zđ]\)\s*)?|(?<=\s)[{_LABEL_DASHES}]\s+)"
     r"(?:(?:(?:Cơ\s+quan|Đơn\s+vị)(?:\s*,\s*(?:đơn\s+vị|cơ\s+quan))?\s+)?"
     r"(?P<role>chủ\s+trì|phối\s+hợp|thực\s+hiện|đầu\s+mối)(?:\s+(?:tham\s+mưu|thực\s+hiện|triển\s+khai|chính))*"
     rf"|(?:Cơ\s+quan|Đơn\s+vị)\s+(?!(?:tính|chủ\s+quản|ban\s+hành|nhận|có|liên\s+quan|cấp\s+trên|trực\s+thuộc)\b)"
@@ -55,6 +59,7 @@ LABEL_ROLE = {"chủ trì": "lead", "đầu mối": "lead", "phối hợp": "sup
 # `đầu mối` is a role only when the agency is it (`làm đầu mối`, `là cơ quan đầu mối`): `cử đầu mối cấp xã` names people.
 LEAD = re.compile(r"(?<!cơ quan )(?<!đơn vị )\bchủ\s+trì\b|(?:\b(?:làm|là|giữ\s+vai\s+trò|đóng\s+vai\s+trò)\s+(?:cơ\s+quan\s+)?|^\W*)đầu\s+mối\b", I)
 # a word every LEAD match holds, on the lowercase copy (base.caseless): where neither is, LEAD is not looked for
+# (_leads; tests/test_assignments.py checks the pair)
 LEAD_WORD = re.compile("trì|mối")
 SUPPORT_START = re.compile(r"\W*(?:(?:[a-zđ]\)|\d+(?:\.\d+)*\.?)\s*)?(?:(?:tham\s+gia|chủ\s+động|tích\s+cực|có\s+trách\s+nhiệm|"
                            r"thường\s+xuyên|tiếp\s+tục|kịp\s+thời)\s+)*phối\s+hợp\b", I)
@@ -80,23 +85,46 @@ OPENER = re.compile(r"(?:Trên\s+cơ\s+sở|Căn\s+cứ|Sau\s+khi|Đồng\s+th�
 # words that may stand between a clause start and its verb `phối hợp`
 PRE_VERB = re.compile(r"(?:\W|chủ\s+trì|chủ\s+động|tích\s+cực|tăng\s+cường|thường\s+xuyên|tiếp\s+tục|có\s+trách\s+nhiệm|"
                       r"trực\s+tiếp|cùng|đồng\s+thời|và|tham\s+gia|kịp\s+thời|chặt\s+chẽ|\s)*$", I)
-SENTENCE_START = re.compile(r"(?:^|(?<=[.;!?:])|(?<=\n))[ \t]*(?:[-+•]\s*|[a-zđ]\)\s*|\d+(?:\.\d+)*\.?\s+)?(?=\S)", re.MULTILINE)
+_STOPS = ".;!?:"  # besides a line break, what a sentence (SENTENCE_START) opens after; SENTENCE_STOP is made from them
+SENTENCE_START = re.compile(rf"(?:^|(?<=[{_STOPS}])|(?<=\n))[ \t]*(?:[-+•]\s*|[a-zđ]\)\s*|\d+(?:\.\d+)*\.?\s+)?(?=\S)", re.MULTILINE)
 # Where the matches of the patterns scanned over a whole body or duty can begin: tried there only
 # (textscan.matches_at), the engine does not try them at every character (an IGNORECASE word, a lookbehind or an
 # alternation that opens a pattern admits no fast scan). Words are found on the lowercase copy (base.caseless).
-CUE_WORD = re.compile("giao|đề|yêu")
-LABEL_AT = re.compile(r"\n|[-–]")  # LABEL opens at a line start or at a dash
-SENTENCE_STOP = re.compile(r"[.;!?:\n]")  # SENTENCE_START opens after one, or at the text's start
+# Each is made from its pattern's words or characters where they are a list; tests/test_assignments.py checks every
+# pair (the scans below against finditer) on the corpus and on strings each pattern matches.
+CUE_WORD = first_words(CUE_VERBS)
+LABEL_AT = re.compile(rf"\n|[{_LABEL_DASHES}]")  # LABEL opens at a line start or at a dash
+SENTENCE_STOP = re.compile(rf"[{_STOPS}\n]")  # SENTENCE_START opens after one, or at the text's start
 COAGENCY_WORD = re.compile("phối")
 
 
-def _sentence_starts(mtext: str, lo: int, hi: int) -> list[int]:
-    return ([0] if lo == 0 else []) + [m.end() for m in SENTENCE_STOP.finditer(mtext, max(lo - 1, 0), hi)]
+def _cues(mtext: str, lo: int, hi: int) -> Iterator[re.Match]:
+    """CUE.finditer(mtext, lo, hi)."""
+    return matches_at(CUE, [m.start() for m in CUE_WORD.finditer(caseless(mtext), lo, hi)], mtext, lo, hi)
 
 
-def _label_starts(mtext: str, lo: int, hi: int) -> list[int]:
-    return ([0] if lo == 0 else []) + [m.end() if m.group() == "\n" else m.start()
-                                       for m in LABEL_AT.finditer(mtext, max(lo - 1, 0), hi)]
+def _labels(mtext: str, lo: int, hi: int) -> Iterator[re.Match]:
+    """LABEL.finditer(mtext, lo, hi)."""
+    starts = ([0] if lo == 0 else []) + [m.end() if m.group() == "\n" else m.start()
+                                         for m in LABEL_AT.finditer(mtext, max(lo - 1, 0), hi)]
+    return matches_at(LABEL, starts, mtext, lo, hi)
+
+
+def _sentence_starts(mtext: str, lo: int, hi: int) -> Iterator[re.Match]:
+    """SENTENCE_START.finditer(mtext, lo, hi): its matches at distinct offsets, the empty ones too (one at an offset
+    is its only match there)."""
+    starts = ([0] if lo == 0 else []) + [m.end() for m in SENTENCE_STOP.finditer(mtext, max(lo - 1, 0), hi)]
+    return matches_at(SENTENCE_START, starts, mtext, lo, hi)
+
+
+def _coagencies(mtext: str, lo: int, hi: int) -> Iterator[re.Match]:
+    """COAGENCY.finditer(mtext, lo, hi)."""
+    return matches_at(COAGENCY, [m.start() for m in COAGENCY_WORD.finditer(caseless(mtext), lo, hi)], mtext, lo, hi)
+
+
+def _leads(mtext: str, lo: int, hi: int) -> Iterator[re.Match]:
+    """LEAD.finditer(mtext, lo, hi); LEAD's look-behinds at every offset cost, most duties hold neither LEAD_WORD."""
+    return LEAD.finditer(mtext, lo, hi) if LEAD_WORD.search(caseless(mtext), lo, hi) else iter(())
 
 
 @dataclass
@@ -222,8 +250,12 @@ def _introduces_members(text: str, sec: Section) -> bool:
     lo, hi = sec.span[0], own_end(sec)
     if MEMBERS_LINE.search(text, lo, hi):
         return True
-    starts = [m.start() for m in MEMBERS_WORD.finditer(caseless(text), lo, hi)]
-    return next(matches_at(MEMBERS_SAID, starts, text, lo, hi), None) is not None
+    return next(_members_said(text, lo, hi), None) is not None
+
+
+def _members_said(text: str, lo: int, hi: int) -> Iterator[re.Match]:
+    """MEMBERS_SAID.finditer(text, lo, hi)."""
+    return matches_at(MEMBERS_SAID, [m.start() for m in MEMBERS_WORD.finditer(caseless(text), lo, hi)], text, lo, hi)
 
 
 def _ends_with_member_role(text: str, item: Section) -> bool:
@@ -287,7 +319,7 @@ def item_units(view: DocView, mtext: str) -> Iterator[Unit]:
 def cue_units(view: DocView, mtext: str) -> Iterator[Unit]:
     """`Giao X ...`, `đề nghị X ...`, `Yêu cầu X ...` inside a sentence: the rest of the sentence."""
     lo, hi = view.body
-    for cue in matches_at(CUE, [m.start() for m in CUE_WORD.finditer(caseless(mtext), lo, hi)], mtext, lo, hi):
+    for cue in _cues(mtext, lo, hi):
         if not _allowed(view, cue.start()) or NOT_CUE_BEFORE.search(mtext[max(lo, cue.start() - 12):cue.start()]):
             continue
         subjects, end = _agencies(view, mtext, cue.end(), subject=True)
@@ -333,7 +365,7 @@ def _to_item_end(view: DocView, s_lo: int, s_hi: int) -> tuple[int, int]:
 def label_units(view: DocView, mtext: str) -> Iterator[Unit]:
     """`Cơ quan chủ trì: Sở Tư pháp.` / `Đơn vị phối hợp: ...`: roles of the item's task."""
     lo, hi = view.body
-    for m in matches_at(LABEL, _label_starts(mtext, lo, hi), mtext, lo, hi):
+    for m in _labels(mtext, lo, hi):
         if not _allowed(view, m.start()):
             continue
         sec = _labelled_item(view, mtext, m.start())
@@ -389,8 +421,7 @@ def _item_task(mtext: str, sec: Section, label_at: int) -> tuple[int, int]:
 def subject_units(view: DocView, mtext: str) -> Iterator[Unit]:
     """Sentences whose subject is an agency, in implementation sections and sectionless documents."""
     lo, hi = view.body
-    # the matches at distinct offsets are finditer's, the empty ones too (one at an offset is its only match there)
-    for m in matches_at(SENTENCE_START, _sentence_starts(mtext, lo, hi), mtext, lo, hi):
+    for m in _sentence_starts(mtext, lo, hi):
         pos = m.end()
         if pos >= hi:
             continue
@@ -462,7 +493,7 @@ def rows_of(view: DocView, unit: Unit, mtext: str) -> Iterator[tuple[Mention, st
     t0, t1 = unit.duty or unit.task
     co_spans: list[tuple[int, int]] = []
     co_rows = []
-    for co in matches_at(COAGENCY, [m.start() for m in COAGENCY_WORD.finditer(caseless(mtext), t0, t1)], mtext, t0, t1):
+    for co in _coagencies(mtext, t0, t1):
         clause_start = max(t0, max(mtext.rfind(c, t0, co.start()) for c in ",;:.\n") + 1)
         if not PRE_VERB.match(mtext[clause_start:co.start()]):
             named, named_end = _agencies(view, mtext, clause_start + len(mtext[clause_start:co.start()]) -
@@ -535,10 +566,9 @@ def _explicit_role(mtext: str, t0: int, t1: int) -> Optional[str]:
 
 
 def _role(mtext: str, t0: int, t1: int, co_spans: list[tuple[int, int]]) -> str:
-    if LEAD_WORD.search(caseless(mtext), t0, t1):  # LEAD's look-behinds at every offset cost; most duties have neither word
-        for m in LEAD.finditer(mtext, t0, t1):
-            if not any(s <= m.start() < e for s, e in co_spans):
-                return "lead"
+    for m in _leads(mtext, t0, t1):
+        if not any(s <= m.start() < e for s, e in co_spans):
+            return "lead"
     if SUPPORT_START.match(mtext, t0, t1):
         return "support"
     return "implement"

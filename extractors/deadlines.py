@@ -23,7 +23,7 @@ from typing import Iterator, Optional, Sequence
 
 from extractors.base import NUMBER_RUN, DocView, NumberRuns, SpanSet, caseless
 from extractors.tables import time_cells
-from extractors.textscan import clause_span, match_text, matches_at, sentence_span, word_start
+from extractors.textscan import alternatives, clause_span, LastWords, match_text, matches_at, sentence_span, word_start
 from pipeline.textutil import is_upper_line
 from schemas import Deadline, Reference
 
@@ -74,15 +74,19 @@ WEEKDAYS = {"hai": 1, "2": 1, "ba": 2, "3": 2, "tư": 3, "4": 3, "năm": 4, "5":
 CELL_OK = {"full_num", "full_words", "month_year", "quarter"}
 PERIOD_KINDS = {"year", "year_range", "bare_year_range", "half"}  # the kinds a target horizon takes
 
-CUE = re.compile(
-    r"(?:(?:hoàn\s+thành|xong|kết\s+thúc)\s+)?"
-    r"(?P<cue>(?:đến|trước)\s+cuối|trước|chậm\s+nhất(?:\s+là)?|muộn\s+nhất(?:\s+là)?|trong(?:\s+vòng)?|ngay\s+trong|đến(?:\s+hết)?|hết|"
-    r"cuối|hạn(?:\s+chót)?|không\s+quá|vào(?:\s+cuối)?|xong|hoàn\s+thành)\s*$", I)
+# The words that make a date after them a time limit (CUE, and _CUE_LAST made from them).
+CUE_WORDS = ("đến cuối", "trước cuối", "trước", "chậm nhất là", "chậm nhất", "muộn nhất là", "muộn nhất", "trong vòng",
+             "trong", "ngay trong", "đến hết", "đến", "hết", "cuối", "hạn chót", "hạn", "không quá", "vào cuối", "vào",
+             "xong", "hoàn thành")
+CUE = re.compile(rf"(?:(?:hoàn\s+thành|xong|kết\s+thúc)\s+)?(?P<cue>{alternatives(CUE_WORDS)})\s*$", I)
 # A year or half year is a time limit after these cues only: `đến năm 2030`, `vào năm 2020` are a target's horizon.
 PERIOD_CUES = re.compile(r"trước|chậm|muộn|trong|ngay|hết|đến\s+(?:hết|cuối)|xong|hoàn", I)
 HORIZON_CUE = re.compile(r"(?:đến|vào|tới|giai\s+đoạn)\s*$", I)  # `đến năm 2030` is a target's horizon
-START_CUE = re.compile(
-    r"(?:\btừ|kể\s+từ|bắt\s+đầu(?:\s+từ)?|tính\s+từ|hiệu\s+lực)\s*(?:(?:ngày|cuối|đầu|giữa)\s*)?$", I)
+# The words that make a date after them a start (`từ` apart: it alone is a whole word), and those between them and
+# the date (START_CUE, and _START_LAST made from them).
+START_WORDS = ("kể từ", "bắt đầu từ", "bắt đầu", "tính từ", "hiệu lực")
+START_OF = ("ngày", "cuối", "đầu", "giữa")
+START_CUE = re.compile(rf"(?:\btừ|{alternatives(START_WORDS)})\s*(?:(?:{alternatives(START_OF)})\s*)?$", I)
 # A preamble line (`Căn cứ Luật ... ngày 19 tháng 6 năm 2015`) cites texts; its dates are theirs.
 PREAMBLE = re.compile(r"\s*(?:Căn\s+cứ|Xét|Theo\s+đề\s+nghị)\b", I)  # used with .match(text, line_start): no `^`
 # `tháng 4 và tháng 8 năm 2026`: months of a list share the year written after the last one.
@@ -262,34 +266,51 @@ def _links(gap: str) -> bool:
     return bool(m) and m.end() == len(gap)
 
 
-# What REF_NUMBER and REF_SO need, cheap to look for (most windows before a date have neither): a code in
-# capitals closing the window (REF_NUMBER's end, `[A-ZĐ][\w.&/\-]*\s*,?\s*$`), and the word `số`.
+# Each $-anchored pattern tried on the window before a date is tried only where a cheap test says it can match
+# (most windows match none): the window ends with one of its last words (made from its words), a code in capitals
+# (REF_NUMBER's end, `[A-ZĐ][\w.&/\-]*\s*,?\s*$`), or holds the word `số` (REF_SO), or one of PAST_BEFORE's words
+# (on the window lowercased: no character of them has a case form str.lower and the pattern's IGNORECASE take
+# apart). tests/test_deadlines.py checks each test below against its pattern's search on the corpus and on
+# strings each pattern matches.
+_START_LAST = LastWords(("từ",) + START_WORDS + START_OF)
+_CUE_LAST = LastWords(CUE_WORDS)
 _CODE_TAIL = re.compile(r"[\w.&/\-]*[A-ZĐ][\w.&/\-]*\s*,?\s*$")
 _SO_WORD = re.compile(r"số", I)
-# PAST_BEFORE's words, on the window lowercased (no character of them has a case form str.lower and the
-# pattern's IGNORECASE take apart)
 _PAST_WORD = re.compile(r"đã|vừa|trước")
 
 
-# The last words of START_CUE and of CUE (before their `\s*$`): a window that ends in none of them is no match.
-_START_LAST = re.compile(r"(?:từ|đầu|lực|ngày|cuối|giữa)\Z", I)
-_CUE_LAST = re.compile(r"(?:cuối|trước|nhất|là|trong|vòng|đến|hết|hạn|chót|quá|vào|xong|thành)\Z", I)
+def _start_cue(before: str) -> Optional[re.Match]:
+    """START_CUE.search(before)."""
+    return START_CUE.search(before) if _START_LAST.ends(before) else None
 
 
-def _ends_with(text: str, last: re.Pattern) -> bool:
-    """Whether text, less its trailing white space, ends with a word of `last` (words of at most five letters)."""
-    end = len(text.rstrip())
-    return last.search(text, max(0, end - 5), end) is not None
+def _cue(before: str) -> Optional[re.Match]:
+    """CUE.search(before)."""
+    return CUE.search(before) if _CUE_LAST.ends(before) else None
 
 
-def _cites_before(before: str) -> bool:
-    """REF_NUMBER or REF_SO ends the window before a date: the date of a cited document."""
+def _ref_number(before: str) -> Optional[re.Match]:
+    """REF_NUMBER.search(before)."""
     tail = before.rstrip()
     tail = tail[:-1].rstrip() if tail.endswith(",") else tail
     end = len(tail)
     start = word_start(tail, end, more=".&/-")  # the code: a `[\w.&/\-]` run
-    code = start < end and _CODE_TAIL.match(tail, start) is not None
-    return bool((code and REF_NUMBER.search(before)) or (_SO_WORD.search(before) and REF_SO.search(before)))
+    return REF_NUMBER.search(before) if start < end and _CODE_TAIL.match(tail, start) else None
+
+
+def _ref_so(before: str) -> Optional[re.Match]:
+    """REF_SO.search(before)."""
+    return REF_SO.search(before) if _SO_WORD.search(before) else None
+
+
+def _past_before(before: str) -> Optional[re.Match]:
+    """PAST_BEFORE.search(before)."""
+    return PAST_BEFORE.search(before) if _PAST_WORD.search(before.lower()) else None
+
+
+def _cites_before(before: str) -> bool:
+    """REF_NUMBER or REF_SO ends the window before a date: the date of a cited document."""
+    return bool(_ref_number(before) or _ref_so(before))
 
 
 def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | None,
@@ -300,7 +321,7 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     sent_lo, sent_hi = sentence_span(mtext, c.start, lo, hi)
     before = mtext[max(sent_lo, c.start - 80):c.start]
     after = mtext[c.end:min(sent_hi + 1, c.end + 60)]
-    if _ends_with(before, _START_LAST) and START_CUE.search(before) or re.search(r"tính\s+từ", mtext[sent_lo:c.start], I):
+    if _start_cue(before) or re.search(r"tính\s+từ", mtext[sent_lo:c.start], I):
         return None  # `từ ngày 01/7/2025`: when something starts (a range's end is its own candidate)
     if _cites_before(before):
         return None
@@ -310,11 +331,11 @@ def read_candidate(view: DocView, mtext: str, c: Candidate, doc_date: date | Non
     range_before = mtext[max(sent_lo, c.range_start - 80):c.range_start] if c.range_start is not None else ""
     if DATA_CUTOFF.search(before) or (c.range_start is not None and DATA_CUTOFF.search(range_before)):
         return None  # `Tính đến 12h00 ngày 21/11/2025`: the cut-off of the data a report covers
-    if PAST.match(after) or (_PAST_WORD.search(before.lower()) and PAST_BEFORE.search(before)):
+    if PAST.match(after) or _past_before(before):
         return None  # `Đúng 14 tháng trước, ngày 31/3/2020, ... đã bật Thông báo này`: a past event
     if AS_OF.search(mtext[sent_lo:c.start]) and re.match(r"\s*,", after) and not DUTY.search(mtext, c.end, sent_hi):
         return None  # `Đến 12h00 ngày 21/11/2025, toàn tỉnh ghi nhận ...`: the date the figures are told as of
-    cue = CUE.search(before) if _ends_with(before, _CUE_LAST) else None
+    cue = _cue(before)
     label = (":" in before and LABEL.search(before)) or labelled
     cell = _alone_in_paragraph(mtext, c.start if c.range_start is None else c.range_start, c.end) and (
         in_annex or view.section_at(c.start) is not None)  # a table cell, not a stray header line

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from extractors.base import DocView, NumberRuns, caseless
-from extractors.textscan import matches_at, word_start
+from extractors.textscan import alternatives, matches_at, word_start
 from extractors.vocab import load_csv
 from pipeline.errors import ConfigError
 from pipeline.textutil import fold, is_upper_line, parse_number
@@ -135,21 +135,17 @@ def units() -> tuple[str, ...]:
     return tuple(sorted((r["phrase"] for r in rows), key=len, reverse=True))
 
 
-def _alt(items) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
-
-
 @lru_cache(maxsize=None)
 def _chain_rx() -> re.Pattern:
     before = [p for p, _, pos in comparators() if pos == "before"]
-    return re.compile(rf"(?:(?<![\w])(?<!trở\s)(?:{_alt(before)})\s+)+$", re.IGNORECASE)
+    return re.compile(rf"(?:(?<![\w])(?<!trở\s)(?:{alternatives(before)})\s+)+$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
 def _chain_last_rx() -> re.Pattern:
     """The last word of a `before` comparator and the white space after it, to the end (see _chain_at)."""
     last = {p.split()[-1] for p, _, pos in comparators() if pos == "before"}
-    return re.compile(rf"(?:{_alt(sorted(last, key=len, reverse=True))})\s+", re.IGNORECASE)
+    return re.compile(rf"(?:{alternatives(sorted(last, key=len, reverse=True))})\s+", re.IGNORECASE)
 
 
 def _chain_at(text: str, lo: int, hi: int) -> Optional[re.Match]:
@@ -171,13 +167,13 @@ def _chain_at(text: str, lo: int, hi: int) -> Optional[re.Match]:
 @lru_cache(maxsize=None)
 def _cue_rx() -> re.Pattern:
     before = [p for p, _, pos in comparators() if pos == "before"]
-    return re.compile(rf"(?<![\w])({_alt(before)})(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w])({alternatives(before)})(?![\w])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
 def _after_rx() -> re.Pattern:
     after = [p for p, _, pos in comparators() if pos == "after"]
-    return re.compile(rf"\s*({_alt(after)})(?![\w])", re.IGNORECASE)
+    return re.compile(rf"\s*({alternatives(after)})(?![\w])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -188,7 +184,7 @@ def _comparator_of() -> dict[str, str]:
 @lru_cache(maxsize=None)
 def _words_in(kind: str, before: str = "", after: str = r"(?![\w])") -> re.Pattern:
     """The words of `kind` between `before` and `after`, with IGNORECASE: built once, not per figure."""
-    return re.compile(rf"{before}(?:{_alt(words(kind))}){after}", re.IGNORECASE)
+    return re.compile(rf"{before}(?:{alternatives(words(kind))}){after}", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -205,14 +201,14 @@ def _words_rx(kind: str, anchored: str = "") -> re.Pattern:
 @lru_cache(maxsize=None)
 def _unit_rx() -> re.Pattern:
     tail = r"(?:\s?/\s?(?:\d[\d.]*\s)?[^\W\d_]+(?:\s[^\W\d_]+)?)*"
-    return re.compile(rf"\s*(?:{_alt(units())})(?![\w]){tail}")  # `9.500ha` has no space
+    return re.compile(rf"\s*(?:{alternatives(units())})(?![\w]){tail}")  # `9.500ha` has no space
 
 
 @lru_cache(maxsize=None)
 def _after_stop_rx() -> re.Pattern:
     before = [p for p, _, pos in comparators() if pos == "before"]
-    cue = rf"(?:(?:{_alt(before)})\s+)*"
-    lead = _alt(words("leadin") + words("head"))
+    cue = rf"(?:(?:{alternatives(before)})\s+)*"
+    lead = alternatives(words("leadin") + words("head"))
     return re.compile(
         rf"\s+(?:ngay\s+)?(?:(?:vào|đến|tới|trong|từ|sau)\s+)?(?:(?:cuối|hết|đầu)\s+)?năm\s+{YEAR}"
         rf"|\s+giai\s+đoạn\s+{YEAR}|\s+trở\s+(?:lên|đi|xuống)|\s+so\s+(?:với\s+)?|\s+(?:mỗi|hằng|hàng)\s+(?:năm|quý|tháng)(?=\s*(?:[,;.)]|$|(?:và|đến|vào)\s))"
@@ -512,7 +508,7 @@ def _leadin_last_rx() -> re.Pattern:
     last = {w.split()[-1] for w in words("leadin")}
     if not all(w.isalpha() for w in last):
         return re.compile(r"(?s).*")  # a phrase ending in something else: no shortcut, every text is tried
-    return re.compile(rf"(?:{_alt(sorted(last, key=len, reverse=True))})", re.IGNORECASE)
+    return re.compile(rf"(?:{alternatives(sorted(last, key=len, reverse=True))})", re.IGNORECASE)
 
 
 LEAD_JUNK = re.compile(r"^[\s,;:.\-–+*•(]*(?:(?:và|hoặc|nhưng)\s+)?", re.IGNORECASE)

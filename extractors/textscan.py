@@ -64,6 +64,34 @@ def word_start(text: str, end: int, lo: int = 0, more: str = "") -> int:
     return start
 
 
+def alternatives(phrases) -> str:
+    """Phrases as the alternatives of a pattern, in the order given, any white space between their words."""
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+
+
+def first_words(phrases) -> re.Pattern:
+    """The first words of phrases, lowercased: where a match of a pattern that opens with one of them can begin,
+    found by a literal scan of the lowercase copy (base.caseless) instead of the IGNORECASE pattern tried at every
+    character (matches_at); made from the phrases the pattern is, it cannot miss one added later."""
+    found = sorted({p.split()[0].lower() for p in phrases}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in found))
+
+
+class LastWords:
+    """Whether a text, less its trailing white space, ends with the last word of one of phrases (case aside): a
+    pattern made of the phrases that closes with `\\s*$` can match a text only then. Only the last characters are
+    looked at, not the pattern tried at each character of the text."""
+
+    def __init__(self, phrases) -> None:
+        words = sorted({p.split()[-1] for p in phrases}, key=len, reverse=True)
+        self.width = max(map(len, words))
+        self.rx = re.compile(rf"(?:{'|'.join(map(re.escape, words))})\Z", re.IGNORECASE)
+
+    def ends(self, text: str) -> bool:
+        end = len(text.rstrip())  # (str.rstrip strips what `\\s` is)
+        return self.rx.search(text, max(0, end - self.width), end) is not None
+
+
 def matches_at(rx: re.Pattern, offsets: list[int], text: str, lo: int, hi: int) -> Iterator[re.Match]:
     """rx.finditer(text, lo, hi) for a pattern whose matches can begin only at `offsets` (sorted; a superset of
     where they begin) and that matches no empty string: the pattern is tried there only, not at every character

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import gc
 import itertools
 import multiprocessing
 import os
@@ -114,7 +115,9 @@ _ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THR
 def _worker_environment() -> Iterator[None]:
     """While the workers' pipeline loads (the fork server starting, or the warm-up here): one thread per
     library, the writer's pid (pipeline.forkguard), and Ctrl-C kept from it (a Ctrl-C while a fork server
-    imports the pipeline would kill it with a traceback; the writer handles Ctrl-C, once it is loaded)."""
+    imports the pipeline would kill it with a traceback; the writer handles Ctrl-C, once it is loaded).
+    The collector is paused meanwhile: what loads lives as long as the process (pipeline.warm freezes it),
+    and its passes over it were wasted."""
     saved = {k: os.environ.get(k) for k in [*_ONE_THREAD, tools.WRITER_PID_ENV]}
     for k, v in _ONE_THREAD.items():
         os.environ.setdefault(k, v)
@@ -124,9 +127,13 @@ def _worker_environment() -> Iterator[None]:
     mask = hasattr(signal, "pthread_sigmask")
     if mask:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
+        if collecting:
+            gc.enable()
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)

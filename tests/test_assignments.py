@@ -320,3 +320,55 @@ def test_lead_is_looked_for_only_where_its_words_are_and_the_roles_stay_the_same
     spans = [m.span() for m in re.finditer(r"[^\n]+", mtext)] + [m.span() for m in re.finditer(r"[^\n.;]+", mtext)]
     roles = [assignments._role(mtext, a, b, []) for a, b in spans]
     assert roles == [everywhere(a, b) for a, b in spans] and roles.count("lead") >= 3
+
+
+# Each scan that tries a pattern only where its prefilter says a match can begin (a word on the lowercase copy, a
+# line start or dash, a sentence stop), and the pattern: the two must agree on every text, or a word added to a pattern
+# and not to its prefilter would be lost without a sign.
+PREFILTERED = {"CUE": assignments._cues, "LABEL": assignments._labels, "SENTENCE_START": assignments._sentence_starts,
+               "COAGENCY": assignments._coagencies, "MEMBERS_SAID": assignments._members_said, "LEAD": assignments._leads}
+
+
+def _scans_agree(name: str, text: str, lo: int, hi: int) -> int:
+    rx = getattr(assignments, name)
+    got, full = [m.span() for m in PREFILTERED[name](text, lo, hi)], [m.span() for m in rx.finditer(text, lo, hi)]
+    assert got == full, (name, text[lo:hi][:300])
+    return len(full)
+
+
+@pytest.mark.parametrize("name", PREFILTERED)
+def test_prefiltered_scans_find_what_finditer_finds_on_every_corpus_text(name):
+    """Every corpus text, as written and its matching copy, whole and from a third to two thirds (a window that
+    opens inside a line)."""
+    from tests.test_deadlines import corpus_texts
+
+    found = 0
+    for _, text, mtext in corpus_texts():
+        for t in (text, mtext):
+            n = len(t)
+            for lo, hi in ((0, n), (n // 3, 2 * n // 3 + 7)):
+                found += _scans_agree(name, t, lo, hi)
+    # the pattern is met, not only turned down (no text file lists members after `gồm`: the strings below do)
+    assert found >= 20 or name == "MEMBERS_SAID"
+
+
+@pytest.mark.parametrize("name", PREFILTERED)
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_prefiltered_scans_find_what_finditer_finds_on_strings_they_match(name, data):
+    """Strings each pattern matches (test_deadlines.pattern_strings: every alternative, in any case) among pieces
+    of text, scanned whole and in a window."""
+    from tests.test_deadlines import pattern_strings
+
+    pieces = st.sampled_from(["", " ", "\n", ". ", ": ", "- ", "a", "Sở Y tế ", "cơ quan ", "xã"])
+    text = "".join(data.draw(st.lists(st.one_of(pieces, pattern_strings(getattr(assignments, name))), max_size=5)))
+    lo = data.draw(st.integers(0, len(text)))
+    _scans_agree(name, text, 0, len(text))
+    _scans_agree(name, text, lo, data.draw(st.integers(lo, len(text))))
+
+
+def test_every_cue_verb_is_a_cue_word():
+    for verb in assignments.CUE_VERBS:
+        for form in (verb, verb.upper(), verb.title()):
+            text = f"Các đơn vị liên quan. {form} Sở Y tế chủ trì"
+            assert _scans_agree("CUE", text, 0, len(text)) == 1, form

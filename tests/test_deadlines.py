@@ -245,3 +245,78 @@ def test_pattern_starts_give_the_finditer_matches_on_real_documents():
                 assert got == scanned(rx, mtext, lo, hi), (path.name, kind)
             got = deadlines.matches_from(deadlines.REPORT_PERIOD, deadlines.REPORT_PERIOD_STARTS, mtext, lo, hi, {})
             assert [(m.span(), m.groupdict()) for m in got] == scanned(deadlines.REPORT_PERIOD, mtext, lo, hi)
+
+
+# Each $-anchored pattern read_candidate tries on the window before a date, and the function that tries it only where
+# a cheap test says it can match (its last words, a code in capitals, the word `số`, PAST_BEFORE's words): the two must
+# agree on every window, or a word added to a pattern and not to its test would be lost without a sign.
+GATED = {"START_CUE": deadlines._start_cue, "CUE": deadlines._cue, "REF_NUMBER": deadlines._ref_number,
+         "REF_SO": deadlines._ref_so, "PAST_BEFORE": deadlines._past_before}
+
+
+def _gate_agrees(name: str, before: str) -> bool:
+    got, full = GATED[name](before), getattr(deadlines, name).search(before)
+    assert (got and got.span()) == (full and full.span()), (name, before)
+    return full is not None
+
+
+def corpus_texts() -> list[tuple[str, str, str]]:
+    """(name, normalised text, its matching copy) of every text file tests.conftest.text_corpus_files lists."""
+    from extractors.textscan import match_text
+    from pipeline.normalise import normalise
+    from pipeline.readers import read
+    from tests.conftest import text_corpus_files
+
+    if not _CORPUS_TEXTS:
+        for path in text_corpus_files():
+            text = normalise(read(path))[0]
+            _CORPUS_TEXTS.append((path.name, text, match_text(text)))
+    return _CORPUS_TEXTS
+
+
+_CORPUS_TEXTS: list[tuple[str, str, str]] = []
+
+
+def test_gated_patterns_find_what_their_search_finds_on_every_corpus_text():
+    """The window before every date candidate and every number of every corpus text (where read_candidate looks),
+    cut at 80 characters and at the sentence start as read_candidate cuts it."""
+    import re
+    from extractors.textscan import sentence_span
+
+    found = dict.fromkeys(GATED, 0)
+    for _, _, mtext in corpus_texts():
+        ends = {c.start for c in deadlines.candidates(mtext, 0, len(mtext))} | {m.start() for m in re.finditer(r"\d+", mtext)}
+        for end in sorted(ends):
+            sent_lo = sentence_span(mtext, end)[0]
+            for lo in {max(0, end - 80), max(sent_lo, end - 80)}:
+                for name in GATED:
+                    found[name] += _gate_agrees(name, mtext[lo:end])
+    assert all(n >= 20 for n in found.values()), found  # each pattern is met, not only turned down
+
+
+def pattern_strings(rx):
+    """Strings a pattern matches, made from the pattern itself (hypothesis from_regex: every alternative, in any
+    case), of the letters it names in both cases, the characters IGNORECASE takes for a letter (`ſ`, `ı`, `İ`, the
+    Kelvin sign), digits, capitals, white space and punctuation."""
+    letters = {c for c in rx.pattern if c.isalpha()}
+    alphabet = "".join(sorted(letters | {c.upper() for c in letters} | set("ſıİ\u212aaAĐQUBND0123456789 \t\n\xa0,.;:/-–&_()")))
+    return st.from_regex(rx, alphabet=alphabet)
+
+
+@pytest.mark.parametrize("name", GATED)
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_gated_patterns_find_what_their_search_finds_on_strings_they_match(name, data):
+    """Strings each pattern matches (pattern_strings), after a piece of text a window may hold."""
+    rx = getattr(deadlines, name)
+    before = data.draw(st.sampled_from(["", "Số 12/KH-UBND ngày ", "đã ", "trước ", "a", " ", "\n", ", "]))
+    _gate_agrees(name, before + data.draw(pattern_strings(rx)))
+
+
+@pytest.mark.parametrize("words, name", [(deadlines.CUE_WORDS, "CUE"), (deadlines.START_WORDS + ("từ",), "START_CUE"),
+                                         (deadlines.START_OF, "START_CUE")])
+def test_every_word_of_a_gated_pattern_passes_its_gate(words, name):
+    for word in words:
+        for form in (word, word.upper(), word.title()):
+            phrase = f"hoàn thành {form} " if name == "CUE" else (f"kể từ {form} " if word in deadlines.START_OF else f"{form} ")
+            assert _gate_agrees(name, "Các đơn vị " + phrase), phrase

@@ -38,7 +38,8 @@ for f in files:
 import underthesea
 differ = [t for t in texts if underthesea.word_tokenize(t) != light(t)]
 print(json.dumps({"leaked": leaked, "texts": len(texts), "differ": differ,
-                  "real": light is not underthesea.word_tokenize}))
+                  "real": light is not underthesea.word_tokenize,
+                  "featurizer": type(light.__globals__["word_tokenize_model"].featurizer).__name__}))
 """
 
 
@@ -48,6 +49,7 @@ def test_light_word_tokenize_gives_underthesea_words_on_counted_nouns():
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["leaked"] == []  # neither the package's __init__, joblib nor numpy was imported
     assert got["real"]  # the light one, not underthesea's package function handed back
+    assert got["featurizer"] == "_Featurizer"  # with the dictionary features looked up by wordseg
     assert got["texts"] > 250 and got["differ"] == []
 
 
@@ -59,3 +61,27 @@ def test_warm_fork_server_does_not_import_underthesea_package():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('underthesea', 'joblib', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_dictionary_features_are_underthesea_cores():
+    """wordseg._Featurizer gives the features of underthesea_core's CRFFeaturizer, in its order, at the edges of
+    a text (BOS before, EOS after, BOS first when both), for runs of one to three words, in any case."""
+    import importlib.util
+    import pickle
+    from pathlib import Path
+
+    import underthesea_core
+
+    from extractors import wordseg
+    package = Path(list(importlib.util.find_spec("underthesea").submodule_search_locations)[0])
+    root = package / "pipeline/word_tokenize/models/ws_crf_vlsp2013_20230727"
+    templates = pickle.loads((root / "features.bin").read_bytes())
+    dictionary = {"mô hình", "mô hình điểm", "hình", "i\u0307", "σς", "x y z"}
+    theirs = underthesea_core.CRFFeaturizer(templates, dictionary)
+    ours = wordseg._Featurizer(templates, dictionary)
+    assert ours._spans  # the dictionary templates are computed here
+    for words in [[], ["Mô"], ["Mô", "hình"], ["Mô", "hình", "điểm", "về", "x", "Y", "z"], ["İ"], ["ΣΣ"],
+                  ["MÔ", "HÌNH", "ĐIỂM"], ["x", "y", "z", "x", "y", "z"]]:
+        sample = [[[w] for w in words]]
+        assert ours.process(sample) == theirs.process(sample), words
+

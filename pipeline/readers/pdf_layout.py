@@ -148,30 +148,31 @@ def _run_x0(run: Run) -> float:
 def runs_from_stream(glyphs: list[Glyph]) -> list[Run]:
     """Cut glyphs in content order into runs at every change of baseline or jump back to the left."""
     runs: list[Run] = []
-    cur: Run = []
-    last: Glyph | None = None
+    cur: Run | None = None  # from the first ink glyph on; a run starts with one, so none is without ink
     last_size = last_bottom = last_x0 = back = 0.0  # the last ink glyph's, read once
     for g in glyphs:
-        if g.text in "\r\n":
-            continue  # pdfium's own line breaks: geometry decides instead
         if not g.ink:
-            if cur:
+            # pdfium's own line breaks (no ink) are left out: geometry decides instead
+            if cur is not None and g.text not in "\r\n":
                 cur.append(g)
             continue
         g_size, g_bottom, g_x0 = g.size, g.bottom, g.x0
-        if last is not None:
+        if cur is None:
+            cur = [g]
+        else:
             # a change of baseline, or a jump back left further than 0.6 of a glyph (2 pt at least)
             size = g_size if g_size < last_size else last_size
             if abs(g_bottom - last_bottom) > 0.5 * size or g_x0 < last_x0 - back:
                 runs.append(cur)
-                cur = []
-        cur.append(g)
-        last, last_size, last_bottom, last_x0 = g, g_size, g_bottom, g_x0
+                cur = [g]
+            else:
+                cur.append(g)
+        last_size, last_bottom, last_x0 = g_size, g_bottom, g_x0
         reach = 0.6 * g_size
         back = 2.0 if 2.0 > reach else reach
-    if cur:
+    if cur is not None:
         runs.append(cur)
-    return [r for r in runs if any(g.ink for g in r)]
+    return runs
 
 
 def rows_from_runs(runs: list[Run]) -> list[Row]:
@@ -179,29 +180,32 @@ def rows_from_runs(runs: list[Run]) -> list[Row]:
     # Each run's baseline, height, ink count and left edge are computed once; a row's baseline (that of
     # its run with the most ink, the first of equals) and height (median of its glyphs) are kept as runs
     # join it: the values Row.bottom and Row.size give, without recomputing them per joining run.
-    bottoms = [_run_bottom(r) for r in runs]
-    groups: list[list] = []  # [runs, ink count of the baseline's run, baseline, glyph heights]
+    inks = [[g for g in run if g.ink] for run in runs]
+    bottoms = [_median([g.bottom for g in ink]) for ink in inks]  # _run_bottom of each run
+    groups: list[list] = []  # [run indices, ink count of the baseline's run, baseline, glyph heights]
     for k in sorted(range(len(runs)), key=bottoms.__getitem__):
-        run, bottom = runs[k], bottoms[k]
-        ink = _ink(run)
+        ink, bottom = inks[k], bottoms[k]
+        heights = [g.size for g in ink]
         if groups:
             group = groups[-1]
             sizes = group[3]
-            if abs(bottom - group[2]) <= 0.45 * max(max(g.size for g in ink), _median(sizes)):
-                group[0].append(run)
+            if abs(bottom - group[2]) <= 0.45 * max(max(heights), _median(sizes)):
+                group[0].append(k)
                 if len(ink) > group[1]:
                     group[1], group[2] = len(ink), bottom
-                sizes.extend(g.size for g in ink)
+                sizes.extend(heights)
                 continue
-        groups.append([[run], len(ink), bottom, [g.size for g in ink]])
+        groups.append([[k], len(ink), bottom, heights])
     rows: list[Row] = []
     for group in groups:
-        row = Row(group[0])
-        if len(row.runs) > 1:
-            row.runs.sort(key=_run_x0)
-            row.runs = _splice_into_gaps(row.runs)
-        else:  # the row is its run as it stands: its baseline and height are known
-            row._memo["bottom"], row._memo["size"] = group[2], _median(group[3])
+        members = group[0]
+        if len(members) > 1:
+            members.sort(key=lambda k: min([g.x0 for g in inks[k]]))  # _run_x0
+            row = Row(_splice_into_gaps([runs[k] for k in members]))
+        else:  # the row is its run as it stands: its baseline, height and ink glyphs are known
+            k = members[0]
+            row = Row([runs[k]])
+            row._memo["bottom"], row._memo["size"], row._memo["glyphs"] = group[2], _median(group[3]), inks[k]
         rows.append(row)
     return rows
 
