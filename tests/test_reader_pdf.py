@@ -760,6 +760,27 @@ def test_glyph_ink_is_that_of_its_character():
     assert lay.Glyph("a", 0, 5, 0, 0.5).size == 1.0 and lay.Glyph("a", 0, 5, 0, 10).size == 10
 
 
+
+def test_text_layer_glyphs_are_those_glyph_makes():
+    """_glyphs sets each glyph's slots itself (no Glyph.__init__ call per character): every slot is set,
+    to what Glyph(text, x0, x1, top, bottom) gives, on every page of the real text-layer PDFs."""
+    import pypdfium2 as pdfium
+
+    slots = lay.Glyph.__slots__
+    for relative in TEXT_PDFS:
+        doc = pdfium.PdfDocument(shared_file(relative))
+        try:
+            for i in range(len(doc)):
+                page = doc[i]
+                textpage = page.get_textpage()
+                glyphs = pdf_reader._glyphs(textpage.raw, page)[0]
+                textpage.close()
+                for g in glyphs:
+                    made = lay.Glyph(g.text, g.x0, g.x1, g.top, g.bottom)
+                    assert [getattr(g, s) for s in slots] == [getattr(made, s) for s in slots], (relative, i, g)
+        finally:
+            doc.close()
+
 def test_may_head_counts_roles_as_each_role_expression_does():
     """_may_head looks first for any role at all: the answer is that of counting the roles one by one,
     on every line of a real PDF with annex tables and on header lines."""
