@@ -43,20 +43,32 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     # one translate: each character to its folded, lowercased letters and digits, anything else to a space
-    return " ".join(text.translate(_FOLD_TABLE).split())
+    return " ".join(_FOLD_TABLE.translate(text).split())
 
 
-class CharTable(dict):
-    """A str.translate table that maps each character by `per_char`, worked out the first time translate meets
-    it (rather than looking for new characters in a set of each text first)."""
+class CharTable:
+    """str.translate with a table that maps each character by `per_char`, worked out the first time a text shows it.
+    The table is a plain dict, whose entries translate reads directly (a dict subclass's, as one with __missing__,
+    it reads through __getitem__: three times the cost a character, a fifth of storing a text file). So the
+    characters of a text not in it yet are looked for first, outside the ranges `eager` maps when first used
+    (ASCII, Latin with the Vietnamese letters), where nearly all characters of a text are."""
 
-    def __init__(self, per_char, known=()) -> None:
-        super().__init__(known)
+    def __init__(self, per_char, eager=((0, 0x250), (0x1E00, 0x1F00))) -> None:
         self.per_char = per_char
+        self.eager = eager
+        self.table: dict[int, str] | None = None
+        self._outside = re.compile("[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b - 1))}" for a, b in eager)
+                                   + "]")
 
-    def __missing__(self, cp: int) -> str:
-        mapped = self[cp] = self.per_char(chr(cp))
-        return mapped
+    def translate(self, text: str) -> str:
+        table = self.table
+        if table is None:
+            table = self.table = {cp: self.per_char(chr(cp)) for a, b in self.eager for cp in range(a, b)}
+        if not text.isascii() and self._outside.search(text):
+            for c in set(self._outside.findall(text)):
+                if ord(c) not in table:
+                    table[ord(c)] = self.per_char(c)
+        return text.translate(table)
 
 
 def _fold_key_char(c: str) -> str:
