@@ -365,6 +365,9 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
         for worker in pool:
             worker.stop()
         shutil.rmtree(temp_root, ignore_errors=True)
+        # Closed now, not whenever the collector reaches it (the warm-up froze it: never): the last
+        # connection's close checkpoints the WAL and removes the -wal and -shm files.
+        batch.db.close()
         batch.summary.seconds = time.monotonic() - started
     return batch.summary
 

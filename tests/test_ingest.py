@@ -100,6 +100,17 @@ def test_database_inside_the_ingested_folder_is_not_ingested(tmp_path):
     assert (again.files, again.unchanged, again.failed) == (1, 1, 0)
 
 
+def test_the_batch_closes_its_database(tmp_path):
+    """The writer's connection is closed when the batch ends, in the library and in a `vanban ingest` process
+    (whose warm-up freezes what it holds, so no collector closes it at exit): the close checkpoints the WAL
+    and removes the -wal and -shm files."""
+    import subprocess
+    ingest([SEEDS[0]], tmp_path / "lib.db", workers=1)
+    subprocess.run([sys.executable, "-c", "from pipeline.cli import main; main()", "ingest", "-j", "1", "-q",
+                    "--db", str(tmp_path / "cli.db"), str(SEEDS[0])], check=True, capture_output=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cli.db", "lib.db"]
+
+
 def slow_file(folder: Path) -> Path:
     """A text file that takes hundreds of times as long to parse as a real document, and many times
     as long as a fresh worker's first file (which loads the NLP models)."""
