@@ -267,13 +267,25 @@ class FigureStarts:
 
     def __init__(self, work: str, lo: int, hi: int, numbers: NumberRuns | None = None) -> None:
         low = caseless(work)
-        self.numbers = [a for a, _ in (numbers or NumberRuns(work)).within(lo, hi)]
+        runs = numbers or NumberRuns(work)
+        # the starts of NumberRuns.within(lo, hi), sliced (a run over lo is cut at lo)
+        self.numbers = runs.starts[bisect.bisect_right(runs.ends, lo):bisect.bisect_left(runs.starts, hi)]
+        if self.numbers and self.numbers[0] < lo:
+            self.numbers[0] = lo
         self.ranks = [m.start() for m in RANK_START.finditer(low, lo, hi)]
         self.bounds = [m.start() for m in BOUND_START.finditer(low, lo, hi)]
 
     @staticmethod
     def within(offsets: list[int], ps: int, pe: int) -> list[int]:
         return offsets[bisect.bisect_left(offsets, ps):bisect.bisect_left(offsets, pe)]
+
+    def any_within(self, ps: int, pe: int) -> bool:
+        """Whether a figure can begin in [ps, pe) (most paragraphs have none: _figures is not asked)."""
+        for offsets in (self.numbers, self.ranks, self.bounds):
+            k = bisect.bisect_left(offsets, ps)
+            if k < len(offsets) and offsets[k] < pe:
+                return True
+        return False
 
 
 RANK_START = re.compile(r"nhóm|top|tốp")
@@ -774,7 +786,8 @@ def candidates(view: DocView) -> list[Candidate]:
     for start, end in view.regions():
         starts = FigureStarts(work, start, end, view.layers.numbers)  # the work copy's digits are the text's
         for ps, pe in _paragraphs(work, start, end):
-            out.extend(_read_paragraph(view, work, ps, pe, starts))
+            if starts.any_within(ps, pe):
+                out.extend(_read_paragraph(view, work, ps, pe, starts))
     out.extend(_table_figures(view, out))
     _follow_the_body(view, out)
     _share_years(out)

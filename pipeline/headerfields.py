@@ -129,9 +129,10 @@ def _enacting_tail(text: str, issuer: str) -> int | None:
     return at
 
 
-def is_candidate(text: str) -> bool:
-    """A line that may hold several header fields (cheap test before header_fields)."""
-    return bool(text) and (text.startswith("Số") or is_upper_line(text[:24])
+def is_candidate(text: str, upper=is_upper_line) -> bool:
+    """A line that may hold several header fields (cheap test before header_fields); `upper`: is_upper_line, or
+    what answers it on this text (textutil.upper_test)."""
+    return bool(text) and (text.startswith("Số") or upper(text[:24])
                            or ("ngày" in text and _PLACE_DATE.match(text) is not None))
 
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from pydantic import TypeAdapter
+
 from pipeline.headerfields import SignatureStamp, SitePrefix, header_fields, is_candidate
-from pipeline.textutil import CITED_ARTICLE, fold, is_upper_line, nfc, tone_key
+from pipeline.textutil import CITED_ARTICLE, fold, is_upper_line, nfc, tone_key, upper_test
 from schemas import Block, RawBlock, RawText
 
 # Start of a list item or heading: never joined onto the previous line.
@@ -68,10 +70,11 @@ _MOTTO_STARTS = ("co", "da", "do")
 _Line = tuple  # (text, page, toggles, kind, own)
 
 
-def _clean(line: str, odd_chars: bool = True) -> tuple[list[str], bool]:
+def _clean(line: str, odd_chars: bool = True, invisible: bool | None = None) -> tuple[list[str], bool]:
     """Return the cell texts of one raw line (table rows give several) and whether it toggles emphasis.
-    `odd_chars` False: the page has no invisible characters and no spaces but ASCII ones (_ODD_CHARS)."""
-    if odd_chars and _INVISIBLE_CHARS.search(line):
+    `odd_chars` False: the page has no invisible characters and no spaces but ASCII ones (_ODD_CHARS);
+    `invisible` False: it has no invisible characters (None: as odd_chars says)."""
+    if (odd_chars if invisible is None else invisible) and _INVISIBLE_CHARS.search(line):
         line = line.translate(_INVISIBLE)
     if not _MARKUP_CHARS.search(line):  # most lines: no markup, one cell (the passes below, without their tests)
         cell = _SPACES.sub(" ", line) if "  " in line or (odd_chars and _ODD_SPACES.search(line)) else line
@@ -112,14 +115,10 @@ def _clean(line: str, odd_chars: bool = True) -> tuple[list[str], bool]:
             cell = ""
         # (a letter or digit first: no rule line)
         out.append("" if not cell or (not cell[:1].isalnum() and _RULE.fullmatch(cell)) else cell)
-    if len(out) > 1:  # cells become blocks of their own
-        out = [x for c in out for x in (c, "")]
+    if len(out) > 1:  # cells become blocks of their own: each followed by a blank
+        cells, out = out, [""] * (2 * len(out))
+        out[::2] = cells
     return out, (bold % 2 == 1 or italic % 2 == 1)
-
-
-def _starts_lower(text: str) -> bool:
-    c = text[:1]
-    return c.islower() or c.isdigit() or c in "(,;"
 
 
 def _titlecase_start(text: str) -> bool:
@@ -143,35 +142,52 @@ _NUMBER_LINE = re.compile(r"Số\s*[:.]")
 _NUMBER_LABEL = re.compile(r"Số\s*[:.]?")
 
 
-def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrapped: bool = True) -> str | None:
-    """The separator to join `nxt` onto `cur` with, or None to keep them as separate paragraphs."""
+# The characters MARKER can match at, besides a decimal digit (\\d): most lines start with none of them.
+_MARKER_FIRST = frozenset("IVXLC" "abcdefghijklmnopqrstuvwxyzđ" "(" "-+•–—*·" "ĐCMP" "NK")
+
+
+@lru_cache(maxsize=None)
+def _motto_start(two: str) -> bool:
+    """Whether a line's first two characters are those of a motto (_MOTTO_STARTS): lines start alike."""
+    return fold(two) in _MOTTO_STARTS
+
+
+def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrapped: bool = True,
+           names: dict | None = None) -> str | None:
+    """The separator to join `nxt` onto `cur` with, or None to keep them as separate paragraphs. `names`: the
+    names read at line starts so far in this text (_name_at_start)."""
     # (each pattern is tried only where the first character it needs is there: most lines have none)
-    dash = nxt[:1] in "-–"
+    first = nxt[:1]
+    dash = first in "-–"
     if dash and _WRAPPED_HYPHEN.match(nxt) and cur[-1] not in _TERMINAL:
         return " "  # "kinh tế" / "- xã hội": a hyphenated word wrapped, not a bullet
     if dash and (_DASH_YEAR.match(nxt) and _FROM_YEAR.search(cur)
                  or _DASH_PERCENT.match(nxt) and _ENDS_FIGURE.search(cur)):
         return " "  # "giai đoạn 2026" / "- 2030", "bình quân 05" / "- 06%/năm": a range wrapped before its dash
-    if nxt[:1] == "Đ" and CITED_ARTICLE.match(nxt) and cur[-1] not in _TERMINAL:
+    if first == "Đ" and CITED_ARTICLE.match(nxt) and cur[-1] not in _TERMINAL:
         return " "  # `... khoản 4 và khoản 6` / `Điều 22 Luật BHYT:`: a sentence wrapped before a cited article
-    if MARKER.match(nxt) or (nxt[:1] == "(" and _ENCLOSURE_NOTE.match(nxt)):
+    if (first in _MARKER_FIRST or first.isdecimal()) and MARKER.match(nxt) \
+            or (first == "(" and _ENCLOSURE_NOTE.match(nxt)):
         return None
-    if _BARE_NUMBER.fullmatch(cur):
-        return " "  # `1.4.` alone on its line, its text on the next
-    if cur[:1] in "cCđĐ" and fold(cur[:2]) in _MOTTO_STARTS and _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}")):
-        return " "  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"
     last = cur[-1]
+    if (last in ".)" or last.isdecimal()) and _BARE_NUMBER.fullmatch(cur):  # (it ends in one of them)
+        return " "  # `1.4.` alone on its line, its text on the next
+    if cur[:1] in "cCđĐ" and _motto_start(cur[:2]):
+        both = f"{cur} {nxt}"
+        # (a motto is at most 8 words; tone_key moves marks, never a space: a longer text is looked at no further)
+        if len(both.split(None, 8)) <= 8 and _MOTTO_LINE.fullmatch(tone_key(both)):
+            return " "  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"
     if last == "-" and _CODE_WRAPPED.search(cur) and _CODE_REST.match(nxt):  # 28- / CT/TW
         return ""
     if last in "-–" and _RANGE_WRAPPED.search(cur) and nxt[:1].isdigit():  # Năm 2025- / 2030: a range wrapped at its dash
         return ""
     if emphasis_open:  # inside one bold or italic run: one paragraph
         return " "
-    if _HEADER_FIELD.match(nxt):
+    if (first == "S" or nxt.find(",", 0, 41) >= 2) and _HEADER_FIELD.match(nxt):  # (`Số`, or a comma at 2 to 40)
         return None
     if cur[:1] == "S" and _NUMBER_LINE.match(cur):  # "Số:" / "7360/KH-UBND": the number was wrapped
         return " " if _NUMBER_LABEL.fullmatch(cur) and nxt[:1].isdigit() else None
-    if _starts_lower(nxt) and last not in ".!?":
+    if (first.islower() or first.isdigit() or first in "(,;") and last not in ".!?":  # (nxt goes on the sentence)
         return " "
     if last in _TERMINAL:
         return None
@@ -179,7 +195,7 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
         return None  # header and title lines: the segmenter decides
     if not hard_wrapped:
         return None  # Word paragraphs are never wrapped by hand: a capital starts a new one
-    if block_style and _one_body_a_line(cur, nxt):
+    if block_style and _one_body_a_line(cur, nxt, {} if names is None else names):
         return None
     if (block_style and not is_upper_line(cur)) or (_titlecase_start(nxt) and (last.islower() or last == ",")
                        and not _is_heading(cur) and len(cur) >= 50):
@@ -190,42 +206,51 @@ def _joins(cur: str, nxt: str, block_style: bool, emphasis_open: bool, hard_wrap
 _NAME_GOES_ON = re.compile(r"(?:,|;|\bvà|\bcủa|\bthuộc|\bvới|\bcác|\btỉnh|\bthành phố|\bcấp)$", re.IGNORECASE)
 
 
-def _one_body_a_line(cur: str, nxt: str) -> bool:
+def _one_body_a_line(cur: str, nxt: str, names: dict) -> bool:
     """A cell listing bodies one a line (`Các sở, ngành, UBND xã, phường, đặc khu` / `Sở Tài chính`): the line
     is a whole name and the next starts another, so the break ends the first (a name wrapped at a line end
     leaves a connector or a scope word at it)."""
     if len(cur) > 90 or not nxt[:1].isupper() or _NAME_GOES_ON.search(cur):
         return False
     # (the next line first: it fails more often than the line does, and costs one name read)
-    second = _name_at_start(nxt)
-    return second is not None and second[0] == 0 and _names_only(cur)
+    second = _name_at_start(nxt, names)
+    return second is not None and second[0] == 0 and _names_only(cur, names)
 
 
-@lru_cache(maxsize=None)
-def _name_at_start(text: str) -> tuple[int, int] | None:
-    """(start, end) of the body named at the start of text (orgnames.read_org), or None: a line read as the
-    next line is read again as the line before the one after it (kept for one file: normalise clears it)."""
+def _name_at_start(text: str, names: dict) -> tuple[int, int] | None:
+    """(start, end) of the body named at the start of text (orgnames.read_org), or None. `names` keeps the
+    answers for one text (normalise's own, so calls on other threads keep theirs): a line read as the next line
+    is read again as the line before the one after it."""
+    found = names.get(text, names)
+    if found is not names:
+        return found
     from extractors.orgnames import read_org
     name = read_org(text, 0)
-    return None if name is None else (name.start, name.end)
+    found = names[text] = None if name is None else (name.start, name.end)
+    return found
 
 
-def _names_only(line: str) -> bool:
+_NAME_SEPARATORS = re.compile(r"[,;]|\s+và\s+")
+_GOES_ON = re.compile(r"[a-zđà-ỹ]+(?: [a-zđà-ỹ]+)?")
+
+
+def _names_only(line: str, names: dict) -> bool:
     """The line is names and nothing else: each piece between commas a body (`Sở Tài chính`, `UBND xã`) or
     the words a group goes on with (`Các sở, ngành, UBND xã, phường, đặc khu`)."""
-    pieces = [p.strip() for p in re.split(r"[,;]|\s+và\s+", line.rstrip(" .;,"))]
+    pieces = [p.strip() for p in _NAME_SEPARATORS.split(line.rstrip(" .;,"))]
     if not pieces or not pieces[0]:
         return False
     for i, piece in enumerate(pieces):
-        if i and re.fullmatch(r"[a-zđà-ỹ]+(?: [a-zđà-ỹ]+)?", piece):
+        if i and _GOES_ON.fullmatch(piece):
             continue  # `ngành`, `đặc khu`: the group before goes on
-        name = _name_at_start(piece)
+        name = _name_at_start(piece, names)
         if name is None or name[1] < len(piece):
             return False
     return True
 
 
 _ITEM_NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)\.\s")
+_CHILD_NUMBER = re.compile(r"\d{1,2}\.(?:\s|$)")
 _BARE_NUMBER = re.compile(r"(?:\d{1,2}\.)+\d{0,2}\.?|[a-zđ]\)|[IVXLC]+\.")
 
 
@@ -236,10 +261,13 @@ def _glued_items(cell: str) -> list[str]:
     m = _ITEM_NUMBER.match(cell) if cell[:1].isdigit() else None
     if not m:
         return [cell]
-    child = re.compile(r"\s(?=" + re.escape(m.group(1)) + r"\.\d{1,2}\.(?:\s|$))").search(cell, m.end())
-    if not child:
-        return [cell]
-    return [cell[:child.start()].rstrip(), cell[child.end():]]
+    number = m.group(1) + "."  # the child's number after a space: its own, a dot, one or two digits and a dot
+    at = cell.find(number, m.end() + 1)
+    while at != -1:
+        if cell[at - 1].isspace() and _CHILD_NUMBER.match(cell, at + len(number)):
+            return [cell[:at - 1].rstrip(), cell[at:]]
+        at = cell.find(number, at + 1)
+    return [cell]
 
 
 class _Fields:
@@ -251,7 +279,8 @@ class _Fields:
         self.issuer: str | None = None
         self.stamp = SignatureStamp()
 
-    def take(self, cell: str) -> list[str]:
+    def take(self, cell: str, upper=is_upper_line) -> list[str]:
+        """The header fields of one cell; `upper`: is_upper_line, or what answers it on this cell's page."""
         if not cell:
             return [cell]
         # (outside a stamp, only a line starting with K or N can open one: SignatureStamp.drops)
@@ -264,7 +293,7 @@ class _Fields:
             cell = self.site.strip(cell)
         if not cell:
             return []
-        if not is_candidate(cell):
+        if not is_candidate(cell, upper):
             return _glued_items(cell) if cell[:1].isdigit() else [cell]  # (an item number starts with a digit)
         pieces = header_fields(cell, self.issuer)
         if self.issuer is None:
@@ -272,6 +301,11 @@ class _Fields:
             self.issuer = next((p for p in pieces if is_upper_line(p) and not _MOTTO_LINE.search(p)
                                 and org_line_start(p) is not None), None)
         return pieces
+
+    def quiet(self) -> bool:
+        """Whether take(cell) is [cell] for every cell that starts with none of K, N and a digit and is no
+        candidate: the site has no designation to strip and no stamp is open (so neither changes)."""
+        return self.site is not None and not self.site.prefix and not self.stamp.inside
 
 
 class Normalised(NamedTuple):
@@ -296,16 +330,26 @@ def _line_events(raw: RawText) -> dict[int, dict[int, tuple[list[int], list[int]
     (an empty cell) closes where it opens."""
     events: dict[int, dict[int, tuple[list[int], list[int]]]] = {}
     lines_of_page: dict[int, int] = {}  # counted once per page, not once per block
+    pages = raw.pages
     for i, b in enumerate(raw.blocks):
-        if not 0 <= b.page < len(raw.pages):
+        p = b.page
+        if not 0 <= p < len(pages):
             continue
-        n = lines_of_page.get(b.page)
+        n = lines_of_page.get(p)
         if n is None:
-            n = lines_of_page[b.page] = raw.pages[b.page].count("\n") + 1
+            n = lines_of_page[p] = pages[p].count("\n") + 1
+            events[p] = {}
+        page = events[p]
         start, end = min(max(b.line_start, 0), n), min(max(b.line_end, b.line_start), n)
-        page = events.setdefault(b.page, {})
-        page.setdefault(start, ([], []))[0].append(i)
-        page.setdefault(end, ([], []))[1].append(i)
+        # (the lists made only where a line has none yet: thousands of cells a file)
+        at = page.get(start)
+        if at is None:
+            at = page[start] = ([], [])
+        at[0].append(i)
+        at = page.get(end)
+        if at is None:
+            at = page[end] = ([], [])
+        at[1].append(i)
     return events
 
 
@@ -313,15 +357,18 @@ def normalise(raw: RawText) -> Normalised:
     """Normalise the reader's pages into one text; reader blocks keep their place in it (a block
     boundary is a paragraph boundary: nothing is joined across it) and the paragraphs outside them
     become paragraph, heading or footnote blocks."""
-    _name_at_start.cache_clear()
+    names: dict = {}  # _name_at_start's answers for this text
     lines: list[_Line] = []
     fields = _Fields()
+    quiet = False  # fields.quiet(), kept up to date: most lines need no call of take
     events = _line_events(raw)
     opens: dict[int, list[int]] = {}  # index in `lines` -> raw blocks starting there
     closes: dict[int, list[int]] = {}  # index in `lines` -> raw blocks ending before it
     for page_no, page in enumerate(raw.pages, start=1):
         page = nfc(page)
         odd_chars = _ODD_CHARS.search(page) is not None
+        invisible = odd_chars and _INVISIBLE_CHARS.search(page) is not None
+        upper = upper_test(page)  # (what is left of a line has no character the page has not, but spaces and `-`)
         raw_lines = page.split("\n")
         page_events = events.get(page_no - 1, {})
         blank = ("", page_no, False, None, False)
@@ -339,14 +386,18 @@ def normalise(raw: RawText) -> Normalised:
             for part in parts:
                 kind = ("heading" if "#" in part[:4] and _HEADING.match(part)
                         else "footnote" if "[" in part and _FOOTNOTE_LINE.match(part) else None)
-                cells, toggles = _clean(part, odd_chars)
+                cells, toggles = _clean(part, odd_chars, invisible)
                 last = len(cells) - 1
                 for i, cell in enumerate(cells):
                     if not cell:
                         lines.append(("", page_no, toggles and i == last, kind, False))
                         continue
-                    for j, field in enumerate(fields.take(cell)):  # header fields run together, site chrome
+                    if quiet and cell[0] not in "KN" and not cell[0].isdigit() and not is_candidate(cell, upper):
+                        lines.append((cell, page_no, toggles and i == last, kind, False))  # what take makes of it
+                        continue
+                    for j, field in enumerate(fields.take(cell, upper)):  # header fields run together, site chrome
                         lines.append((field, page_no, toggles and i == last, kind, j > 0))
+                    quiet = fields.quiet()
         ev = page_events.get(len(raw_lines))
         if ev:
             closes.setdefault(len(lines), []).extend(ev[1])
@@ -405,7 +456,8 @@ def normalise(raw: RawText) -> Normalised:
                 offset += 1
             emphasis = False  # Markdown emphasis never spans a blank line
             continue
-        sep = None if hard or own else _joins(out[-1], text, block_style, emphasis, hard_wrapped) if out and out[-1] else None
+        sep = None if hard or own else \
+            _joins(out[-1], text, block_style, emphasis, hard_wrapped, names) if out and out[-1] else None
         hard = False
         if sep is not None:
             start = offset + len(sep)
@@ -445,16 +497,25 @@ def normalise(raw: RawText) -> Normalised:
 
 
 _KIND_ORDER = {"table": 0}
+# A file's blocks made in one call (the thousands of paragraphs each through Block's own __init__ cost more);
+# each keeps the fields it is given as set, as Block(...) does.
+_BLOCK_LIST = TypeAdapter(list[Block])
 
 
 def _blocks(carried: list[_Open], paragraphs: list[list], page_starts: list[int] | None) -> list[Block]:
     def page(offset: int) -> int | None:
         return max(1, bisect.bisect_right(page_starts, offset)) if page_starts else None
 
-    blocks = [Block(kind=c.raw.kind, start=c.start, end=max(c.start, c.end), page=page(c.start), table=c.raw.table,
-                    row=c.raw.row, col=c.raw.col, row_span=c.raw.row_span, col_span=c.raw.col_span)
+    fields = [{"kind": c.raw.kind, "start": c.start, "end": max(c.start, c.end), "page": page(c.start),
+               "table": c.raw.table, "row": c.raw.row, "col": c.raw.col, "row_span": c.raw.row_span,
+               "col_span": c.raw.col_span}
               for c in carried if c.start is not None and c.end is not None and c.end >= 0]
-    blocks += [Block(kind=kind or "paragraph", start=a, end=b, page=page(a))
-               for a, b, kind, inside in paragraphs if not inside]
+    if page_starts:
+        fields += [{"kind": kind or "paragraph", "start": a, "end": b, "page": page(a)}
+                   for a, b, kind, inside in paragraphs if not inside]
+    else:
+        fields += [{"kind": kind or "paragraph", "start": a, "end": b, "page": None}
+                   for a, b, kind, inside in paragraphs if not inside]
+    blocks = _BLOCK_LIST.validate_python(fields)
     blocks.sort(key=lambda b: (b.start, _KIND_ORDER.get(b.kind, 1)))  # stable: cells stay in reading order
     return blocks

@@ -112,6 +112,12 @@ def is_upper_line(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
+def upper_test(text: str):
+    """is_upper_line, or str.isupper where that answers it alike for every piece of text (text is ASCII or has no
+    character _CASE_ODD finds): a caller asking it of the many lines of one page looks at the page once."""
+    return str.isupper if text.isascii() or not _CASE_ODD.search(text) else is_upper_line
+
+
 def sentence_case(text: str) -> str:
     """`ĐẶC ĐIỂM, TÌNH HÌNH` -> `Đặc điểm, tình hình`, leaving mixed-case text alone."""
     if not is_upper_line(text):

@@ -258,3 +258,27 @@ def test_the_motto_precheck_lets_every_split_of_the_motto_through(motto):
             cur, nxt = form[:cut], form[cut + 1:]
             assert _MOTTO_LINE.fullmatch(tone_key(f"{cur} {nxt}"))
             assert fold(cur[:2]) in _MOTTO_STARTS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_LINE_CHARS + "ÀẦẬĂẮÊỀỆƠỞỨ\u0301\u0323ǅⓐⒶªʰ一", max_size=24))
+def test_the_page_s_upper_test_answers_is_upper_line_on_each_piece(page):
+    """normalise asks upper_test(page) rather than is_upper_line of each line's start: alike on every piece."""
+    from pipeline.textutil import is_upper_line, upper_test
+    upper = upper_test(page)
+    for a in range(len(page)):
+        for b in range(a, len(page) + 1):
+            assert upper(page[a:b]) == is_upper_line(page[a:b])
+
+
+def test_the_marker_precheck_lets_every_marker_through():
+    """_joins tries MARKER only at a line whose first character is in _MARKER_FIRST or a decimal digit, and
+    _BARE_NUMBER only at a line that ends in `.`, `)` or a decimal digit: no other character starts (ends) one."""
+    from pipeline.normalise import _BARE_NUMBER, _MARKER_FIRST, MARKER
+    rests = ["", " ", ". ", ")", " )", ".1 ", "1.2 ", "-", ":", " a)", "iều 1", "IỀU 1", "hương I", "HƯƠNG I",
+             "ục 2", "ỤC 2", "hần 3", "HẦN 3", "ơi nhận", "ƠI NHẬN", "ính gửi", "ÍNH GỬI", "1)", "a )"]
+    for c in map(chr, range(0x3000)):
+        if c not in _MARKER_FIRST and not c.isdecimal():
+            assert not any(MARKER.match(c + rest) for rest in rests), c
+        if c not in ".)" and not c.isdecimal():
+            assert not any(_BARE_NUMBER.fullmatch(head + c) for head in ("", "1", "1.", "12.3", "a", "IV")), c
