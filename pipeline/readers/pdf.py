@@ -148,14 +148,15 @@ def _read(path: Path, doc) -> RawText:
     warnings: list[str] = []
     pages: list[_Page] = []
     scanned: list[int] = []
-    has_widgets = False
+    widget_pages: list[int] = []
     for i in range(n):
         try:
             page = doc[i]
             info, widgets = _text_layer(page, i + 1)
         except pdfium.PdfiumError as exc:
             raise InputError(f"page {i + 1} of the PDF cannot be read: {exc}") from None
-        has_widgets |= widgets
+        if widgets:
+            widget_pages.append(i)
         if info is None:
             scanned.append(i)
             info = _Page(i + 1, *_display_size(page), ocr=True)
@@ -168,7 +169,7 @@ def _read(path: Path, doc) -> RawText:
                 warnings.append(note)
     incomplete = _garbled_pages(doc, pages, warnings)
     hints: dict[str, str] = {}
-    signed = _fill_fields(path, pages, warnings) if has_widgets else False
+    signed = _fill_fields(path, pages, warnings, widget_pages) if widget_pages else False
     texts, blocks = _layout(pages)
     if signed:
         _signature_hints(pages, hints, warnings)
@@ -273,17 +274,11 @@ def _text_layer(page, number: int) -> tuple[_Page | None, bool]:
 
 
 def _has_widget(page) -> bool:
-    """Whether the page has form-field widgets (signature fields draw text there)."""
-    import pypdfium2.raw as c
+    """Whether the page has form-field widgets that draw text (signature fields draw the number and
+    date there)."""
+    from pipeline.readers.pdf_fields import draws_text
 
-    for i in range(c.FPDFPage_GetAnnotCount(page.raw)):
-        annot = c.FPDFPage_GetAnnot(page.raw, i)
-        if annot:
-            subtype = c.FPDFAnnot_GetSubtype(annot)
-            c.FPDFPage_CloseAnnot(annot)
-            if subtype == c.FPDF_ANNOT_WIDGET:
-                return True
-    return False
+    return draws_text(page.raw)
 
 
 def _glyphs(tp, page):
@@ -546,12 +541,12 @@ def _tsv_runs(tsv: str, scale: float) -> tuple[list[list[Glyph]], list[float]]:
 
 # ---------------------------------------------------------------- signature fields
 
-def _fill_fields(path: Path, pages: list[_Page], warnings: list[str]) -> bool:
-    """Put values drawn by form fields into the gaps of the lines they fill. True when the PDF
-    has signature fields."""
+def _fill_fields(path: Path, pages: list[_Page], warnings: list[str], widget_pages: list[int]) -> bool:
+    """Put values drawn by form fields (on the pages with widgets) into the gaps of the lines they
+    fill. True when the PDF has signature fields."""
     from pipeline.readers.pdf_fields import field_texts
 
-    found = field_texts(path)
+    found = field_texts(path, widget_pages)
     filled = 0
     for ft in found:
         page = pages[ft.page] if ft.page < len(pages) else None

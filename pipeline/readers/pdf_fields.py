@@ -2,19 +2,25 @@
 
 Signing services of Vietnamese state bodies stamp the document number and day into signature
 fields laid over the blanks of `Số:      /QĐ-UBND` and `ngày    tháng    năm`; the page's own
-text layer keeps the blanks. pdfium does not expose a widget's appearance text, so pdfminer
-(pdfplumber's parser) interprets each widget's normal appearance stream, placed on the page the
-way a viewer places it (PDF 32000-1, 12.5.5).
+text layer keeps the blanks. pdfium's text page holds no annotation's text, and its page objects
+give no character of a text object on their own; so each page with widgets is read once more in a
+document of its own (the file opened a second time, changed in memory only): the visible widgets'
+normal appearances are flattened into the page (pdfium places each on the page the way a viewer
+places it, PDF 32000-1, 12.5.5), every other annotation hidden, and the glyphs of the page's text
+page that stand in those appearances are the fields' text.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 log = logging.getLogger(__name__)
 
-_HIDDEN = 2 | 32  # annotation flags Hidden and NoView
+_HIDDEN, _NO_VIEW, _INVISIBLE = 2, 32, 1  # annotation flags (12.5.3)
+_MAX_DEPTH = 20  # of the field tree a widget inherits its type from, and of nested forms
 
 
 @dataclass
@@ -33,124 +39,201 @@ class FieldText:
     chars: list[FieldChar]
 
 
-def field_texts(path: Path) -> list[FieldText]:
-    """Glyphs of every visible widget appearance, per page. Empty when pdfminer cannot parse the file."""
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdfinterp import PDFResourceManager
+def field_texts(path: Path, pages: Iterable[int] | None = None) -> list[FieldText]:
+    """Glyphs of every visible widget appearance, per widget, on the given pages (0-based; all when
+    None), in the order of the pages' annotations. Empty when the file cannot be read again."""
+    import pypdfium2 as pdfium
 
     out: list[FieldText] = []
+    doc = None
     try:
-        with open(path, "rb") as fh:
-            doc = PDFDocument(PDFParser(fh))
-            rm = PDFResourceManager(caching=True)
-            for pageno, page in enumerate(PDFPage.create_pages(doc)):
-                for annot in _list(page.annots):
-                    found = _widget_text(annot, rm)
-                    if found is not None and found[1]:
-                        out.append(FieldText(pageno, found[0], found[1]))
+        doc = pdfium.PdfDocument(path)
+        for i in (range(len(doc)) if pages is None else pages):
+            out.extend(_page_fields(doc.raw, i))
     except Exception as exc:  # a damaged annotation must not cost the page text
         log.warning("cannot read form fields of %s: %s", path, exc)
+    finally:
+        if doc is not None:
+            doc.close()
     return out
 
 
-def _list(obj) -> list:
-    from pdfminer.pdftypes import resolve1
-    obj = resolve1(obj)
-    return list(obj) if isinstance(obj, list) else []
+def draws_text(page) -> bool:
+    """Whether a widget of the page (a raw pdfium page) draws text: the pages field_texts reads
+    (a signature field may draw only its image)."""
+    import pypdfium2.raw as c
+
+    for i in range(c.FPDFPage_GetAnnotCount(page)):
+        annot = c.FPDFPage_GetAnnot(page, i)
+        if not annot:
+            continue
+        try:
+            if c.FPDFAnnot_GetSubtype(annot) == c.FPDF_ANNOT_WIDGET and any(
+                    _holds_text(c.FPDFAnnot_GetObject(annot, k), 0) for k in range(c.FPDFAnnot_GetObjectCount(annot))):
+                return True
+        finally:
+            c.FPDFPage_CloseAnnot(annot)
+    return False
 
 
-def _name(obj) -> str | None:
-    from pdfminer.pdftypes import resolve1
-    obj = resolve1(obj)
-    return getattr(obj, "name", None)
+def _holds_text(obj, depth: int) -> bool:
+    import pypdfium2.raw as c
+
+    kind = c.FPDFPageObj_GetType(obj) if obj else None
+    if kind == c.FPDF_PAGEOBJ_TEXT:
+        return True
+    return kind == c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH and any(
+        _holds_text(c.FPDFFormObj_GetObject(obj, j), depth + 1) for j in range(c.FPDFFormObj_CountObjects(obj)))
 
 
-def _field_type(annot: dict) -> str | None:
-    from pdfminer.pdftypes import resolve1
-    node, depth = annot, 0
-    while isinstance(node, dict) and depth < 20:  # /FT may be inherited from the parent field
-        if "FT" in node:
-            return _name(node["FT"])
-        node, depth = resolve1(node.get("Parent")), depth + 1
-    return None
+def _page_fields(doc, index: int) -> list[FieldText]:
+    import pypdfium2.raw as c
+
+    page = c.FPDF_LoadPage(doc, index)
+    if not page:
+        return []
+    try:
+        signature = _show_widgets_only(page)
+        if not signature or c.FPDFPage_Flatten(page, c.FLAT_NORMALDISPLAY) != c.FLATTEN_SUCCESS:
+            return []
+    finally:
+        c.FPDF_ClosePage(page)
+    page = c.FPDF_LoadPage(doc, index)  # flattened: its content parsed anew
+    if not page:
+        return []
+    try:
+        n = c.FPDFPage_CountObjects(page)
+        last = c.FPDFPage_GetObject(page, n - 1) if n > 0 else None
+        if not last or c.FPDFPageObj_GetType(last) != c.FPDF_PAGEOBJ_FORM:
+            return []
+        # the form flattening appends to the page's content: a form per widget, in annotation order
+        owner: dict[int, int] = {}
+        k = c.FPDFFormObj_CountObjects(last)
+        for j in range(k):
+            _text_objects(c.FPDFFormObj_GetObject(last, j), j, owner, 0)
+        if k != len(signature):  # pdfium left out an appearance we did not: which widget is which is unknown
+            signature = [any(signature)] * k
+        chars = _chars(page, owner)
+    finally:
+        c.FPDF_ClosePage(page)
+    return [FieldText(index, signature[j], chars[j]) for j in sorted(chars)]
 
 
-def _widget_text(annot_ref, rm) -> tuple[bool, list[FieldChar]] | None:
-    from pdfminer.pdftypes import PDFStream, resolve1
+def _show_widgets_only(page) -> list[bool]:
+    """Hide every annotation of the page but the widgets shown (not Hidden, not NoView) with a normal
+    appearance to draw and a rectangle to draw it in; whether each shown one is a signature field."""
+    import pypdfium2.raw as c
 
-    annot = resolve1(annot_ref)
-    if not isinstance(annot, dict) or _name(annot.get("Subtype")) != "Widget":
+    shown: list[bool] = []
+    rect = c.FS_RECTF()
+    for i in range(c.FPDFPage_GetAnnotCount(page)):
+        annot = c.FPDFPage_GetAnnot(page, i)
+        if not annot:
+            continue
+        try:
+            flags = c.FPDFAnnot_GetFlags(annot)
+            show = (c.FPDFAnnot_GetSubtype(annot) == c.FPDF_ANNOT_WIDGET and not flags & (_HIDDEN | _NO_VIEW)
+                    and c.FPDFAnnot_GetRect(annot, rect) and rect.left != rect.right and rect.bottom != rect.top
+                    # the normal appearance (of the widget's state, AS): its content as text, 2 bytes when none
+                    and c.FPDFAnnot_GetAP(annot, c.FPDF_ANNOT_APPEARANCEMODE_NORMAL, None, 0) > 2)
+            if show:
+                c.FPDFAnnot_SetFlags(annot, flags & ~_INVISIBLE)  # a widget's type is known: it is drawn
+                shown.append(_field_type(annot) == "Sig")
+            else:
+                c.FPDFAnnot_SetFlags(annot, flags | _HIDDEN)
+        finally:
+            c.FPDFPage_CloseAnnot(annot)
+    return shown
+
+
+def _field_type(annot) -> str | None:
+    """/FT of the widget's field, inherited from its parent fields."""
+    import pypdfium2.raw as c
+
+    node, opened = annot, []
+    try:
+        for _ in range(_MAX_DEPTH):
+            if c.FPDFAnnot_HasKey(node, b"FT"):
+                return _string(node, b"FT")
+            node = c.FPDFAnnot_GetLinkedAnnot(node, b"Parent")
+            if not node:
+                return None
+            opened.append(node)
         return None
-    if int(resolve1(annot.get("F", 0)) or 0) & _HIDDEN:
-        return None
-    ap = resolve1(annot.get("AP"))
-    normal = resolve1(ap.get("N")) if isinstance(ap, dict) else None
-    if isinstance(normal, dict) and not isinstance(normal, PDFStream):  # appearance states
-        state = _name(annot.get("AS"))
-        normal = resolve1(normal.get(state)) if state else None
-    if not isinstance(normal, PDFStream):
-        return None
-    rect = [float(v) for v in _list(annot.get("Rect"))]
-    if len(rect) != 4 or rect[0] == rect[2] or rect[1] == rect[3]:
-        return None
-    ctm = _placement(normal, rect)
-    if ctm is None:
-        return None
-    return _field_type(annot) == "Sig", _run_stream(normal, ctm, rm)
+    finally:
+        for node in opened:
+            c.FPDFPage_CloseAnnot(node)
 
 
-def _placement(form, rect: list[float]):
-    """Matrix that maps the appearance's form space onto the annotation rectangle."""
-    from pdfminer.utils import apply_matrix_pt, mult_matrix
+def _string(annot, key: bytes) -> str:
+    import pypdfium2.raw as c
 
-    bbox = [float(v) for v in _list(form.attrs.get("BBox"))]
-    matrix = tuple(float(v) for v in (_list(form.attrs.get("Matrix")) or [1, 0, 0, 1, 0, 0]))
-    if len(bbox) != 4 or len(matrix) != 6:
-        return None
-    corners = [apply_matrix_pt(matrix, (x, y)) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
-    tx0, ty0 = min(c[0] for c in corners), min(c[1] for c in corners)
-    tx1, ty1 = max(c[0] for c in corners), max(c[1] for c in corners)
-    if tx1 - tx0 < 1e-6 or ty1 - ty0 < 1e-6:
-        return None
-    rx0, ry0, rx1, ry1 = min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])
-    sx, sy = (rx1 - rx0) / (tx1 - tx0), (ry1 - ry0) / (ty1 - ty0)
-    fit = (sx, 0.0, 0.0, sy, rx0 - tx0 * sx, ry0 - ty0 * sy)
-    return mult_matrix(matrix, fit)
+    size = c.FPDFAnnot_GetStringValue(annot, key, None, 0)
+    buf = ctypes.create_string_buffer(size)
+    c.FPDFAnnot_GetStringValue(annot, key, ctypes.cast(buf, ctypes.POINTER(c.FPDF_WCHAR)), size)
+    return buf.raw[:max(0, size - 2)].decode("utf-16-le", "replace")
 
 
-class _Box:
-    """What pdfminer's layout device needs of a page."""
+def _text_objects(obj, widget: int, owner: dict[int, int], depth: int) -> None:
+    import pypdfium2.raw as c
 
-    def __init__(self):
-        self.mediabox = (0, 0, 1, 1)
-        self.cropbox = self.mediabox
-        self.rotate = 0
-        self.pageid = 0
+    kind = c.FPDFPageObj_GetType(obj)
+    if kind == c.FPDF_PAGEOBJ_TEXT:
+        owner[ctypes.cast(obj, ctypes.c_void_p).value] = widget
+    elif kind == c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+        for j in range(c.FPDFFormObj_CountObjects(obj)):
+            _text_objects(c.FPDFFormObj_GetObject(obj, j), widget, owner, depth + 1)
 
 
-def _run_stream(form, ctm, rm) -> list[FieldChar]:
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LTChar, LTContainer
-    from pdfminer.pdfinterp import PDFPageInterpreter
-    from pdfminer.pdftypes import resolve1
+def _chars(page, owner: dict[int, int]) -> dict[int, list[FieldChar]]:
+    """The text page's characters drawn by each widget's text objects, in content order (the
+    characters pdfium adds, spaces and line breaks it infers, left out)."""
+    import pypdfium2.raw as c
 
-    device = PDFPageAggregator(rm)
-    interp = PDFPageInterpreter(rm, device)
-    box = _Box()
-    device.begin_page(box, (1, 0, 0, 1, 0, 0))
-    interp.render_contents(resolve1(form.attrs.get("Resources")) or {}, [form], ctm=ctm)
-    device.end_page(box)
+    out: dict[int, list[FieldChar]] = {}
+    tp = c.FPDFText_LoadPage(page)
+    if not tp:
+        return out
+    try:
+        text_object = _address_of(c.FPDFText_GetTextObject)
+        m = c.FS_MATRIX()
+        ox, oy, value = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
+        pending = None  # a high surrogate, waiting for its pair
+        for i in range(c.FPDFText_CountChars(tp)):
+            obj = text_object(tp, i)
+            widget = owner.get(obj)
+            if widget is None or c.FPDFText_IsGenerated(tp, i) == 1:
+                continue
+            code = c.FPDFText_GetUnicode(tp, i)
+            if 0xD800 <= code < 0xDC00:  # a character outside the BMP comes as two
+                pending = code
+                continue
+            if 0xDC00 <= code < 0xE000:
+                code = 0xFFFD if pending is None else 0x10000 + ((pending - 0xD800) << 10) + code - 0xDC00
+            pending = None
+            size = c.FPDFText_GetFontSize(tp, i)
+            font = c.FPDFTextObj_GetFont(ctypes.cast(obj, c.FPDF_PAGEOBJECT))
+            if not (font and c.FPDFText_GetCharOrigin(tp, i, ox, oy) and c.FPDFText_GetMatrix(tp, i, m)):
+                continue
+            descent = value.value if c.FPDFFont_GetDescent(font, size, value) else 0.0
+            advance = value.value if c.FPDFFont_GetGlyphWidth(font, code, size, value) else 0.0
+            out.setdefault(widget, []).append(_char_box(chr(code), ox.value, oy.value, m, size, descent, advance))
+    finally:
+        c.FPDFText_ClosePage(tp)
+    return out
 
-    chars: list[FieldChar] = []
 
-    def walk(item):
-        for obj in item:
-            if isinstance(obj, LTChar):
-                chars.append(FieldChar(obj.get_text(), obj.x0, obj.x1, obj.y0, obj.y1))
-            elif isinstance(obj, LTContainer):
-                walk(obj)
+def _address_of(func):
+    """The pdfium function returning a handle, called without pypdfium2's argument types and giving
+    the handle's address (an int; None for none): a ctypes cast per character cost more than the call."""
+    plain = type(func)(ctypes.cast(func, ctypes.c_void_p).value)
+    plain.restype = ctypes.c_void_p
+    return plain
 
-    walk(device.get_result())
-    return chars
+
+def _char_box(text: str, x: float, y: float, m, size: float, descent: float, advance: float) -> FieldChar:
+    """The character's box as pdfminer (pdfplumber) gives it: from the font's descent up by the
+    font size, the advance wide, placed by the character's matrix at its origin."""
+    x0, y0 = m.c * descent + x, m.d * descent + y
+    x1, y1 = m.a * advance + m.c * (descent + size) + x, m.b * advance + m.d * (descent + size) + y
+    return FieldChar(text, min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1))

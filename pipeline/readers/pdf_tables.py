@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 THIN = 2.5  # points: a path this narrow is a line
@@ -249,14 +250,17 @@ def find_tables(horizontal, vertical) -> list[Grid]:
         return i
 
     # which lines touch decides the groups, not the order they are joined in: each horizontal line is
-    # joined to the vertical ones it touches, found in one pass over their reach (padded once, not per pair)
-    vs = [(j, x, y0 - TOL, y1 + TOL) for j, (kind, x, y0, y1) in enumerate(lines) if kind == "v"]
+    # joined to the vertical ones it touches, those within its reach found by bisection over their
+    # positions (their reach padded once, not per pair; a position that is not a number touches nothing)
+    vs = sorted((x, j, y0 - TOL, y1 + TOL) for j, (kind, x, y0, y1) in enumerate(lines) if kind == "v" and x == x)
+    v_xs = [v[0] for v in vs]
     for i, (kind, y, x0, x1) in enumerate(lines):
-        if kind != "h":
-            continue
         lo, hi = x0 - TOL, x1 + TOL
-        for j in [j for j, x, top, bottom in vs if lo <= x <= hi and top <= y <= bottom]:
-            parent[find(i)] = find(j)
+        if kind != "h" or not lo <= hi:
+            continue
+        for _, j, top, bottom in vs[bisect_left(v_xs, lo):bisect_right(v_xs, hi)]:
+            if top <= y <= bottom:
+                parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(len(lines)):
         groups.setdefault(find(i), []).append(i)
@@ -285,12 +289,15 @@ def _grid(h: list[tuple[float, float, float]], v: list[tuple[float, float, float
     if len(ys) < 2 or len(xs) < 3:
         return None  # a frame around a box or a column of boxes is not a table
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    # the lines at each row and column boundary, looked up once per boundary, not once per grid cell
+    v_at = [[(y0, y1) for lx, y0, y1 in v if abs(lx - x) <= TOL] for x in xs]
+    h_at = [[(x0, x1) for ly, x0, x1 in h if abs(ly - y) <= TOL] for y in ys]
 
-    def v_line_at(x: float, y: float) -> bool:
-        return any(abs(lx - x) <= TOL and y0 - TOL <= y <= y1 + TOL for lx, y0, y1 in v)
+    def v_line_at(c: int, y: float) -> bool:
+        return any(y0 - TOL <= y <= y1 + TOL for y0, y1 in v_at[c])
 
-    def h_line_at(y: float, x: float) -> bool:
-        return any(abs(ly - y) <= TOL and x0 - TOL <= x <= x1 + TOL for ly, x0, x1 in h)
+    def h_line_at(r: int, x: float) -> bool:
+        return any(x0 - TOL <= x <= x1 + TOL for x0, x1 in h_at[r])
 
     parent = list(range(n_rows * n_cols))
 
@@ -304,9 +311,9 @@ def _grid(h: list[tuple[float, float, float]], v: list[tuple[float, float, float
         ym = (ys[r] + ys[r + 1]) / 2
         for c in range(n_cols):
             xm = (xs[c] + xs[c + 1]) / 2
-            if c + 1 < n_cols and not v_line_at(xs[c + 1], ym):
+            if c + 1 < n_cols and not v_line_at(c + 1, ym):
                 parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
-            if r + 1 < n_rows and not h_line_at(ys[r + 1], xm):
+            if r + 1 < n_rows and not h_line_at(r + 1, xm):
                 parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
     spans: dict[int, list[int]] = {}
     for i in range(n_rows * n_cols):
