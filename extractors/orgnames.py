@@ -58,9 +58,8 @@ class Tok:
 
     def __init__(self, start: int, end: int, text: str, key: str | None = None) -> None:
         self.start, self.end, self.text = start, end, text
-        shape = _shape(text)
-        self.key = shape[0] if key is None else key
-        self.word, self.cap, self.lower, self.upper = shape[1:]
+        k, self.word, self.cap, self.lower, self.upper = _shape(text)
+        self.key = k if key is None else key
 
     def __repr__(self) -> str:
         return f"Tok({self.start}, {self.end}, {self.text!r}, {self.key!r})"
@@ -70,10 +69,15 @@ class Tokens:
     """The tokens of text from pos on, read as they are asked for. The stream ends at a blank line and, unless
     `lines`, at a line break, except before a lower-case word: a name wrapped over a line goes on."""
 
-    def __init__(self, text: str, pos: int, end: int | None = None, lines: bool = False) -> None:
+    def __init__(self, text: str, pos: int, end: int | None = None, lines: bool = False,
+                 first: re.Match | None = None) -> None:
+        """`first`: the first token's match (_TOK.search(text, pos, end)), when the caller has found it."""
         self.text, self.pos, self.end, self.lines = text, pos, len(text) if end is None else end, lines
         self.items: list[Tok] = []
         self.done = False
+        if first is not None:
+            self.pos = first.end()
+            self.items.append(Tok(first.start(), self.pos, first.group()))
 
     def __getitem__(self, i: int) -> Tok | None:
         items = self.items
@@ -89,14 +93,14 @@ class Tokens:
         if m is None:
             self.done = True
             return
-        start = m.start()
+        start, end = m.span()
+        word = m.group()
         if self.items and text.find("\n", pos, start) != -1:
             para = text.count("\n", pos, start) > 1
-            if para or not (self.lines or m.group()[0].islower() or self._unfinished()):
+            if para or not (self.lines or word[0].islower() or self._unfinished()):
                 self.done = True
                 return
-        word = m.group()
-        self.pos = end = m.end()
+        self.pos = end
         self.items.append(Tok(start, end, word))
 
     def _unfinished(self) -> bool:
@@ -274,11 +278,23 @@ def _lexicons() -> dict[str, Lexicon]:
 
 
 def _type_word_at(ts: Tokens, i: int) -> bool:
+    """Whether a type name (`quyết định`) of 3, 2 or 1 words starts at token i."""
+    if i < 0:
+        return any(_type_words(ts, i, n) for n in (3, 2, 1))
+    ts[i + 2]  # reads as far as the longest (tokens come in order)
+    items = ts.items
+    if len(items) <= i or not items[i].word:
+        return False  # (each run starts with token i: a mark there ends them all)
     for n in (3, 2, 1):
-        keys = ts.keys(i, n)
-        if keys and all(ts[i + k].word for k in range(n)) and _is_type_name(keys):
+        if len(items) >= i + n and all(t.word for t in items[i + 1:i + n]) \
+                and _is_type_name(tuple(t.key for t in items[i:i + n])):
             return True
     return False
+
+
+def _type_words(ts: Tokens, i: int, n: int) -> bool:
+    keys = ts.keys(i, n)
+    return bool(keys) and all(ts[i + k].word for k in range(n)) and _is_type_name(keys)
 
 
 @lru_cache(maxsize=1 << 14)  # the same few words are asked about in every name
@@ -292,6 +308,7 @@ PARENT_KINDS = {"council", "people_committee", "party", "mass_org", "steering", 
                 "central", "state_agency"}
 _CAC = ("các", "những", "mọi", "tất cả các", "toàn bộ", "toàn thể")
 _ROMAN = re.compile(r"[IVXLC]+|\d+", re.IGNORECASE)
+_LETTER = re.compile(r"[A-Z]")  # a placeholder (`xã A`, `Sở A`)
 
 
 @dataclass(frozen=True)
@@ -317,7 +334,12 @@ class _Reader:
     def __init__(self, ts: Tokens, caps: bool, continuing: bool = False) -> None:
         self.ts, self.caps, self.continuing = ts, caps, continuing  # continuing: inside a list that `các` began
         self.lex = _lexicons()
-        self.heads: dict[int, tuple[int, Head] | None] = {}  # head(i) by i: the stream's tokens never change
+        # head(i), unit(i), scope(i, generic) and _parent(i) by their arguments: the stream's tokens never change,
+        # and a name's pieces are asked for again by each reading that tries them
+        self.heads: dict[int, tuple[int, Head] | None] = {}
+        self.units: dict[int, tuple[int, str] | None] = {}
+        self.scopes: dict[tuple[int, bool], tuple[int, Optional[str]]] = {}
+        self.parents: dict[int, tuple[int, OrgName] | None] = {}
 
     # vocabulary at a token
     def stop(self, i: int) -> int:
@@ -331,6 +353,13 @@ class _Reader:
 
     def unit(self, i: int) -> tuple[int, str] | None:
         """A unit word at i (`tỉnh`, `thành phố`); `Tỉnh ủy` is an organ and `xã hội` a word, not units."""
+        units = self.units
+        if i in units:
+            return units[i]
+        found = units[i] = self._unit(i)
+        return found
+
+    def _unit(self, i: int) -> tuple[int, str] | None:
         m = self.lex["units"].match(self.ts, i)
         if not m:
             return None
@@ -472,7 +501,7 @@ class _Reader:
             break
         while k > i and not ts[k - 1].word:
             k -= 1
-        if k == i + 1 and re.fullmatch(r"[A-Z]", ts[i].text):
+        if k == i + 1 and _LETTER.fullmatch(ts[i].text):
             return i  # `xã A`: a placeholder in a worked example
         if k == i + 1 and not self.caps:
             nxt = ts[k]
@@ -511,6 +540,13 @@ class _Reader:
 
     def scope(self, i: int, generic: bool = False) -> tuple[int, Optional[str]]:
         """The scope written after a name: (end, level); (i, None) when there is none."""
+        key = (i, generic)
+        found = self.scopes.get(key)
+        if found is None:
+            found = self.scopes[key] = self._scope(i, generic)
+        return found
+
+    def _scope(self, i: int, generic: bool) -> tuple[int, Optional[str]]:
         ts = self.ts
         t = ts[i]
         if t is None or not t.word:
@@ -572,7 +608,7 @@ class _Reader:
         head = self.head(i)
         letter = ts[i + head[0]] if head else None
         after = ts[i + head[0] + 1] if head else None
-        if headed and letter is not None and re.fullmatch(r"[A-Z]", letter.text) and (
+        if headed and letter is not None and _LETTER.fullmatch(letter.text) and (
                 after is None or not (after.word and after.lower) or self.stop(i + head[0] + 1)):
             headed = None  # `Sở A đạt 90 điểm`: a worked example names a placeholder, not a body (`Phòng Y tế` is one)
         found = [r for r in (known, headed, self._prefixed(i), self._grouped(i) if groups else None) if r]
@@ -647,6 +683,13 @@ class _Reader:
 
     def _parent(self, k: int) -> tuple[int, OrgName] | None:
         """A parent body at k (`Ủy ban nhân dân tỉnh`, `Tỉnh ủy`, `(trực) thuộc Sở X` is not one)."""
+        parents = self.parents
+        if k in parents:
+            return parents[k]
+        found = parents[k] = self._parent_at(k)
+        return found
+
+    def _parent_at(self, k: int) -> tuple[int, OrgName] | None:
         t = self.ts[k]
         if t is None or not t.word or not (t.cap or self.caps):
             return None
@@ -808,7 +851,7 @@ def read_org(text: str, pos: int, end: int | None = None, *, groups: bool = True
         # a first word in letters not all capitals is the first word _caps_text looks at: not capitals
         caps = False if word.isalpha() and not word.isupper() and first.end() <= min(limit, pos + 50) \
             else _caps_text(text, pos, end)
-    return _Reader(Tokens(text, pos, end, lines), caps, continuing).read(0, groups, titles)
+    return _Reader(Tokens(text, pos, end, lines, first), caps, continuing).read(0, groups, titles)
 
 
 def may_start(text: str, pos: int, end: int | None = None) -> bool:

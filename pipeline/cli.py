@@ -69,11 +69,12 @@ def _loading() -> Iterator[None]:
     """A command loading the pipeline (pydantic, the schemas, the store): what loads lives as long as the
     process, so the cyclic collector is paused meanwhile (its ~50 passes over it were ~10 ms of CPU) and it
     is frozen afterwards, out of the collector's later passes, the last of them at exit (~50 ms of a parse)."""
-    collecting = gc.isenabled()
+    collecting, loaded = gc.isenabled(), len(sys.modules)
     gc.disable()
     try:
         yield
-        gc.freeze()
+        if len(sys.modules) > loaded:  # called again in one process (tests), it has nothing new to freeze
+            gc.freeze()
     finally:
         if collecting:
             gc.enable()
