@@ -154,7 +154,7 @@ def test_body_blanks_filled_by_signature_fields():
 def test_unrecoverable_signature_fields_give_a_warning_not_a_guess(monkeypatch):
     from pipeline.readers import pdf_fields
 
-    monkeypatch.setattr(pdf_fields, "field_texts", lambda path, pages=None: [pdf_fields.FieldText(0, True, [])])
+    monkeypatch.setattr(pdf_fields, "field_texts", lambda doc, pages=None: [pdf_fields.FieldText(0, True, [])])
     raw = read_pdf(shared_file(QD35))
     assert raw.hints == {}
     assert "number and date are drawn in signature fields and could not be recovered" in raw.warnings

@@ -169,7 +169,8 @@ def _read(path: Path, doc) -> RawText:
                 warnings.append(note)
     incomplete = _garbled_pages(doc, pages, warnings)
     hints: dict[str, str] = {}
-    signed = _fill_fields(path, pages, warnings, widget_pages) if widget_pages else False
+    # after every page is rendered for OCR: the fields are read by flattening them into their pages
+    signed = _fill_fields(doc, pages, warnings, widget_pages) if widget_pages else False
     texts, blocks = _layout(pages)
     if signed:
         _signature_hints(pages, hints, warnings)
@@ -541,12 +542,12 @@ def _tsv_runs(tsv: str, scale: float) -> tuple[list[list[Glyph]], list[float]]:
 
 # ---------------------------------------------------------------- signature fields
 
-def _fill_fields(path: Path, pages: list[_Page], warnings: list[str], widget_pages: list[int]) -> bool:
+def _fill_fields(doc, pages: list[_Page], warnings: list[str], widget_pages: list[int]) -> bool:
     """Put values drawn by form fields (on the pages with widgets) into the gaps of the lines they
     fill. True when the PDF has signature fields."""
     from pipeline.readers.pdf_fields import field_texts
 
-    found = field_texts(path, widget_pages)
+    found = field_texts(doc, widget_pages)
     filled = 0
     for ft in found:
         page = pages[ft.page] if ft.page < len(pages) else None
