@@ -751,6 +751,19 @@ def test_row_memo_is_forgotten_when_the_row_changes():
     assert pdf_reader._unicode(row, False) == "Mơi nhận:"
 
 
+def test_plain_keeps_letters_and_digits_of_any_script():
+    """_plain's table (a CharTable) drops what the per-character definition drops, inside and outside the
+    ranges it maps up front."""
+    import random
+
+    rnd = random.Random(15)
+    texts = ["Nơi nhận: UBND tỉnh (để b/c); Lưu: VT.", unicodedata.normalize("NFD", "cộng hòa xã hội ²½ Ⅳ ⓐ")]
+    texts += ["".join(chr(rnd.randrange(0x3000)) for _ in range(40)) for _ in range(2000)]
+    for text in texts:
+        assert pdf_reader._PLAIN_CHARS.translate(text) == "".join(
+            ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
+
+
 def test_glyph_ink_is_that_of_its_character():
     """Glyph keeps each character's ink once looked at: letters ink, spaces and combining marks not."""
     for _ in range(2):
