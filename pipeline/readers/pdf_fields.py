@@ -3,18 +3,17 @@
 Signing services of Vietnamese state bodies stamp the document number and day into signature
 fields laid over the blanks of `Số:      /QĐ-UBND` and `ngày    tháng    năm`; the page's own
 text layer keeps the blanks. pdfium's text page holds no annotation's text, and its page objects
-give no character of a text object on their own; so each page with widgets is read once more in a
-document of its own (the file opened a second time, changed in memory only): the visible widgets'
-normal appearances are flattened into the page (pdfium places each on the page the way a viewer
-places it, PDF 32000-1, 12.5.5), every other annotation hidden, and the glyphs of the page's text
-page that stand in those appearances are the fields' text.
+give no character of a text object on their own; so each page with widgets is read once more, its
+visible widgets' normal appearances flattened into it (pdfium places each on the page the way a
+viewer places it, PDF 32000-1, 12.5.5), every other annotation hidden: the glyphs of the page's
+text page that stand in those appearances are the fields' text. This changes the document in memory
+only, and after its pages are read and rendered.
 """
 from __future__ import annotations
 
 import ctypes
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable
 
 log = logging.getLogger(__name__)
@@ -39,22 +38,16 @@ class FieldText:
     chars: list[FieldChar]
 
 
-def field_texts(path: Path, pages: Iterable[int] | None = None) -> list[FieldText]:
+def field_texts(doc, pages: Iterable[int] | None = None) -> list[FieldText]:
     """Glyphs of every visible widget appearance, per widget, on the given pages (0-based; all when
-    None), in the order of the pages' annotations. Empty when the file cannot be read again."""
-    import pypdfium2 as pdfium
-
+    None) of a pypdfium2 document, in the order of the pages' annotations. The widgets are flattened
+    into their pages (in memory): call it once every page has been read and rendered."""
     out: list[FieldText] = []
-    doc = None
     try:
-        doc = pdfium.PdfDocument(path)
         for i in (range(len(doc)) if pages is None else pages):
             out.extend(_page_fields(doc.raw, i))
     except Exception as exc:  # a damaged annotation must not cost the page text
-        log.warning("cannot read form fields of %s: %s", path, exc)
-    finally:
-        if doc is not None:
-            doc.close()
+        log.warning("cannot read form fields: %s", exc)
     return out
 
 
