@@ -151,6 +151,34 @@ def test_body_blanks_filled_by_signature_fields():
     assert "có hiệu lực kể từ ngày 26 tháng 4 năm 2025" in text
 
 
+def test_signature_field_glyphs_have_pdfminers_boxes():
+    """pdf_fields reads the widgets through pdfium with the boxes pdfminer gave them (values taken from
+    pdfminer's LTChar): from the font's descent up by the font size, the advance wide; a slanted field
+    (`16`, matrix c 0.2126) as wide at its top as pdfminer makes it, not as pdfium's loose box."""
+    import pypdfium2 as pdfium
+
+    from pipeline.readers.pdf_fields import draws_text, field_texts
+
+    doc = pdfium.PdfDocument(shared_file(QD32))
+    try:
+        pages = []
+        for i in range(len(doc)):
+            page = doc[i]
+            if draws_text(page.raw):
+                pages.append(i)
+        found = field_texts(doc, pages)
+    finally:
+        doc.close()
+    assert pages == [0, 1]
+    assert [(f.page, f.signature, "".join(ch.text for ch in f.chars)) for f in found] == [
+        (0, True, "32"), (0, True, "16"), (0, True, "4"), (1, True, "150"), (1, True, "11"), (1, True, "4"),
+        (1, True, "26 4")]  # pdfium keeps one of a run of spaces: a word ends there all the same
+    six = found[1].chars[1]
+    assert (six.x0, six.x1, six.y0, six.y1) == pytest.approx((384.9059, 394.1692, 716.505, 729.505), abs=1e-3)
+    two = found[0].chars[1]
+    assert (two.x0, two.x1, two.y0, two.y1) == pytest.approx((126.5, 133.0, 716.505, 729.505), abs=1e-3)
+
+
 def test_unrecoverable_signature_fields_give_a_warning_not_a_guess(monkeypatch):
     from pipeline.readers import pdf_fields
 

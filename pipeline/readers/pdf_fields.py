@@ -100,10 +100,13 @@ def _page_fields(doc, index: int) -> list[FieldText]:
         if not last or c.FPDFPageObj_GetType(last) != c.FPDF_PAGEOBJ_FORM:
             return []
         # the form flattening appends to the page's content: a form per widget, in annotation order
-        owner: dict[int, int] = {}
         k = c.FPDFFormObj_CountObjects(last)
-        for j in range(k):
-            _text_objects(c.FPDFFormObj_GetObject(last, j), j, owner, 0)
+        widgets = [c.FPDFFormObj_GetObject(last, j) for j in range(k)]
+        if not all(w and c.FPDFPageObj_GetType(w) == c.FPDF_PAGEOBJ_FORM for w in widgets):
+            return []  # not what flattening draws: the page's own last form
+        owner: dict[int, int] = {}
+        for j, w in enumerate(widgets):
+            _text_objects(w, j, owner, 0)
         if k != len(signature):  # pdfium left out an appearance we did not: which widget is which is unknown
             signature = [any(signature)] * k
         chars = _chars(page, owner)
