@@ -779,6 +779,19 @@ def test_row_memo_is_forgotten_when_the_row_changes():
     assert pdf_reader._unicode(row, False) == "Mơi nhận:"
 
 
+def test_plain_keeps_letters_and_digits_of_any_script():
+    """_plain's table (a CharTable) drops what the per-character definition drops, inside and outside the
+    ranges it maps up front."""
+    import random
+
+    rnd = random.Random(15)
+    texts = ["Nơi nhận: UBND tỉnh (để b/c); Lưu: VT.", unicodedata.normalize("NFD", "cộng hòa xã hội ²½ Ⅳ ⓐ")]
+    texts += ["".join(chr(rnd.randrange(0x3000)) for _ in range(40)) for _ in range(2000)]
+    for text in texts:
+        assert pdf_reader._PLAIN_CHARS.translate(text) == "".join(
+            ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
+
+
 def test_glyph_ink_is_that_of_its_character():
     """Glyph keeps each character's ink once looked at: letters ink, spaces and combining marks not."""
     for _ in range(2):
@@ -787,6 +800,27 @@ def test_glyph_ink_is_that_of_its_character():
     assert lay.Glyph(" ", 0, 5, 0, 10, word=True).ink
     assert lay.Glyph("a", 0, 5, 0, 0.5).size == 1.0 and lay.Glyph("a", 0, 5, 0, 10).size == 10
 
+
+
+def test_text_layer_glyphs_are_those_glyph_makes():
+    """_glyphs sets each glyph's slots itself (no Glyph.__init__ call per character): every slot is set,
+    to what Glyph(text, x0, x1, top, bottom) gives, on every page of the real text-layer PDFs."""
+    import pypdfium2 as pdfium
+
+    slots = lay.Glyph.__slots__
+    for relative in TEXT_PDFS:
+        doc = pdfium.PdfDocument(shared_file(relative))
+        try:
+            for i in range(len(doc)):
+                page = doc[i]
+                textpage = page.get_textpage()
+                glyphs = pdf_reader._glyphs(textpage.raw, page)[0]
+                textpage.close()
+                for g in glyphs:
+                    made = lay.Glyph(g.text, g.x0, g.x1, g.top, g.bottom)
+                    assert [getattr(g, s) for s in slots] == [getattr(made, s) for s in slots], (relative, i, g)
+        finally:
+            doc.close()
 
 def test_may_head_counts_roles_as_each_role_expression_does():
     """_may_head looks first for any role at all: the answer is that of counting the roles one by one,

@@ -32,6 +32,7 @@ from pipeline.readers.pdf_layout import Glyph, Row
 from pipeline.readers.pdf_tables import Cell as GridCell, Grid, aligned_tables, find_tables, page_lines, rows_by_alignment
 from pipeline.readers.pdf_tables import untyped as _untyped
 from pipeline.readers.structure import Cell, Lines, write_table
+from pipeline.textutil import CharTable
 from schemas import RawBlock, RawText
 
 OCR_DPI = 300
@@ -808,25 +809,22 @@ def _to_unicode(text: str, legacy: bool) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-class _PlainChars(dict):
-    """str.translate table of _plain: a letter or digit stays, anything else (a combining mark, a space,
-    punctuation) is dropped; each character is looked at once."""
-
-    def __missing__(self, code: int):
-        ch = chr(code)
-        value = code if ch.isalnum() and not unicodedata.combining(ch) else None
-        self[code] = value
-        return value
+def _plain_char(ch: str) -> str | None:
+    """What a character gives _plain: a letter or digit stays, anything else (a combining mark, a space,
+    punctuation) is dropped."""
+    return ch if ch.isalnum() and not unicodedata.combining(ch) else None
 
 
-_PLAIN_CHARS = _PlainChars()
+# the combining marks NFD gives Vietnamese letters (U+0300-U+036F) are mapped up front too: nearly every
+# row has them, and a character outside the eager ranges costs a look for new ones in the row
+_PLAIN_CHARS = CharTable(_plain_char, eager=((0, 0x250), (0x300, 0x370), (0x1E00, 0x1F00)))
 
 
 def _plain(row: Row, legacy: bool) -> str:
     """Row text to match anchors against: lower case, letters and digits only, tone marks and
     spaces dropped."""
-    return row.memo(("plain", legacy), lambda: unicodedata.normalize(
-        "NFD", _unicode(row, legacy).casefold().replace("đ", "d")).translate(_PLAIN_CHARS))
+    return row.memo(("plain", legacy), lambda: _PLAIN_CHARS.translate(unicodedata.normalize(
+        "NFD", _unicode(row, legacy).casefold().replace("đ", "d"))))
 
 
 def _opens_part(row: Row, legacy: bool) -> bool:
