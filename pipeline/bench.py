@@ -535,6 +535,8 @@ def format_report(report: Report) -> str:
                          f"({ref.seconds:.2f} s)")
                 if plumber and plumber.seconds:
                     line += f", {plumber.seconds / p.seconds:.1f}x bare pdfplumber as a process"
+                    if plumber.cpu and p.cpu:  # wall clock on a shared machine moves with the other jobs
+                        line += f" ({plumber.cpu / p.cpu:.1f}x on CPU seconds)"
             lines.append(line)
     g = report.growth
     if g and g.sizes:

@@ -76,6 +76,10 @@ AUTHORITY = re.compile(r"^(KT|TM|T/M|TL|TUQ|Q)(?:\s*\.\s*|\s+)(?=\S)")
 MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 
 
+# The first letter of every closing line (`Nơi nhận`, an AUTHORITY): a line without one is none, not asked.
+_CLOSING_FIRST = frozenset("NKTQ")
+
+
 def is_closing_line(text: str) -> bool:
     """`Nơi nhận:`, or an authority in capitals (`KT. CHỦ TỊCH`), also with the signer's name run onto its line
     (`KT. BỘ TRƯỞNG THỨ TRƯỞNG Nguyễn Văn A` in crawled and converted texts)."""
@@ -92,18 +96,32 @@ def is_closing_line(text: str) -> bool:
 
 def is_type_title(text: str) -> bool:
     # (a type name is in capitals, and tone_key changes no letter's case: a line with a small letter is none)
-    return is_upper_line(text) and bool(type_name_pattern().match(tone_key(text).strip(" .")))
+    return is_upper_line(text) and _type_name(text)
+
+
+def _type_name(text: str) -> bool:
+    return bool(type_name_pattern().match(tone_key(text).strip(" .")))
 
 
 def is_header_start(text: str) -> bool:
     """A header line: the motto, or a line in capitals that starts with a body's name (the organisation-name
     grammar: `ỦY BAN NHÂN DÂN`, `SỞ Y TẾ`, `THỦ TƯỚNG CHÍNH PHỦ`; not `BAN HÀNH ...`)."""
-    return is_upper_line(text) and (bool(MOTTO.search(text)) or org_line_start(text) is not None)
+    return is_upper_line(text) and _header_words(text)
+
+
+def _header_words(text: str) -> bool:
+    return bool(MOTTO.search(text)) or org_line_start(text) is not None
 
 
 def is_signer_title(text: str) -> bool:
     """`PHÓ GIÁM ĐỐC`, `CHỦ TỊCH`: a signer's title in capitals (`Phó` is also a family name)."""
     return is_upper_line(text) and title_at(text) > 0
+
+
+def _starts_document(text: str) -> bool:
+    """(is_header_start(text) or is_type_title(text)) and not is_signer_title(text), asking is_upper_line once
+    rather than in each: every line after a closing block is asked."""
+    return is_upper_line(text) and (_header_words(text) or _type_name(text)) and title_at(text) <= 0
 
 
 def split_documents(text: str) -> list[tuple[int, int]]:
@@ -114,9 +132,9 @@ def split_documents(text: str) -> list[tuple[int, int]]:
     for line in lines:
         if line.start < starts[0]:
             continue
-        if is_closing_line(line.text):
+        if line.text[0] in _CLOSING_FIRST and is_closing_line(line.text):
             closed = True
-        elif closed and (is_header_start(line.text) or is_type_title(line.text)) and not is_signer_title(line.text):
+        elif closed and _starts_document(line.text):
             starts.append(line.start)
             closed = False
     ends = starts[1:] + [len(text)]

@@ -321,7 +321,7 @@ def _fact_row(table: str, fact: BaseModel, data: dict | None = None) -> dict:
     caller dumped the facts of a whole document at once (one call into pydantic, not one per fact)."""
     if data is None:
         data = fact.model_dump(mode="json")
-    row = _flatten({k: v for k, v in data.items() if v is not None or not _is_model_field(type(fact), k)})
+    row = _flatten(data, absent=_nested_fields(type(fact)))
     for field, column in COLUMN_NAMES.get(table, {}).items():
         if field in row:
             row[column] = row.pop(field)
@@ -339,6 +339,11 @@ def _model_names(table: str, row: dict) -> dict:
 
 
 @lru_cache(maxsize=None)
+def _nested_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of a model that hold a model (Optional or not): one set asked per value, not a cached call."""
+    return frozenset(name for name in model.model_fields if _is_model_field(model, name))
+
+
 def _is_model_field(model: type[BaseModel], name: str) -> bool:
     kind = model.model_fields[name].annotation
     if typing.get_origin(kind) in (typing.Union, types.UnionType):
@@ -472,18 +477,23 @@ def is_current(db: sqlite_utils.Database, path: str, sha256: str) -> bool:
     return bool(rows)
 
 
-def _flatten(data: dict, prefix: str = "") -> dict:
+def _flatten(data: dict, prefix: str = "", absent: frozenset[str] = frozenset()) -> dict:
+    """A model's dump as columns. `absent`: the keys left out where they are None (a nested model that is not
+    there is its null columns, never a column of its own)."""
     row = {}
     for key, value in data.items():
-        name = prefix + key if prefix else key
         if type(value) in _PLAIN:  # most values: stored as they are (a bool is not one)
-            row[name] = value
-        elif key == "span" and isinstance(value, (list, tuple)) and len(value) == 2:
+            if value is None and key in absent:
+                continue
+            row[prefix + key if prefix else key] = value
+            continue
+        name = prefix + key if prefix else key
+        if key == "span" and isinstance(value, (list, tuple)) and len(value) == 2:
             row[f"{prefix}span_start"], row[f"{prefix}span_end"] = value
         elif isinstance(value, dict):
             row.update(_flatten(value, f"{name}__"))
         elif isinstance(value, (list, tuple)):
-            row[name] = json.dumps(value, ensure_ascii=False)
+            row[name] = json.dumps(value, ensure_ascii=False) if value else "[]"  # (most lists are empty)
         elif isinstance(value, bool):
             row[name] = int(value)
         else:
@@ -665,6 +675,7 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
             "pipeline_version": PIPELINE_VERSION, "ingested_at": _now(),
         }])
         seen(path, path)
+        agencies: dict[str, tuple] = {}  # agency_ref's rows of this transaction
         for i, doc in enumerate(result.documents):
             doc_id = _doc_id(sha, i)
             signer = doc.signer.model_dump() if doc.signer else {}
@@ -685,7 +696,8 @@ def save_result(db: sqlite_utils.Database, result: ParseResult) -> None:
                     row.update(id=f"{doc_id}:{table[0]}{j}", document_id=doc_id, ord=j)
                     if table == "assignments":
                         row["agency_id"] = agency_ref(db, fact.agency, fact.agency_kind, key=fact.agency_id,
-                                                       level=fact.agency_level, successor=fact.agency_successor)
+                                                       level=fact.agency_level, successor=fact.agency_successor,
+                                                       rows=agencies)
                     if table == "references":
                         row.update(number_key=number_key(fact.number), issuer_key=issuer_key(fact.issuer),
                                    cited_document_id=None)
@@ -737,6 +749,14 @@ def _same_body(ref_issuer: str | None, doc_issuer: str | None, citing_issuer: st
     return bool(doc_issuer) and doc_issuer == citing_issuer
 
 
+def _select(conn: sqlite3.Connection, sql: str, params=()) -> Iterator[dict]:
+    """The rows of a SELECT as dicts, as db.query gives them, without the savepoint sqlite_utils opens and
+    releases around each query (resolve_references runs a few for every file stored)."""
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return (dict(zip(names, row)) for row in cursor)
+
+
 def _chunks(items: list, size: int = 500) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -749,33 +769,33 @@ def resolve_references(db: sqlite_utils.Database, number_keys: set[str] | None =
     With no arguments every reference is resolved again; otherwise the references of document_ids and
     every reference to one of number_keys (so a newly stored document also resolves older references).
     Call it inside a transaction (`with db.conn:`); save_result does."""
+    conn = db.conn
+    select = "select id, document_id, number_key, issuer_key, cited_document_id from [references]"
     if number_keys is None and document_ids is None:
-        refs = list(db.query("select id, document_id, number_key, issuer_key, cited_document_id from [references]"))
+        refs = list(_select(conn, select))
     else:
         seen: dict[str, dict] = {}
         for ids in _chunks(list(document_ids or [])):
             marks = ",".join("?" * len(ids))
-            for r in db.query("select id, document_id, number_key, issuer_key, cited_document_id from [references] "
-                              f"where document_id in ({marks})", ids):
+            for r in _select(conn, f"{select} where document_id in ({marks})", ids):
                 seen[r["id"]] = r
         for keys in _chunks(sorted(number_keys or [])):
             marks = ",".join("?" * len(keys))
-            for r in db.query("select id, document_id, number_key, issuer_key, cited_document_id from [references] "
-                              f"where number_key in ({marks})", keys):
+            for r in _select(conn, f"{select} where number_key in ({marks})", keys):
                 seen[r["id"]] = r
         refs = list(seen.values())
     keys = sorted({r["number_key"] for r in refs if r["number_key"]})
     candidates: dict[str, list[dict]] = {}
     for chunk in _chunks(keys):
         marks = ",".join("?" * len(chunk))
-        for d in db.query(f"select id, number_key, issuer from documents where number_key in ({marks}) "
-                          "order by source, ord", chunk):
+        for d in _select(conn, f"select id, number_key, issuer from documents where number_key in ({marks}) "
+                               "order by source, ord", chunk):
             candidates.setdefault(d["number_key"], []).append({**d, "issuer_key": issuer_key(d["issuer"])})
     citing_ids = sorted({r["document_id"] for r in refs})
     citing: dict[str, str | None] = {}
     for chunk in _chunks(citing_ids):
         marks = ",".join("?" * len(chunk))
-        for d in db.query(f"select id, issuer from documents where id in ({marks})", chunk):
+        for d in _select(conn, f"select id, issuer from documents where id in ({marks})", chunk):
             citing[d["id"]] = issuer_key(d["issuer"])
     changed = 0
     for r in refs:
@@ -812,13 +832,17 @@ def agency_id(key: str) -> int:
 
 
 def agency_ref(db: sqlite_utils.Database, name: str, kind: str | None, key: str | None = None,
-               level: str | None = None, successor: str | None = None) -> int:
-    """Stable id of an agency, keyed by its folded canonical name; kind/level/successor filled when known."""
+               level: str | None = None, successor: str | None = None, rows: dict | None = None) -> int:
+    """Stable id of an agency, keyed by its folded canonical name; kind/level/successor filled when known.
+    `rows`: the agencies rows this transaction has read or written, by key (save_result: a file names most
+    agencies several times; nobody else writes while it holds the write lock)."""
     key = fold(key or name)
     # The connection itself, not db.query and db[table]: this runs for every assignment stored, and
     # sqlite_utils wraps each query in a savepoint and looks the table up in the schema each time.
     conn = db.conn
-    row = conn.execute("select id, name, kind, level from agencies where name_key = ?", [key]).fetchone()
+    row = rows.get(key) if rows is not None else None
+    if row is None:
+        row = conn.execute("select id, name, kind, level from agencies where name_key = ?", [key]).fetchone()
     if row:
         found_id, found_name, found_kind, found_level = row
         # The same agency is written several ways (Uỷ/Ủy, case): keep the least of every value seen,
@@ -827,10 +851,14 @@ def agency_ref(db: sqlite_utils.Database, name: str, kind: str | None, key: str 
                   _least(found_kind, kind), _least(found_level, level))
         if merged != (found_name, found_kind, found_level):
             conn.execute("update agencies set name = ?, kind = ?, level = ? where id = ?", [*merged, found_id])
+        if rows is not None:
+            rows[key] = (found_id, *merged)
         return found_id
     new_id = agency_id(key)
     conn.execute("insert into agencies (id, name, kind, name_key, level, successor) values (?, ?, ?, ?, ?, ?)",
                  [new_id, name, kind, key, level, successor])
+    if rows is not None:
+        rows[key] = (new_id, name, kind, level)
     return new_id
 
 
@@ -842,7 +870,10 @@ def _vocabulary_keys() -> frozenset[str]:
 
 
 def _least(a: str | None, b: str | None) -> str | None:
-    return min(x for x in (a, b) if x) if (a or b) else None
+    """The lesser of the values given (an empty one is not given): no generator, it runs twice per assignment."""
+    if a and b:
+        return min(a, b)
+    return a or b or None
 
 
 def _seed_agencies(db: sqlite_utils.Database) -> None:

@@ -353,7 +353,7 @@ def test_prefiltered_scans_find_what_finditer_finds_on_every_corpus_text(name):
 
 
 @pytest.mark.parametrize("name", PREFILTERED)
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(data=st.data())
 def test_prefiltered_scans_find_what_finditer_finds_on_strings_they_match(name, data):
     """Strings each pattern matches (test_deadlines.pattern_strings: every alternative, in any case) among pieces

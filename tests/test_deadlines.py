@@ -304,7 +304,7 @@ def pattern_strings(rx):
 
 
 @pytest.mark.parametrize("name", GATED)
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(data=st.data())
 def test_gated_patterns_find_what_their_search_finds_on_strings_they_match(name, data):
     """Strings each pattern matches (pattern_strings), after a piece of text a window may hold."""

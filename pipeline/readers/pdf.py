@@ -32,6 +32,7 @@ from pipeline.readers.pdf_layout import Glyph, Row
 from pipeline.readers.pdf_tables import Cell as GridCell, Grid, aligned_tables, find_tables, page_lines, rows_by_alignment
 from pipeline.readers.pdf_tables import untyped as _untyped
 from pipeline.readers.structure import Cell, Lines, write_table
+from pipeline.textutil import CharTable
 from schemas import RawBlock, RawText
 
 OCR_DPI = 300
@@ -169,7 +170,8 @@ def _read(path: Path, doc) -> RawText:
                 warnings.append(note)
     incomplete = _garbled_pages(doc, pages, warnings)
     hints: dict[str, str] = {}
-    signed = _fill_fields(path, pages, warnings, widget_pages) if widget_pages else False
+    # after every page is rendered for OCR: the fields are read by flattening them into their pages
+    signed = _fill_fields(doc, pages, warnings, widget_pages) if widget_pages else False
     texts, blocks = _layout(pages)
     if signed:
         _signature_hints(pages, hints, warnings)
@@ -541,12 +543,12 @@ def _tsv_runs(tsv: str, scale: float) -> tuple[list[list[Glyph]], list[float]]:
 
 # ---------------------------------------------------------------- signature fields
 
-def _fill_fields(path: Path, pages: list[_Page], warnings: list[str], widget_pages: list[int]) -> bool:
+def _fill_fields(doc, pages: list[_Page], warnings: list[str], widget_pages: list[int]) -> bool:
     """Put values drawn by form fields (on the pages with widgets) into the gaps of the lines they
     fill. True when the PDF has signature fields."""
     from pipeline.readers.pdf_fields import field_texts
 
-    found = field_texts(path, widget_pages)
+    found = field_texts(doc, widget_pages)
     filled = 0
     for ft in found:
         page = pages[ft.page] if ft.page < len(pages) else None
@@ -807,25 +809,22 @@ def _to_unicode(text: str, legacy: bool) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-class _PlainChars(dict):
-    """str.translate table of _plain: a letter or digit stays, anything else (a combining mark, a space,
-    punctuation) is dropped; each character is looked at once."""
-
-    def __missing__(self, code: int):
-        ch = chr(code)
-        value = code if ch.isalnum() and not unicodedata.combining(ch) else None
-        self[code] = value
-        return value
+def _plain_char(ch: str) -> str | None:
+    """What a character gives _plain: a letter or digit stays, anything else (a combining mark, a space,
+    punctuation) is dropped."""
+    return ch if ch.isalnum() and not unicodedata.combining(ch) else None
 
 
-_PLAIN_CHARS = _PlainChars()
+# the combining marks NFD gives Vietnamese letters (U+0300-U+036F) are mapped up front too: nearly every
+# row has them, and a character outside the eager ranges costs a look for new ones in the row
+_PLAIN_CHARS = CharTable(_plain_char, eager=((0, 0x250), (0x300, 0x370), (0x1E00, 0x1F00)))
 
 
 def _plain(row: Row, legacy: bool) -> str:
     """Row text to match anchors against: lower case, letters and digits only, tone marks and
     spaces dropped."""
-    return row.memo(("plain", legacy), lambda: unicodedata.normalize(
-        "NFD", _unicode(row, legacy).casefold().replace("đ", "d")).translate(_PLAIN_CHARS))
+    return row.memo(("plain", legacy), lambda: _PLAIN_CHARS.translate(unicodedata.normalize(
+        "NFD", _unicode(row, legacy).casefold().replace("đ", "d"))))
 
 
 def _opens_part(row: Row, legacy: bool) -> bool:

@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 
 
 class Glyph:
-    """One character of the text layer, or one OCR / form-field word (`word=True`)."""
+    """One character of the text layer, or one OCR / form-field word (`word=True`).
+
+    pdf._glyphs makes the text layer's glyphs without __init__ (object.__new__, then every slot set):
+    a slot added here must be set there too."""
 
     __slots__ = ("text", "x0", "x1", "top", "bottom", "size", "word", "ink", "fill")
 
