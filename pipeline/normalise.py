@@ -12,6 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from pydantic import TypeAdapter
@@ -402,7 +403,7 @@ def normalise(raw: RawText) -> Normalised:
         if ev:
             closes.setdefault(len(lines), []).extend(ev[1])
             opens.setdefault(len(lines), []).extend(ev[0])
-    nonblank = sum(1 for l in lines if l[0])
+    nonblank = sum(map(bool, map(itemgetter(0), lines)))  # lines with text (counted without a Python loop)
     block_style = nonblank > 0 and (len(lines) - nonblank) / nonblank > 0.25
     hard_wrapped = raw.format not in ("docx", "doc")
 
@@ -422,11 +423,13 @@ def normalise(raw: RawText) -> Normalised:
         """Open and close the reader blocks at line k."""
         nonlocal depth
         opening, closing = opens.get(k, ()), closes.get(k, ())
-        ending_tables = {carried[j].raw.table for j in closing if j not in opening and carried[j].raw.kind == "table"}
-        for i in opening:
-            c = carried[i]
-            if i in closing and c.raw.kind != "table" and c.raw.table in ending_tables:
-                c.start = c.end = content_end  # an empty last cell: at its table's end
+        if opening and closing and any(map(closing.__contains__, opening)):  # an empty block (most have none)
+            ending_tables = {carried[j].raw.table for j in closing
+                             if j not in opening and carried[j].raw.kind == "table"}
+            for i in opening:
+                c = carried[i]
+                if i in closing and c.raw.kind != "table" and c.raw.table in ending_tables:
+                    c.start = c.end = content_end  # an empty last cell: at its table's end
         for i in closing:
             if i in opening:
                 continue  # an empty block: below

@@ -151,6 +151,91 @@ def test_body_blanks_filled_by_signature_fields():
     assert "có hiệu lực kể từ ngày 26 tháng 4 năm 2025" in text
 
 
+def test_signature_field_glyphs_have_pdfminers_boxes():
+    """pdf_fields reads the widgets through pdfium with the boxes pdfminer gave them (values taken from
+    pdfminer's LTChar): from the font's descent up by the font size, the advance wide; a slanted field
+    (`16`, matrix c 0.2126) as wide at its top as pdfminer makes it, not as pdfium's loose box."""
+    import pypdfium2 as pdfium
+
+    from pipeline.readers.pdf_fields import draws_text, field_texts
+
+    doc = pdfium.PdfDocument(shared_file(QD32))
+    try:
+        pages = []
+        for i in range(len(doc)):
+            page = doc[i]
+            if draws_text(page.raw):
+                pages.append(i)
+        found = field_texts(doc, pages)
+    finally:
+        doc.close()
+    assert pages == [0, 1]
+    assert [(f.page, f.signature, "".join(ch.text for ch in f.chars)) for f in found] == [
+        (0, True, "32"), (0, True, "16"), (0, True, "4"), (1, True, "150"), (1, True, "11"), (1, True, "4"),
+        (1, True, "26 4")]  # pdfium keeps one of a run of spaces: a word ends there all the same
+    six = found[1].chars[1]
+    assert (six.x0, six.x1, six.y0, six.y1) == pytest.approx((384.9059, 394.1692, 716.505, 729.505), abs=1e-3)
+    two = found[0].chars[1]
+    assert (two.x0, two.x1, two.y0, two.y1) == pytest.approx((126.5, 133.0, 716.505, 729.505), abs=1e-3)
+
+
+def _pdf_with_widgets(path: Path) -> Path:
+    """One page with a blank (`So:        /QD-UBND`) and six annotations drawing a value each in
+    Helvetica: a widget of a signature field whose type its parent field gives (35), a NoView one (99),
+    a hidden one (77), a stamp (55), a check box in state /On (12, its /Off drawing 00), and an
+    Invisible-flagged text field (44, a widget's type being known, it is drawn)."""
+    def stream(head: bytes, data: bytes) -> bytes:
+        return b"<< " + head + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+    def shown(value: bytes) -> bytes:
+        return stream(b"/Type /XObject /Subtype /Form /BBox [0 0 40 20] /Resources << /Font << /F1 4 0 R >> >>",
+                      b"BT /F1 13 Tf 2 4 Td (" + value + b") Tj ET")
+
+    widget = b"<< /Type /Annot /Subtype /Widget %s /Rect [%d 696 %d 716] /F %d /AP << /N %s >> >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R /Annots [7 0 R 8 0 R 9 0 R 10 0 R 11 0 R 12 0 R] >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        stream(b"", b"BT /F1 13 Tf 72 700 Td (So:        /QD-UBND) Tj ET"),
+        b"<< /FT /Sig /T (sig1) /Kids [7 0 R] >>",
+        widget % (b"/Parent 6 0 R", 100, 140, 4, b"13 0 R"),
+        widget % (b"/FT /Sig", 200, 240, 4 | 32, b"14 0 R"),
+        widget % (b"/FT /Sig", 250, 290, 4 | 2, b"15 0 R"),
+        b"<< /Type /Annot /Subtype /Stamp /Rect [300 696 340 716] /F 4 /AP << /N 16 0 R >> >>",
+        widget % (b"/FT /Btn /AS /On", 350, 390, 4, b"<< /On 17 0 R /Off 18 0 R >>"),
+        widget % (b"/FT /Tx", 400, 440, 4 | 1, b"19 0 R"),
+        shown(b"35"), shown(b"99"), shown(b"77"), shown(b"55"), shown(b"12"), shown(b"00"), shown(b"44"),
+    ]
+    out, offsets = b"%PDF-1.7\n", []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(out)
+    return path
+
+
+def test_only_shown_widgets_give_field_text(tmp_path):
+    """Hidden and NoView widgets and other annotations draw no field text; a check box draws its state's
+    appearance; a widget's field type may be its parent field's."""
+    import pypdfium2 as pdfium
+
+    from pipeline.readers.pdf_fields import field_texts
+
+    doc = pdfium.PdfDocument(_pdf_with_widgets(tmp_path / "widgets.pdf"))
+    try:
+        found = field_texts(doc, [0])
+    finally:
+        doc.close()
+    assert [(f.signature, "".join(ch.text for ch in f.chars)) for f in found] == [(True, "35"), (False, "12"), (False, "44")]
+    raw = read_pdf(tmp_path / "widgets.pdf")
+    assert raw.pages[0].split("\n")[0].startswith("So: 35/QD-UBND")
+
+
 def test_unrecoverable_signature_fields_give_a_warning_not_a_guess(monkeypatch):
     from pipeline.readers import pdf_fields
 
