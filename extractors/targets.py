@@ -411,7 +411,7 @@ def _count_unit(work: str, pos: int, pe: int) -> Optional[tuple[str, int, int, b
     first = re.match(r"\s+([^\W\d_][\w]*)", rest)
     if not first or first.group(1).lower() in NOT_UNIT_WORDS:
         return None
-    if first.group(1).lower() in words("not_unit") and (first.end() == len(rest) or rest[first.end()].isspace()):
+    if first.group(1).lower() in words("not_unit") and _token_ends(first.group(1), rest[first.end():first.end() + 1]):
         return None  # a whole syllable the tokenizer's first word would start with (`tháng`): no need to ask it
     word = _first_word(rest)
     if not word or word.lower() in NOT_UNIT_WORDS or word.lower() in words("not_unit") \
@@ -437,6 +437,16 @@ def _count_unit(work: str, pos: int, pe: int) -> Optional[tuple[str, int, int, b
             more = MORE_PER.match(work, end, pe)
             end = more.end() if more else end
     return " ".join(work[start:end].split()), start, end, True
+
+
+def _token_ends(run: str, nxt: str) -> bool:
+    """Whether underthesea's regex tokenizer ends its first token with this leading letter run, given the
+    character after it: at a space or the end; at `,;/()!?"`, which none of its patterns takes on from a
+    letter; at `.` or `:` unless the run is ASCII (urls, emails, `Tp.`, `http:`) or all upper-case
+    (abbreviations `UBND.`, `T.Ư`). Its other joiners (`-`, `'`, `’`, `&`, `@`) are left to it."""
+    if not nxt or nxt.isspace() or nxt in ',;/()!?"':
+        return True
+    return nxt in ".:" and not run.isascii() and not run.isupper()
 
 
 def _first_word(text: str) -> str:

@@ -72,18 +72,21 @@ def _split_lines(text: str, start: int, end: int) -> list[Line]:
 
 
 # `KT. CHỦ TỊCH`, `TM.ỦY BAN NHÂN DÂN` (Word files often drop the space), `T/M BAN THƯỜNG VỤ`.
-AUTHORITY = re.compile(r"^(KT|TM|T/M|TL|TUQ|Q)(?:\s*\.\s*|\s+)(?=\S)")
+_AUTHORITY_WORDS = ("KT", "TM", "T/M", "TL", "TUQ", "Q")
+AUTHORITY = re.compile(rf"^({'|'.join(map(re.escape, _AUTHORITY_WORDS))})(?:\s*\.\s*|\s+)(?=\S)")
 MOTTO = re.compile(r"CỘNG HÒA XÃ|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do|Hạnh phúc$|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 
 
-# The first letter of every closing line (`Nơi nhận`, an AUTHORITY): a line without one is none, not asked.
-_CLOSING_FIRST = frozenset("NKTQ")
+_RECIPIENTS = ("Nơi nhận", "NƠI NHẬN")
+# The first letter of every closing line (`Nơi nhận`, an AUTHORITY), made from the same words: a line that
+# starts with none of them is no closing line, and is_closing_line is not asked.
+_CLOSING_FIRST = frozenset(w[0] for w in _RECIPIENTS + _AUTHORITY_WORDS)
 
 
 def is_closing_line(text: str) -> bool:
     """`Nơi nhận:`, or an authority in capitals (`KT. CHỦ TỊCH`), also with the signer's name run onto its line
     (`KT. BỘ TRƯỞNG THỨ TRƯỞNG Nguyễn Văn A` in crawled and converted texts)."""
-    if text.startswith(("Nơi nhận", "NƠI NHẬN")):
+    if text.startswith(_RECIPIENTS):
         return True
     if not AUTHORITY.match(text):
         return False

@@ -1160,6 +1160,7 @@ def _units(doc: Document, text: str, layout: list) -> list[tuple[int, int, objec
         if not kept or u[0] >= kept[-1][1]:
             kept.append(u)
     starts = [u[0] for u in kept]
+    blocks = len(kept)  # kept[:blocks] are the blocks; the lines found below are appended after them
     pos = start
     for line in text[start:end].split("\n"):
         # _trimmed's bounds, from str.strip (the same whitespace as isspace) rather than a step per character
@@ -1170,7 +1171,7 @@ def _units(doc: Document, text: str, layout: list) -> list[tuple[int, int, objec
         if s >= e:
             continue
         k = bisect.bisect_right(starts, s) - 1  # the block starting at or before the line
-        if (k >= 0 and kept[k][1] > s) or (k + 1 < len(kept) and kept[k + 1][0] < e):
+        if (k >= 0 and kept[k][1] > s) or (k + 1 < blocks and kept[k + 1][0] < e):
             continue  # inside a block, or a block begins within the line
         kept.append((s, e, None))
     kept.sort(key=lambda u: u[0])

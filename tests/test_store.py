@@ -158,3 +158,21 @@ def test_rows_of_a_document_dumped_at_once_equal_rows_of_each_fact(name):
     assert checked > 10
     layout = [b.model_dump(exclude_defaults=True) for b in result.blocks]
     assert store._BLOCKS.dump_python(result.blocks, exclude_defaults=True) == layout
+
+
+def test_every_line_no_block_covers_is_indexed_after_the_last_block():
+    # The lines found between blocks were appended to the list the block lookup reads: after the last block,
+    # a line was taken for "a block beginning within" the one before it, and only the first such line was kept.
+    from types import SimpleNamespace
+
+    text = "Alpha\nBeta\nGamma\n  Delta  \n"
+    doc = SimpleNamespace(span=(0, len(text)))
+    block = SimpleNamespace(kind="paragraph", start=0, end=5)
+    units = store._units(doc, text, [block])
+    assert [text[s:e] for s, e, _ in units] == ["Alpha", "Beta", "Gamma", "Delta"]
+    assert [u[2] for u in units] == [block, None, None, None]
+    # with no block at all (a text reader's document), every non-empty line
+    assert [text[s:e] for s, e, _ in store._units(doc, text, [])] == ["Alpha", "Beta", "Gamma", "Delta"]
+    # a line that holds a block is not indexed again, a line before it is
+    mid = SimpleNamespace(kind="paragraph", start=6, end=10)
+    assert [text[s:e] for s, e, _ in store._units(doc, text, [mid])] == ["Alpha", "Beta", "Gamma", "Delta"]

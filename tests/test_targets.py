@@ -314,3 +314,32 @@ def test_figure_starts_give_the_finditer_matches_on_real_documents():
     for path in text_corpus_files()[::5]:
         work = layers_of(normalise(read(path))[0]).work
         _figure_scans_agree(work, 0, len(work))
+
+
+# `_count_unit` skips the tokenizer when the number is followed by a time word (`tháng`, `năm`) that
+# `_token_ends` says the tokenizer's first token ends with. Generated texts: a letter run (time words in each
+# case, ASCII and upper-case runs), one character after it, a tail.
+_RUNS = ["tháng", "Tháng", "THÁNG", "năm", "Năm", "NĂM", "ngày", "tuổi", "giờ", "quý", "phút", "tuần",
+         "http", "Tp", "UBND", "T", "hộ", "NGHỊ"]
+_NEXT = list(" .,;:/()!?\"-'’&@_+%=<>…–\n") + [""]
+_TAILS = ["", "2020", "Ư", "x", "com/a", "vn", " năm 2025", "Hà Nội", "mail", ")", ".5", "//a.b", "1 ngày"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_RUNS), st.sampled_from(_NEXT), st.sampled_from(_TAILS))
+def test_token_ends_agrees_with_the_tokenizer(run, nxt, tail):
+    from extractors.wordseg import word_tokenize
+    text = run + nxt + tail
+    run = re.match(r"[^\W\d_]\w*", text).group(0)  # the whole run, as `_count_unit` takes it
+    nxt = text[len(run):len(run) + 1]
+    if targets._token_ends(run, nxt):
+        assert word_tokenize(text)[0].split()[0] == run  # the first word starts with the run, whole
+    work = "đạt 12 " + text
+    pos = len("đạt 12")
+    fast = targets._count_unit(work, pos, len(work))
+    kept = targets._token_ends
+    targets._token_ends = lambda run, nxt: False  # always ask the tokenizer
+    try:
+        assert targets._count_unit(work, pos, len(work)) == fast
+    finally:
+        targets._token_ends = kept
