@@ -796,17 +796,20 @@ _MOTTO = re.compile(r"conghoaxahoi|dangcongsanviet")
 def _unicode(row: Row, legacy: bool) -> str:
     """Row text in NFC, legacy font text converted (kept with the row: headers, signature blocks and
     the garbled-text check each ask for it)."""
-    return row.memo(("unicode", legacy), lambda: _to_unicode(row.text, legacy))
+    return row.memo(("unicode", legacy), lambda: unicodedata.normalize("NFC", _legacy(row)[0] if legacy else row.text))
 
 
-def _to_unicode(text: str, legacy: bool) -> str:
-    if legacy:
-        try:
-            from pipeline.legacy import fix_legacy
-            text = fix_legacy(text)[0]
-        except ImportError:
-            pass
-    return unicodedata.normalize("NFC", text)
+def _legacy(row: Row) -> tuple[str, str | None]:
+    """fix_legacy of the row's text, kept: _fix_legacy converts the page's lines, mostly these rows."""
+    return row.memo("legacy", lambda: _legacy_line(row.text))
+
+
+def _legacy_line(text: str) -> tuple[str, str | None]:
+    try:
+        from pipeline.legacy import fix_legacy
+    except ImportError:
+        return text, None
+    return fix_legacy(text)
 
 
 def _plain_char(ch: str) -> str | None:
@@ -968,7 +971,7 @@ def _read_cells(rows: list[Row], grid: Grid):
 
 def _fix_legacy(texts: list[str], pages: list[_Page], warnings: list[str]) -> tuple[list[str], str | None]:
     try:
-        from pipeline.legacy import fix_legacy
+        from pipeline.legacy import ENCODINGS, fix_legacy
     except ImportError:
         warnings.append("the PDF uses legacy TCVN3/VNI fonts (.VnTime, VNI-Times) and pipeline.legacy is not "
                         "available: Vietnamese letters are not converted")
@@ -977,9 +980,14 @@ def _fix_legacy(texts: list[str], pages: list[_Page], warnings: list[str]) -> tu
     out = []
     for text, page in zip(texts, pages):
         if page.legacy_font:
-            text, enc = fix_legacy(text)
-            if enc:
-                used.add(enc)
+            # fix_legacy(text) a line at a time (it converts each line on its own; a line break
+            # is no part of what it reads), so the lines its rows gave are not converted again
+            known = {r.text: _legacy(r) for r in page.rows}
+            lines = [known.get(line) or fix_legacy(line) for line in text.split("\n")]
+            text = "\n".join(line for line, _ in lines)
+            encs = {e for _, enc in lines if enc for e in enc.split("+")}
+            if encs:
+                used.add("+".join(e for e in ENCODINGS if e in encs))
         out.append(text)
     if used:
         enc = "+".join(sorted(used))
