@@ -57,8 +57,8 @@ PATTERNS: dict[str, re.Pattern] = {
 # alternation admits no fast scan). Each list holds every offset a match can start at. The words are found
 # on the lowercase copy (base.caseless) by a literal scan; `number`: the first digit of a number (a match
 # after `(?<![\d...])` opens one), `short` of a number of one or two digits (a day, a month, an hour: what
-# follows them is no digit), `year` of a number of four; `day`: one of the last two digits of a number (`23 tháng`
-# in `123 tháng`); `six`: the `6`, `06` or `sáu` before the spaces before a `tháng` (a half year).
+# follows them is no digit), `year` of a number of four; `day`: one of the last two digits of a number followed by
+# spaces and a `tháng` (`23 tháng` in `123 tháng`); `six`: the `6`, `06` or `sáu` before the spaces before a `tháng` (a half year).
 WORD_STARTS: dict[str, re.Pattern] = {w: re.compile(rx) for w, rx in (
     ("ngày", "ngày"), ("tháng", "tháng"), ("năm", "năm"), ("quý", "qu[ýí]"), ("thứ", "thứ"), ("chủ", "chủ"),
     ("định", "định"), ("báo", "báo"), ("hằng", "hằng"), ("hàng", "hàng"), ("mỗi", "mỗi"))}
@@ -242,7 +242,16 @@ def _starts(name: str, mtext: str, lo: int, hi: int, starts: dict[str, list[int]
     elif name == "year":
         found = [s for s, e in _starts("runs", mtext, lo, hi, starts) if e - s == 4]
     elif name == "day":
-        found = [p for s, e in _starts("runs", mtext, lo, hi, starts) for p in (e - 2, e - 1) if p >= s]
+        # only before spaces and a `tháng`: a day there ends its number (`\d{1,2}` then `\s+tháng`)
+        months = set(_starts("tháng", mtext, lo, hi, starts))
+        found = []
+        if months:
+            for s, e in _starts("runs", mtext, lo, hi, starts):
+                w = e
+                while w < hi and mtext[w].isspace():
+                    w += 1
+                if w > e and w in months:
+                    found.extend(p for p in (e - 2, e - 1) if p >= s)
     elif name == "six":
         found = []
         for t in _starts("tháng", mtext, lo, hi, starts):

@@ -320,3 +320,20 @@ def test_every_word_of_a_gated_pattern_passes_its_gate(words, name):
         for form in (word, word.upper(), word.title()):
             phrase = f"hoàn thành {form} " if name == "CUE" else (f"kể từ {form} " if word in deadlines.START_OF else f"{form} ")
             assert _gate_agrees(name, "Các đơn vị " + phrase), phrase
+
+
+# The dates `pattern_matches` tries only where PATTERN_STARTS says one can begin: generated texts of numbers,
+# date words and separators give finditer's matches.
+_PIECES = ["ngày", "Ngày", "tháng", "THÁNG", "năm", "2025", "123", "5", "05", "1", " ", "  ", "\n", ",", "/", "-",
+           "quý", "IV", "6", "sáu", "đầu", "giờ", "h", "x", "5 tháng", "12 tháng 3 năm 2025", "1  tháng\n12, năm 2020", "6 tháng đầu"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14), st.integers(0, 3), st.integers(0, 3))
+def test_pattern_matches_equal_finditer(pieces, cut_lo, cut_hi):
+    text = "".join(pieces)
+    lo, hi = min(cut_lo, len(text)), max(min(cut_lo, len(text)), len(text) - cut_hi)
+    starts: dict = {}
+    for kind, rx in deadlines.PATTERNS.items():
+        assert [m.span() for m in deadlines.pattern_matches(kind, text, lo, hi, starts)] == \
+               [m.span() for m in rx.finditer(text, lo, hi)], kind
