@@ -221,21 +221,22 @@ def _after_stop_rx() -> re.Pattern:
 def _paragraphs(work: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Lines, with a line that runs on (no closing stop, next line opens in lowercase or a digit) joined
     to the next: converted files still break some sentences (`khoảng` / `14.800ha`)."""
-    lines = []
+    lines = []  # (start, end, whether the line closes with a stop)
     pos = start
     for line in work[start:end].split("\n"):  # (one split of the region, not a find and a slice a line)
         stop = pos + len(line)
         if line and not line.isspace():
-            lines.append((pos, stop))
+            lines.append((pos, stop, line.rstrip().endswith((".", ";", ":", "!", "?"))))
         pos = stop + 1
     i = 0
     while i < len(lines):
-        ps, pe = lines[i]
-        while i + 1 < len(lines) and not work[ps:pe].rstrip().endswith((".", ";", ":", "!", "?")) \
+        ps, pe, closed = lines[i]
+        # (a joined paragraph ends as its last line does: that line's stop is the paragraph's)
+        while i + 1 < len(lines) and not closed \
                 and RUNS_ON.match(work, lines[i + 1][0]) and not LIST_MARKER.match(work[lines[i + 1][0]:lines[i + 1][1]]) \
                 and not TABLE_ROW_NUMBER.match(work[lines[i + 1][0]:lines[i + 1][1]]):
             i += 1
-            pe = lines[i][1]
+            pe, closed = lines[i][1], lines[i][2]
         yield ps, pe
         i += 1
 
