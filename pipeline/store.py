@@ -109,7 +109,7 @@ def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
         if readonly:
             return _open_readonly(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT))
+        db = _database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT))
         db.execute("PRAGMA foreign_keys = ON")
         _when_free(lambda: db.execute("PRAGMA journal_mode = WAL"))  # a killed writer leaves the last committed state
         # One transaction that takes the write lock first: a second `vanban ingest` starting at the same
@@ -139,7 +139,13 @@ def _open_readonly(path: Path, upgrade: bool = True) -> sqlite_utils.Database:
         conn.close()  # made by an older vanban: brought up to date once, as a writer would
         open_db(path).close()
         return _open_readonly(path, upgrade=False)
-    return sqlite_utils.Database(conn)
+    return _database(conn)
+
+
+def _database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    # No sqlite-utils plugins: one installed for something else would change vanban's connections (its
+    # prepare_connection hook), and looking for them scans every installed package (~10 ms an open).
+    return sqlite_utils.Database(conn, execute_plugins=False)
 
 
 def _schema_shape(conn: sqlite3.Connection) -> set[tuple[str, str]]:
@@ -150,7 +156,7 @@ def _schema_shape(conn: sqlite3.Connection) -> set[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def _current_shape() -> frozenset[tuple[str, str]]:
-    db = sqlite_utils.Database(memory=True)
+    db = _database(sqlite3.connect(":memory:"))
     ensure_schema(db)
     return frozenset(_schema_shape(db.conn))
 

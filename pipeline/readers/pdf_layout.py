@@ -266,9 +266,6 @@ def _gap_at(run: Run, x0: float, x1: float) -> int | None:
     return None
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def render(runs: list[Run]) -> str:
     """Text of runs in x order; a space where glyphs stand apart and the text has none."""
     out: list[str] = []
@@ -293,7 +290,8 @@ def render(runs: list[Run]) -> str:
             else:
                 ends_space = text[-1:].isspace()
             out.append(text)
-    return _SPACES.sub(" ", "".join(out)).strip()
+    # each run of whitespace one space, none at the ends (split and strip see the spaces regex \s sees)
+    return " ".join("".join(out).split())
 
 
 def _needs_space(prev: Glyph, g: Glyph) -> bool:
