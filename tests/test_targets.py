@@ -343,3 +343,13 @@ def test_token_ends_agrees_with_the_tokenizer(run, nxt, tail):
         assert targets._count_unit(work, pos, len(work)) == fast
     finally:
         targets._token_ends = kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["nhóm", "top", "tốp", "ít", "nhất", "tối", "đa", "thiểu", "không", "quá", "hơn",
+                                 " ", "  ", "\n", "toptop", "không ít hơn", "x", "1"]), max_size=16), st.integers(0, 3))
+def test_figure_starts_words_equal_finditer(pieces, cut):
+    low = "".join(pieces)
+    lo = min(cut, len(low))
+    for rx, first in ((targets.RANK_START, targets._RANK_FIRST), (targets.BOUND_START, targets._BOUND_FIRST)):
+        assert targets._starts_of(rx, first, low, lo, len(low)) == [m.start() for m in rx.finditer(low, lo, len(low))]
