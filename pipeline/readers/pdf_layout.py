@@ -185,20 +185,25 @@ def rows_from_runs(runs: list[Run]) -> list[Row]:
     # join it: the values Row.bottom and Row.size give, without recomputing them per joining run.
     inks = [[g for g in run if g.ink] for run in runs]
     bottoms = [_median([g.bottom for g in ink]) for ink in inks]  # _run_bottom of each run
-    groups: list[list] = []  # [run indices, ink count of the baseline's run, baseline, glyph heights]
+    # [run indices, ink count of the baseline's run, baseline, glyph heights, their median or None]
+    groups: list[list] = []
     for k in sorted(range(len(runs)), key=bottoms.__getitem__):
         ink, bottom = inks[k], bottoms[k]
         heights = [g.size for g in ink]
         if groups:
             group = groups[-1]
             sizes = group[3]
-            if abs(bottom - group[2]) <= 0.45 * max(max(heights), _median(sizes)):
+            median = group[4]
+            if median is None:
+                median = group[4] = _median(sizes)
+            if abs(bottom - group[2]) <= 0.45 * max(max(heights), median):
                 group[0].append(k)
                 if len(ink) > group[1]:
                     group[1], group[2] = len(ink), bottom
                 sizes.extend(heights)
+                group[4] = None  # (computed again when a run is compared with the row)
                 continue
-        groups.append([[k], len(ink), bottom, heights])
+        groups.append([[k], len(ink), bottom, heights, _median(heights)])
     rows: list[Row] = []
     for group in groups:
         members = group[0]
@@ -208,7 +213,7 @@ def rows_from_runs(runs: list[Run]) -> list[Row]:
         else:  # the row is its run as it stands: its baseline, height and ink glyphs are known
             k = members[0]
             row = Row([runs[k]])
-            row._memo["bottom"], row._memo["size"], row._memo["glyphs"] = group[2], _median(group[3]), inks[k]
+            row._memo["bottom"], row._memo["size"], row._memo["glyphs"] = group[2], group[4], inks[k]
         rows.append(row)
     return rows
 
