@@ -505,7 +505,19 @@ _MARGIN = 0.15  # share of the page height at top and bottom where running heade
 
 def strip_rule(line: str) -> str:
     """Drop a rule drawn with dashes or underscores at the end of a text line."""
-    return _TRAILING_RULE.sub("", line)
+    return _TRAILING_RULE.sub("", line) if _ends_in_rule_char(line) else line
+
+
+def _ends_in_rule_char(line: str) -> bool:
+    """Whether _TRAILING_RULE may match: its last character (before a last line break, where `$` also
+    matches) is a rule's. Most lines end otherwise, and the regex tries each space of the line."""
+    last = line[-1:]
+    if last == "\n":
+        last = line[-2:-1]
+    return last != "" and last in _RULE_CHARS
+
+
+_RULE_CHARS = "_¯‾-–—‒―─━═="
 
 
 def is_rule_row(row: Row) -> bool:
@@ -590,7 +602,7 @@ def body_lines(rows: list[Row], left: float, right: float, gap: float) -> list[s
     width = max(right - left, 1.0)
     prev: Row | None = None
     for row in rows:
-        text = _TRAILING_RULE.sub("", row.text)
+        text = strip_rule(row.text)
         if not text:
             continue
         if prev is not None and _new_paragraph(prev, row, left, right, width, gap):
