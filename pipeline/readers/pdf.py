@@ -65,6 +65,16 @@ class _Page:
     line_gap: float = 0.0  # space between lines of one paragraph
     to_display: object = None  # PDF user space -> display points of the text layer
     grids: list[Grid] = field(default_factory=list)  # ruled tables
+    kept_margins: tuple | None = field(default=None, repr=False, compare=False)  # (rows, their margins): _margins
+
+
+def _margins(page: _Page) -> tuple[float, float]:
+    """lay.left_right_margins of the page's rows, kept while page.rows is the same list: the layout asks
+    for them a few times a page, and from then on it replaces the list to drop rows, changing none."""
+    kept = page.kept_margins
+    if kept is None or kept[0] is not page.rows:
+        kept = page.kept_margins = (page.rows, lay.left_right_margins(page.rows))
+    return kept[1]
 
 
 def read_pdf(path: Path) -> RawText:
@@ -647,7 +657,7 @@ def _headers(page: _Page) -> list[lay.Columns]:
     rows = page.rows
     if not rows:
         return []
-    left, right = lay.left_right_margins(rows)
+    left, right = _margins(page)
     width = max(right - left, 1.0)
     found: list[lay.Columns] = []
     for i, row in enumerate(rows):
@@ -672,7 +682,7 @@ def _layout(pages: list[_Page]) -> tuple[list[str], list[RawBlock]]:
     for page, drop in zip(pages, numbers):
         page.rows = [r for i, r in enumerate(page.rows) if i not in drop]
     # Line spacing of the page, or of the document when the page has too few full lines to tell.
-    gaps = [lay.typical_gap(p.rows, *lay.left_right_margins(p.rows)) if p.rows else None for p in pages]
+    gaps = [lay.typical_gap(p.rows, *_margins(p)) if p.rows else None for p in pages]
     known = sorted(g for g in gaps if g is not None)
     fallback = known[len(known) // 2] if known else 0.0
     for page, gap in zip(pages, gaps):
@@ -841,7 +851,7 @@ def _opens_part(row: Row, legacy: bool) -> bool:
 def _regions(page: _Page) -> list[lay.Columns]:
     """Two-column blocks of the page: document headers, and signature blocks beside `Nơi nhận`."""
     rows = page.rows
-    left, right = lay.left_right_margins(rows)
+    left, right = _margins(page)
     width = max(right - left, 1.0)
     found: list[lay.Columns] = list(page.headers)
 
@@ -879,7 +889,7 @@ def _page_text(page: _Page, first_table: int = 0) -> Lines:
     rows = page.rows
     if not rows:
         return out
-    left, right = lay.left_right_margins(rows)
+    left, right = _margins(page)
     gap = page.line_gap
     tables = _table_regions(page)
     regions: list[tuple[lay.Columns, object]] = [(c, g) for c, g in tables]
