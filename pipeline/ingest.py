@@ -143,7 +143,7 @@ def _worker_environment() -> Iterator[None]:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> tuple[multiprocessing.context.BaseContext, bool]:
     """How workers start. Workers are forked warm: the pipeline is imported and its models loaded once
     (pipeline.warm), the workers share those pages, and one started again after a timeout is ready in
     milliseconds. On Linux, in a process with no other thread, they are forked from this process, warmed
@@ -151,12 +151,20 @@ def _context() -> multiprocessing.context.BaseContext:
     again (and a resource tracker), about a third of the CPU of a small batch. A forked worker holds this
     process's SQLite connection without touching it, and ends with os._exit (as multiprocessing's forked
     children do), so SQLite never closes it there. Elsewhere, or beside a caller's threads (a fork copies
-    their locks, held or not), a fork server (which never opens the database) forks them."""
+    their locks, held or not), a fork server (which never opens the database) forks them.
+
+    Also whether the caller is to unfreeze the collector when the batch ends (gc.freeze: see below)."""
     import threading
     if sys.platform.startswith("linux") and threading.active_count() == 1:
+        # What this process holds is kept out of the collector's sight while workers are forked
+        # (pipeline.warm's reason), also in a second batch. When nothing was frozen before (a script calling
+        # ingest(), not the `vanban` command, which froze what it loaded), ingest unfreezes it as the batch
+        # ends: the script gets its collector back whole.
+        unfreeze = gc.get_freeze_count() == 0
         with _worker_environment():
             import pipeline.warm  # noqa: F401 (importing it warms the pipeline)
-        return multiprocessing.get_context("fork")
+        gc.freeze()
+        return multiprocessing.get_context("fork"), unfreeze
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["pipeline.forkguard", "pipeline.warm", "pipeline.worker"])
@@ -164,8 +172,8 @@ def _context() -> multiprocessing.context.BaseContext:
         resource_tracker.ensure_running()  # first: starting it unblocks Ctrl-C, which the fork server must not get
         with _worker_environment():
             forkserver.ensure_running()
-        return ctx
-    return multiprocessing.get_context("spawn")
+        return ctx, False
+    return multiprocessing.get_context("spawn"), False
 
 
 @contextmanager
@@ -321,13 +329,14 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
     batch = _Batch(store.open_db(db_path), Path(db_path), Summary(memory_mb=memory_mb), progress)
     started = time.monotonic()
     pool: list[_Worker] = []
+    unfreeze = False
     temp_root = _batch_temp_root()
     todo = batch.files_to_parse(list(paths), force, limits, selection, follow_links)
     try:
         # Workers start with the first file that needs one: a batch of stored files loads no pipeline.
         first = next(todo, None)
         if first is not None:
-            ctx = _context()
+            ctx, unfreeze = _context()
             pool = [_Worker(ctx, limits, temp_root, n) for n in range(workers)]
         queue = itertools.chain([first] if first is not None else [], todo)
         idle, busy = list(pool), []
@@ -365,9 +374,11 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, force: bool = False
         for worker in pool:
             worker.stop()
         shutil.rmtree(temp_root, ignore_errors=True)
-        # Closed now, not whenever the collector reaches it (the warm-up froze it: never): the last
-        # connection's close checkpoints the WAL and removes the -wal and -shm files.
+        # Closed now, not whenever the collector reaches it (frozen with the warm-up: perhaps never): the
+        # last connection's close checkpoints the WAL and removes the -wal and -shm files.
         batch.db.close()
+        if unfreeze:
+            gc.unfreeze()
         batch.summary.seconds = time.monotonic() - started
     return batch.summary
 

@@ -111,6 +111,21 @@ def test_the_batch_closes_its_database(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cli.db", "lib.db"]
 
 
+def test_a_script_calling_ingest_gets_its_collector_back_whole(tmp_path):
+    """The writer freezes what it holds before it forks warm workers (their collections then neither walk nor
+    copy it); in a process nothing had frozen before (a script, not the `vanban` command), it is unfrozen when
+    the batch ends: the script's objects are collected again."""
+    import gc
+    import threading
+    if not (sys.platform.startswith("linux") and threading.active_count() == 1):
+        pytest.skip("the writer forks its workers (and freezes) on Linux, with no other thread, only")
+    gc.unfreeze()  # whatever this test process froze before (pipeline.warm, imported by an earlier test)
+    assert gc.get_freeze_count() == 0
+    summary = ingest([SEEDS[0]], tmp_path / "v.db", workers=1)
+    assert summary.stored == 1 and summary.failed == 0
+    assert gc.get_freeze_count() == 0
+
+
 def slow_file(folder: Path) -> Path:
     """A text file that takes hundreds of times as long to parse as a real document, and many times
     as long as a fresh worker's first file (which loads the NLP models)."""
@@ -153,7 +168,7 @@ def test_page_limit_applies_in_the_workers(tmp_path):
 
 def test_a_worker_that_dies_is_recorded_as_a_crash_and_replaced(tmp_path):
     slow = slow_file(tmp_path)
-    worker = _Worker(_context(), Limits(timeout=60), tmp_path, 0)
+    worker = _Worker(_context()[0], Limits(timeout=60), tmp_path, 0)
     try:
         worker.give(slow)
         time.sleep(0.2)
@@ -253,11 +268,11 @@ def test_beside_a_callers_thread_the_workers_come_from_a_fork_server(tmp_path):
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert _context().get_start_method() == "forkserver"
+        assert _context()[0].get_start_method() == "forkserver"
         summary = ingest([SEEDS[0]], tmp_path / "v.db", workers=1)
     finally:
         stop.set()
         thread.join()
     assert summary.stored == 1 and summary.failed == 0
     if threading.active_count() == 1:
-        assert _context().get_start_method() == "fork"
+        assert _context()[0].get_start_method() == "fork"
