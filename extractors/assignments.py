@@ -25,7 +25,7 @@ from extractors.agencies import Mention, match_list, may_lead
 from extractors.orgnames import is_unspecified, may_start, title_at
 from extractors.base import DocView, caseless
 from extractors.tables import task_rows
-from extractors.textscan import (LOW_WORD, alternatives, content_start, first_words, match_text, matches_at, own_end,
+from extractors.textscan import (LOW_WORD, alternatives, content_start, FirstWords, match_text, matches_at, own_end,
                                  sentence_span, trim)
 from pipeline.textutil import fold
 from schemas import Assignment, Deadline, Section
@@ -92,7 +92,7 @@ SENTENCE_START = re.compile(rf"(?:^|(?<=[{_STOPS}])|(?<=\n))[ \t]*(?:[-+•]\s*|
 # alternation that opens a pattern admits no fast scan). Words are found on the lowercase copy (base.caseless).
 # Each is made from its pattern's words or characters where they are a list; tests/test_assignments.py checks every
 # pair (the scans below against finditer) on the corpus and on strings each pattern matches.
-CUE_WORD = first_words(CUE_VERBS)
+CUE_WORD = FirstWords(CUE_VERBS)
 LABEL_AT = re.compile(rf"\n|[{_LABEL_DASHES}]")  # LABEL opens at a line start or at a dash
 SENTENCE_STOP = re.compile(rf"[{_STOPS}\n]")  # SENTENCE_START opens after one, or at the text's start
 COAGENCY_WORD = re.compile("phối")
@@ -100,7 +100,7 @@ COAGENCY_WORD = re.compile("phối")
 
 def _cues(mtext: str, lo: int, hi: int) -> Iterator[re.Match]:
     """CUE.finditer(mtext, lo, hi)."""
-    return matches_at(CUE, [m.start() for m in CUE_WORD.finditer(caseless(mtext), lo, hi)], mtext, lo, hi)
+    return matches_at(CUE, CUE_WORD.starts(caseless(mtext), lo, hi), mtext, lo, hi)
 
 
 def _labels(mtext: str, lo: int, hi: int) -> Iterator[re.Match]:

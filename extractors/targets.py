@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from extractors.base import DocView, NumberRuns, caseless
-from extractors.textscan import alternatives, matches_at, word_start
+from extractors.textscan import FirstWords, alternatives, matches_at, word_start
 from extractors.vocab import load_csv
 from pipeline.errors import ConfigError
 from pipeline.textutil import fold, is_upper_line, parse_number
@@ -290,18 +290,15 @@ class FigureStarts:
 
 
 _RANK_WORDS = ("nhóm", "top", "tốp")
-_BOUND_WORDS = ("ít nhất", "tối thiểu", "tối đa", "không quá", "không ít hơn")  # WORD_BOUND's words
+_BOUND_WORDS = ("ít nhất", "tối thiểu", "tối đa", "không quá", "không ít hơn")  # BOUND_START's and WORD_BOUND's
 RANK_START = re.compile(alternatives(_RANK_WORDS))
 BOUND_START = re.compile(alternatives(_BOUND_WORDS))
-_RANK_FIRST, _BOUND_FIRST = ([re.compile(re.escape(w)) for w in sorted({p.split()[0] for p in phrases})]
-                             for phrases in (_RANK_WORDS, _BOUND_WORDS))
+_RANK_FIRST, _BOUND_FIRST = FirstWords(_RANK_WORDS), FirstWords(_BOUND_WORDS)
 
 
-def _starts_of(rx: re.Pattern, firsts: list[re.Pattern], low: str, lo: int, hi: int) -> list[int]:
-    """The starts of rx.finditer(low, lo, hi), rx tried only where one of its first words stands: a literal scan
-    for each word is fast, where the alternation stops at every `n` and `t` of the text."""
-    offsets = sorted({m.start() for first in firsts for m in first.finditer(low, lo, hi)})
-    return [m.start() for m in matches_at(rx, offsets, low, lo, hi)]
+def _starts_of(rx: re.Pattern, firsts: FirstWords, low: str, lo: int, hi: int) -> list[int]:
+    """The starts of rx.finditer(low, lo, hi), rx tried only where one of its first words stands."""
+    return [m.start() for m in matches_at(rx, firsts.starts(low, lo, hi), low, lo, hi)]
 
 
 def _figures(work: str, ps: int, pe: int, starts: FigureStarts | None = None) -> list[Candidate]:
@@ -405,7 +402,7 @@ _JOINS_COUNT = (",", "và", "hoặc", "từ", "khoảng")
 LABEL_END = re.compile(r"[^\W\d_]\s*:\s*$")
 RANK = re.compile(r"(?<![\w])(?:nhóm|top|tốp)\s+(?P<a>\d{1,3})\s+(?P<u>[^\W\d_]+(?:\s[^\W\d_]+)?)(?=\s+(?:(?:dẫn|đứng|hàng)\s+đầu|cao\s+nhất|tốt\s+nhất))",
                   re.IGNORECASE)
-WORD_BOUND = re.compile(r"(?:ít\s+nhất|tối\s+thiểu|tối\s+đa|không\s+quá|không\s+ít\s+hơn)\s+$", re.IGNORECASE)
+WORD_BOUND = re.compile(rf"(?:{alternatives(_BOUND_WORDS)})\s+$", re.IGNORECASE)
 NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 # `năm` is left out (it is mostly `year`); `một số`, `một vài`, `một trong` are `some`, `a few`, `one of`.
 WORD_COUNT = re.compile(r"(?<![\w])(" + "|".join(NUMBER_WORDS) + r")(?=\s+[^\W\d_])(?!\s+(?:số|vài|trong|phần|cách|chút|nửa|lúc|khi)\b)",

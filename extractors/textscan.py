@@ -9,6 +9,7 @@ facts slice the original text. The copy and the sentence boundaries are built on
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from typing import Iterator
 
@@ -69,12 +70,22 @@ def alternatives(phrases) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
 
 
-def first_words(phrases) -> re.Pattern:
+class FirstWords:
     """The first words of phrases, lowercased: where a match of a pattern that opens with one of them can begin,
-    found by a literal scan of the lowercase copy (base.caseless) instead of the IGNORECASE pattern tried at every
-    character (matches_at); made from the phrases the pattern is, it cannot miss one added later."""
-    found = sorted({p.split()[0].lower() for p in phrases}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in found))
+    found on the lowercase copy (base.caseless) instead of the IGNORECASE pattern tried at every character
+    (matches_at); made from the phrases the pattern is, it cannot miss one added later. One literal scan per word:
+    the engine finds a literal by a fast search, where an alternation of the words is tried at every character
+    (about twice the time on the corpus)."""
+
+    def __init__(self, phrases) -> None:
+        self.words = sorted({p.split()[0].lower() for p in phrases})
+        self._scans = [re.compile(re.escape(w)).finditer for w in self.words]
+
+    def starts(self, low: str, lo: int = 0, hi: int = sys.maxsize) -> list[int]:
+        """Where one of the words begins in low[lo:hi], in order (overlapping ones too: a superset is safe)."""
+        if len(self._scans) == 1:
+            return [m.start() for m in self._scans[0](low, lo, hi)]
+        return sorted({m.start() for scan in self._scans for m in scan(low, lo, hi)})
 
 
 class LastWords:
